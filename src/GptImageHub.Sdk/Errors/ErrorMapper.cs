@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GptImageHub.Sdk.Serialization;
+
+namespace GptImageHub.Sdk.Errors;
+
+/// <summary>
+/// Turns an unsuccessful response into the exception the API's error table names. The table is
+/// keyed by status and <c>code</c>, verbatim; anything it does not list becomes
+/// <see cref="ServiceException"/> (or <see cref="RateLimitedException"/> for any 429).
+/// </summary>
+internal static class ErrorMapper
+{
+    // An error body is read for its message only; a proxy's megabyte HTML page must not be buffered.
+    private const int MaxErrorBodyBytes = 16 * 1024;
+    private const int ExcerptLength = 200;
+
+    private static readonly Dictionary<(HttpStatusCode Status, string Code), Func<ErrorDetails, GptImageHubException>> Table = new()
+    {
+        [(HttpStatusCode.BadRequest, "invalid_request")] = e => new InvalidRequestException(e.Message, e.Status, e.Code, e.GenerationId),
+        [(HttpStatusCode.Unauthorized, "missingApiKey")] = e => new MissingApiKeyException(e.Message, e.Status, e.Code, e.GenerationId),
+        [(HttpStatusCode.Unauthorized, "invalidApiKey")] = e => new InvalidApiKeyException(e.Message, e.Status, e.Code, e.GenerationId),
+        [(HttpStatusCode.Unauthorized, "expiredApiKey")] = e => new ExpiredApiKeyException(e.Message, e.Status, e.Code, e.GenerationId),
+        [((HttpStatusCode)402, "insufficientCredits")] = e => new InsufficientCreditsException(e.Message, e.Status, e.Code, e.GenerationId),
+        [(HttpStatusCode.NotFound, "notFound")] = e => new NotFoundException(e.Message, e.Status, e.Code, e.GenerationId),
+        [(HttpStatusCode.InternalServerError, "generationFailed")] = e => new GenerationFailedException(e.Message, e.Status, e.Code, e.GenerationId),
+    };
+
+    public static async Task<GptImageHubException> CreateExceptionAsync(
+        HttpResponseMessage response, string? generationId, TimeSpan? retryAfter, string? apiKey, CancellationToken cancellationToken)
+    {
+        var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+        return Map(response.StatusCode, body, retryAfter, generationId, apiKey);
+    }
+
+    public static GptImageHubException Map(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
+    {
+        var detail = TryParse(body);
+        var code = detail?.Code;
+        var statusText = "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture);
+
+        if (detail is not null && code is not null && Table.TryGetValue((status, code), out var create))
+        {
+            var serverMessage = SecretRedaction.Redact(string.IsNullOrWhiteSpace(detail.Message) ? code : detail.Message!, apiKey);
+            return create(new ErrorDetails($"{serverMessage} ({statusText} {code})", status, code, generationId));
+        }
+
+        var described = detail is not null
+            ? $"{SecretRedaction.Redact(detail.Message ?? "(no message)", apiKey)} ({statusText}{(code is null ? string.Empty : " " + code)})"
+            : $"The service returned {statusText} {Describe(status)} with {Excerpt(body, apiKey)}.";
+
+        if ((int)status == 429)
+        {
+            return new RateLimitedException(described, retryAfter, code, generationId);
+        }
+
+        return new ServiceException(described, status, code, generationId);
+    }
+
+    private static ErrorDetail? TryParse(string body)
+    {
+        if (body.Length == 0 || body[0] != '{')
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, GptImageHubJsonContext.Default.ErrorResponse)?.Error;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+#if NET
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#else
+            var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+            using (stream)
+            {
+                var buffer = new byte[MaxErrorBodyBytes];
+                var total = 0;
+                int read;
+#if NET
+                while (total < buffer.Length
+                    && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+#else
+                while (total < buffer.Length
+                    && (read = await stream.ReadAsync(buffer, total, buffer.Length - total, cancellationToken).ConfigureAwait(false)) > 0)
+#endif
+                {
+                    total += read;
+                }
+
+                return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false)
+                    .GetString(buffer, 0, total).Trim();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            // The status already says the call failed; a body that breaks off adds nothing to act on.
+            return string.Empty;
+        }
+    }
+
+    private static string Excerpt(string body, string? apiKey)
+    {
+        if (body.Length == 0)
+        {
+            return "an empty body";
+        }
+
+        var builder = new StringBuilder(Math.Min(body.Length, ExcerptLength) + 16);
+        foreach (var c in body)
+        {
+            if (builder.Length >= ExcerptLength)
+            {
+                builder.Append('…');
+                break;
+            }
+
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return "body: " + SecretRedaction.Redact(builder.ToString(), apiKey);
+    }
+
+    private static string Describe(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.BadGateway => "(Bad Gateway)",
+        HttpStatusCode.ServiceUnavailable => "(Service Unavailable)",
+        HttpStatusCode.GatewayTimeout => "(Gateway Timeout)",
+        HttpStatusCode.InternalServerError => "(Internal Server Error)",
+        _ => string.Empty,
+    };
+
+    private sealed record ErrorDetails(string Message, HttpStatusCode Status, string Code, string? GenerationId);
+}

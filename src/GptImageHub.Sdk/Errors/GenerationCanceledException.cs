@@ -1,0 +1,44 @@
+namespace GptImageHub.Sdk;
+
+/// <summary>
+/// The caller cancelled a wait after the generation was submitted. It is an
+/// <see cref="OperationCanceledException"/>, so ordinary cancellation handling applies, and it
+/// names the job: the service keeps generating (and has charged for it), so resume with
+/// <see cref="IGptImageHubClient.WaitForGenerationAsync"/> and <see cref="GenerationId"/>.
+/// </summary>
+public sealed class GenerationCanceledException : OperationCanceledException
+{
+    /// <summary>Creates an exception with a default message.</summary>
+    public GenerationCanceledException()
+        : base("The wait for the generation was canceled.")
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    /// <param name="message">What happened.</param>
+    public GenerationCanceledException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and its cause.</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="innerException">The cause.</param>
+    public GenerationCanceledException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception for a cancelled wait on a submitted generation.</summary>
+    /// <param name="generationId">The submitted generation.</param>
+    /// <param name="innerException">The cancellation that stopped the wait.</param>
+    /// <param name="cancellationToken">The token that was cancelled.</param>
+    public GenerationCanceledException(string generationId, Exception? innerException, CancellationToken cancellationToken)
+        : base($"The wait for generation '{generationId}' was canceled. The job keeps running on the service; resume it with WaitForGenerationAsync(\"{generationId}\").", innerException, cancellationToken)
+    {
+        GenerationId = generationId;
+    }
+
+    /// <summary>The submitted generation; resume it with <see cref="IGptImageHubClient.WaitForGenerationAsync"/>.</summary>
+    public string? GenerationId { get; }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+
+namespace GptImageHub.Sdk;
+
+/// <summary>
+/// The base of every failure the SDK reports, other than a caller's mistake
+/// (<see cref="ArgumentException"/>) or cancellation (<see cref="OperationCanceledException"/>).
+/// When a generation had already been submitted, <see cref="GenerationId"/> names it, so the
+/// caller can resume with <see cref="IGptImageHubClient.WaitForGenerationAsync"/> instead of
+/// paying for a new one.
+/// </summary>
+public class GptImageHubException : Exception
+{
+    /// <summary>Creates an exception with a default message.</summary>
+    public GptImageHubException()
+        : this("The GPT Image Hub request failed.")
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public GptImageHubException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public GptImageHubException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception with the details of a service answer.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="statusCode">The HTTP status, when a response arrived.</param>
+    /// <param name="errorCode">The API's error <c>code</c>, verbatim.</param>
+    /// <param name="generationId">The generation the failure concerns, when one exists.</param>
+    /// <param name="innerException">The cause.</param>
+    public GptImageHubException(string message, HttpStatusCode? statusCode, string? errorCode, string? generationId = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+        ErrorCode = errorCode;
+        GenerationId = generationId;
+    }
+
+    /// <summary>The HTTP status of the response, or null when none arrived.</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>The API's error <c>code</c> (such as <c>insufficientCredits</c>), verbatim, when the body had one.</summary>
+    public string? ErrorCode { get; }
+
+    /// <summary>
+    /// The generation this failure concerns, set on every failure after a generation was submitted.
+    /// Pass it to <see cref="IGptImageHubClient.WaitForGenerationAsync"/> to resume without paying again.
+    /// </summary>
+    public string? GenerationId { get; internal set; }
+}

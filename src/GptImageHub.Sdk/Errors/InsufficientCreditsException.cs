@@ -1,0 +1,39 @@
+using System.Net;
+
+namespace GptImageHub.Sdk;
+
+/// <summary>The account has too few credits for the request (HTTP 402 <c>insufficientCredits</c>). Nothing was charged.</summary>
+public sealed class InsufficientCreditsException : GptImageHubException
+{
+    /// <summary>Creates an exception with a default message.</summary>
+    public InsufficientCreditsException()
+        : base("The account has too few credits.")
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public InsufficientCreditsException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public InsufficientCreditsException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception with the details of a service answer.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="statusCode">The HTTP status, when a response arrived.</param>
+    /// <param name="errorCode">The API's error <c>code</c>, verbatim.</param>
+    /// <param name="generationId">The generation the failure concerns, when one exists.</param>
+    /// <param name="innerException">The cause.</param>
+    public InsufficientCreditsException(string message, HttpStatusCode? statusCode, string? errorCode, string? generationId = null, Exception? innerException = null)
+        : base(message, statusCode, errorCode, generationId, innerException)
+    {
+    }
+}

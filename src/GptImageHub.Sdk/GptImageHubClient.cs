@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Net;
+using GptImageHub.Sdk.Http;
+using GptImageHub.Sdk.Polling;
+using GptImageHub.Sdk.Serialization;
+
+namespace GptImageHub.Sdk;
+
+/// <summary>
+/// The client for the GPT Image Hub API. Create one per process (or register it with
+/// <c>AddGptImageHub</c>) and share it: it is thread-safe and reuses connections.
+/// </summary>
+public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
+{
+    private readonly HttpClient _httpClient;
+    private readonly bool _ownsHttpClient;
+    private readonly ClientSettings _settings;
+    private readonly HttpPipeline _pipeline;
+    private readonly GenerationPoller _poller;
+
+    /// <summary>Creates a client for the public service with an API key.</summary>
+    /// <param name="apiKey">The API key, <c>gih_live_...</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="apiKey"/> is null, empty or malformed.</exception>
+    public GptImageHubClient(string apiKey)
+        : this(new GptImageHubClientOptions { ApiKey = RequireKey(apiKey) })
+    {
+    }
+
+    /// <summary>Creates a client with its own connection pool.</summary>
+    /// <param name="options">The settings; copied, so later changes do not affect this client.</param>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public GptImageHubClient(GptImageHubClientOptions options)
+        : this(CreateHttpClient(), ownsHttpClient: true, ClientSettings.Create(options))
+    {
+    }
+
+    /// <summary>Creates a client over an <see cref="HttpClient"/> the caller owns and disposes, such as one from <c>IHttpClientFactory</c>.</summary>
+    /// <param name="httpClient">The client to send with. Its <see cref="HttpClient.BaseAddress"/> is ignored; set <see cref="GptImageHubClientOptions.BaseAddress"/>.</param>
+    /// <param name="options">The settings; copied, so later changes do not affect this client.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// A setting is out of range, or <see cref="GenerationMode.ServerWait"/> is chosen while
+    /// <paramref name="httpClient"/>'s <see cref="HttpClient.Timeout"/> would cut the server's wait short.
+    /// </exception>
+    public GptImageHubClient(HttpClient httpClient, GptImageHubClientOptions options)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), ownsHttpClient: false, ClientSettings.Create(options))
+    {
+        if (_settings.GenerationMode == GenerationMode.ServerWait
+            && httpClient.Timeout != Timeout.InfiniteTimeSpan
+            && (httpClient.Timeout < _settings.ServerWaitTimeout || _settings.ServerWaitTimeout == Timeout.InfiniteTimeSpan))
+        {
+            throw new ArgumentException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "httpClient.Timeout ({0:0.###} s) is shorter than ServerWaitTimeout ({1:0.###} s) and would cut server-side waits short. Set httpClient.Timeout = Timeout.InfiniteTimeSpan; the SDK bounds every call itself.",
+                    httpClient.Timeout.TotalSeconds,
+                    _settings.ServerWaitTimeout.TotalSeconds),
+                nameof(httpClient));
+        }
+    }
+
+    private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientSettings settings)
+    {
+        _httpClient = httpClient;
+        _ownsHttpClient = ownsHttpClient;
+        _settings = settings;
+        _pipeline = new HttpPipeline(httpClient, settings);
+        _poller = new GenerationPoller(_pipeline);
+    }
+
+    /// <summary>The service address this client talks to.</summary>
+    public Uri BaseAddress => _settings.BaseAddress;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
+    {
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false };
+        var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
+        return response.Value.Models;
+    }
+
+    /// <inheritdoc/>
+    public async Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default)
+    {
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Credits), _settings.RequestTimeout);
+        var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.CreditsResponse, cancellationToken).ConfigureAwait(false);
+        return response.Value.ToCreditBalance()
+            ?? throw new InvalidResponseException("The service returned a credits response without a 'credits' field.", response.StatusCode, errorCode: null);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        GenerationRequestBody.Validate(request);
+        if (_settings.GenerationMode == GenerationMode.Polling)
+        {
+            var operation = await StartImageGenerationAsync(request, cancellationToken).ConfigureAwait(false);
+            return await operation.WaitForCompletionAsync(progress: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var generation = await SubmitAsync(request, submitAsync: false, _settings.ServerWaitTimeout, cancellationToken).ConfigureAwait(false);
+        if (generation.Status == GenerationStatus.Succeeded)
+        {
+            return generation;
+        }
+
+        if (generation.Status == GenerationStatus.Failed)
+        {
+            throw GenerationPoller.Failed(generation);
+        }
+
+        // The service may queue even a waiting request; the job exists, so follow it rather than resubmit.
+        return await _poller.WaitAsync(generation, progress: null, observe: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        GenerationRequestBody.Validate(request);
+        var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        return new GenerationOperation(generation, _poller);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        RequireGenerationId(generationId);
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Generation(_settings.BaseAddress, generationId), _settings.RequestTimeout) { GenerationId = generationId };
+        var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
+        return response.Value;
+    }
+
+    /// <inheritdoc/>
+    public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default)
+    {
+        RequireGenerationId(generationId);
+        return _poller.ResumeAsync(generationId, progress, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default)
+    {
+        var generation = await GetGenerationAsync(generationId, cancellationToken).ConfigureAwait(false);
+        return new GenerationOperation(generation, _poller);
+    }
+
+    /// <inheritdoc/>
+    public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default)
+    {
+        if (image is null)
+        {
+            throw new ArgumentNullException(nameof(image));
+        }
+
+        if (destination is null)
+        {
+            throw new ArgumentNullException(nameof(destination));
+        }
+
+        var url = image.Url.IsAbsoluteUri ? image.Url : new Uri(_settings.BaseAddress, image.Url);
+        if (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new InvalidResponseException($"Image '{image.Id}' has a URL with the unsupported scheme '{url.Scheme}'.", HttpStatusCode.OK, errorCode: null);
+        }
+
+        // Images live on a CDN: the key is never sent with a download, whatever host the URL names.
+        var call = new ApiCall(HttpMethod.Get, url, _settings.RequestTimeout) { Authenticate = false };
+        return _pipeline.CopyToAsync(call, destination, cancellationToken);
+    }
+
+    /// <summary>Releases the connection pool when the client created it; an <see cref="HttpClient"/> passed in is left to its owner.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttpClient)
+        {
+            _httpClient.Dispose();
+        }
+    }
+
+    private async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (request.ReferenceImages.Count > 0)
+        {
+            throw new ArgumentException("Reference images are not supported by this build of the SDK yet.", nameof(request));
+        }
+
+        var body = GenerationRequestBody.Serialize(request, submitAsync);
+        var call = new ApiCall(HttpMethod.Post, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Generations), timeout)
+        {
+            CreateContent = () => GenerationRequestBody.CreateContent(body),
+        };
+        var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
+        return response.Value;
+    }
+
+    private static HttpClient CreateHttpClient()
+    {
+#if NET
+        var handler = new SocketsHttpHandler
+        {
+            // Recycle connections so DNS changes are seen, as IHttpClientFactory would.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+        };
+#else
+        var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+#endif
+
+        // Every call is bounded by the SDK's own timeouts; HttpClient's 100 s default would cut generations.
+        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private static string RequireKey(string apiKey) =>
+        string.IsNullOrWhiteSpace(apiKey)
+            ? throw new ArgumentException($"The API key must not be empty. Pass a key or set {GptImageHubClientOptions.ApiKeyEnvironmentVariable} and use the options constructor.", nameof(apiKey))
+            : apiKey;
+
+    private static void RequireGenerationId(string generationId)
+    {
+        if (string.IsNullOrWhiteSpace(generationId))
+        {
+            throw new ArgumentException("The generation id must not be empty.", nameof(generationId));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace GptImageHub.Sdk;
+
+/// <summary>Settings for <see cref="GptImageHubClient"/>. The client copies them when it is created.</summary>
+public sealed class GptImageHubClientOptions
+{
+    /// <summary>The environment variable read when <see cref="ApiKey"/> is not set.</summary>
+    public const string ApiKeyEnvironmentVariable = "GPTIMAGEHUB_API_KEY";
+
+    /// <summary>The public service's address.</summary>
+    public static Uri DefaultBaseAddress { get; } = new("https://www.gptimagehub.com/");
+
+    /// <summary>The API key (<c>gih_live_...</c>), sent as a bearer token to the API origin only.</summary>
+    /// <value>The default is null, which reads <c>GPTIMAGEHUB_API_KEY</c>. <see cref="IGptImageHubClient.GetModelsAsync"/> needs no key.</value>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The service's address; a self-hosted deployment or the local emulator has its own.</summary>
+    /// <value>The default is <c>https://www.gptimagehub.com/</c>. Plain <c>http://</c> is accepted only for loopback addresses unless <see cref="AllowInsecureHttp"/> is set.</value>
+    public Uri BaseAddress { get; set; } = DefaultBaseAddress;
+
+    /// <summary>How <see cref="IGptImageHubClient.GenerateImageAsync"/> waits for the images.</summary>
+    /// <value>The default is <see cref="GenerationMode.Polling"/>.</value>
+    public GenerationMode GenerationMode { get; set; } = GenerationMode.Polling;
+
+    /// <summary>The time limit of one ordinary call (models, credits, a poll, a submit, a download), from send to the last byte read.</summary>
+    /// <value>The default is 100 seconds. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns the limit off.</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The time limit of a generation in <see cref="GenerationMode.ServerWait"/> mode.</summary>
+    /// <value>The default is 900 seconds: the service may hold the request for 800 s.</value>
+    public TimeSpan ServerWaitTimeout { get; set; } = TimeSpan.FromSeconds(900);
+
+    /// <summary>How many times a call that is safe to repeat is retried after a transient failure.</summary>
+    /// <value>The default is 3. A generation submit is never retried once the service may have received it.</value>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>How waits poll a generation job.</summary>
+    /// <value>The defaults of <see cref="PollingOptions"/>.</value>
+    public PollingOptions Polling { get; set; } = new();
+
+    /// <summary>Whether a non-loopback <c>http://</c> <see cref="BaseAddress"/> is accepted, which sends the key in clear text.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>The clock every delay and timeout runs on; tests pass a fake one.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Describes the settings without the key.</summary>
+    public override string ToString() =>
+        $"GptImageHubClientOptions {{ BaseAddress = {BaseAddress}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}, GenerationMode = {GenerationMode} }}";
+}

@@ -1,0 +1,31 @@
+namespace GptImageHub.Sdk.Http;
+
+/// <summary>
+/// One call to describe to the pipeline. The pipeline makes a fresh <see cref="HttpRequestMessage"/>
+/// from it for each attempt, since a message cannot be sent twice.
+/// </summary>
+internal sealed class ApiCall
+{
+    public ApiCall(HttpMethod method, Uri uri, TimeSpan timeout)
+    {
+        Method = method;
+        Uri = uri;
+        Timeout = timeout;
+    }
+
+    public HttpMethod Method { get; }
+
+    public Uri Uri { get; }
+
+    /// <summary>The limit from send to last byte read.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Whether the call needs the API key. It is attached only when <see cref="Uri"/> is on the API origin.</summary>
+    public bool Authenticate { get; init; } = true;
+
+    /// <summary>Makes the body for one attempt; null for a call without one.</summary>
+    public Func<HttpContent>? CreateContent { get; init; }
+
+    /// <summary>The generation the call concerns, stamped on any exception it raises.</summary>
+    public string? GenerationId { get; init; }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace GptImageHub.Sdk.Http;
+
+/// <summary>
+/// Writes the JSON body of a generation request: the set fields in a fixed order (model, prompt,
+/// size, quality, aspect_ratio, n, async), then the caller's extra fields.
+/// </summary>
+internal static class GenerationRequestBody
+{
+    // Relaxed escaping keeps non-ASCII prompts readable and small; the body is never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+
+    /// <summary>The field names the request sets itself; extra fields may not repeat them.</summary>
+    public static readonly IReadOnlyCollection<string> ReservedFieldNames = ["model", "prompt", "size", "quality", "aspect_ratio", "n", "async", "reference_image"];
+
+    public static byte[] Serialize(ImageGenerationRequest request, bool submitAsync)
+    {
+        using var buffer = new MemoryStream(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model"u8, request.Model);
+            writer.WriteString("prompt"u8, request.Prompt);
+            if (request.Size is { } size)
+            {
+                writer.WriteString("size"u8, size.ToString());
+            }
+
+            if (request.Quality is { } quality)
+            {
+                writer.WriteString("quality"u8, quality.ToString());
+            }
+
+            if (request.AspectRatio is { } aspectRatio)
+            {
+                writer.WriteString("aspect_ratio"u8, aspectRatio);
+            }
+
+            if (request.N is { } n)
+            {
+                writer.WriteNumber("n"u8, n);
+            }
+
+            if (submitAsync)
+            {
+                writer.WriteBoolean("async"u8, true);
+            }
+
+            foreach (var pair in request.AdditionalProperties)
+            {
+                writer.WritePropertyName(pair.Key);
+                if (pair.Value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    pair.Value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static HttpContent CreateContent(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = JsonContentType;
+        return content;
+    }
+
+    /// <summary>
+    /// Checks a request before any byte is sent: a caller's mistake must not cost a round trip.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is incomplete or out of range; the message says which field.</exception>
+    public static void Validate(ImageGenerationRequest request)
+    {
+        if (request is null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            throw new ArgumentException("The request's Model must be set to a model id such as 'gpt-image-2'.", nameof(request));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            throw new ArgumentException("The request's Prompt must not be empty.", nameof(request));
+        }
+
+        if (request.N is { } n && n is < 1 or > 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), n, string.Format(CultureInfo.InvariantCulture, "The request's N must be between 1 and 4 but is {0}.", n));
+        }
+
+        if (request.Size is { } size && size.ToString().Length == 0)
+        {
+            throw new ArgumentException("The request's Size is empty; leave it null to let the service choose.", nameof(request));
+        }
+
+        if (request.Quality is { } quality && quality.ToString().Length == 0)
+        {
+            throw new ArgumentException("The request's Quality is empty; leave it null to let the service choose.", nameof(request));
+        }
+
+        if (request.AspectRatio is { Length: 0 })
+        {
+            throw new ArgumentException("The request's AspectRatio is empty; leave it null to let the service choose.", nameof(request));
+        }
+
+        if (request.AdditionalProperties is null || request.ReferenceImages is null)
+        {
+            throw new ArgumentException("The request's AdditionalProperties and ReferenceImages must not be null.", nameof(request));
+        }
+
+        foreach (var name in request.AdditionalProperties.Keys)
+        {
+            if (string.IsNullOrEmpty(name) || ReservedFieldNames.Contains(name))
+            {
+                throw new ArgumentException($"AdditionalProperties may not contain '{name}': set the request's own property instead.", nameof(request));
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json.Serialization.Metadata;
+using GptImageHub.Sdk.Errors;
+using GptImageHub.Sdk.Serialization;
+
+namespace GptImageHub.Sdk.Http;
+
+/// <summary>
+/// Sends one <see cref="ApiCall"/>: stamps the key (API origin only) and User-Agent, bounds the
+/// call by its timeout on the client's clock, and turns the answer into a record or a typed
+/// exception. Transport failures become <see cref="GptImageHubConnectionException"/>.
+/// </summary>
+internal sealed class HttpPipeline
+{
+    private static readonly MediaTypeWithQualityHeaderValue JsonAccept = new("application/json");
+
+    private readonly HttpClient _httpClient;
+    private readonly ClientSettings _settings;
+
+    public HttpPipeline(HttpClient httpClient, ClientSettings settings)
+    {
+        _httpClient = httpClient;
+        _settings = settings;
+    }
+
+    public ClientSettings Settings => _settings;
+
+    public async Task<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        using var response = await SendCoreAsync(call, acceptJson: true, cancellationToken).ConfigureAwait(false);
+        var value = await ReadAsync(call, response, typeInfo, cancellationToken).ConfigureAwait(false);
+        return new ApiResponse<T>(value, response.Message.StatusCode, RetryAfterHeader.Read(response.Message.Headers, _settings.TimeProvider));
+    }
+
+    /// <summary>Sends a call whose successful body the caller streams itself, such as an image download.</summary>
+    public async Task CopyToAsync(ApiCall call, Stream destination, CancellationToken cancellationToken)
+    {
+        using var response = await SendCoreAsync(call, acceptJson: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+#if NET
+            await response.Message.Content.CopyToAsync(destination, response.Token).ConfigureAwait(false);
+#else
+            await response.Message.Content.CopyToAsync(destination).ConfigureAwait(false);
+#endif
+        }
+        catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+        {
+            throw TransportFailure(call, response.Timeout, ex);
+        }
+    }
+
+    private async Task<SentResponse> SendCoreAsync(ApiCall call, bool acceptJson, CancellationToken cancellationToken)
+    {
+        if (call.Authenticate && _settings.ApiKey is null)
+        {
+            throw new MissingApiKeyException(
+                $"No API key is configured. Set GptImageHubClientOptions.ApiKey or the {GptImageHubClientOptions.ApiKeyEnvironmentVariable} environment variable.")
+            {
+                GenerationId = call.GenerationId,
+            };
+        }
+
+        var timeout = new CallTimeout(call.Timeout, _settings.TimeProvider, cancellationToken);
+        try
+        {
+            using var request = CreateRequest(call, acceptJson);
+            HttpResponseMessage message;
+            try
+            {
+                message = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+            {
+                throw TransportFailure(call, timeout, ex);
+            }
+
+            if (!message.IsSuccessStatusCode)
+            {
+                using (message)
+                {
+                    var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
+                    throw await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, timeout.Token).ConfigureAwait(false);
+                }
+            }
+
+            return new SentResponse(message, timeout);
+        }
+        catch
+        {
+            timeout.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(ApiCall call, SentResponse response, JsonTypeInfo<T> typeInfo, CancellationToken callerToken)
+    {
+        try
+        {
+            return await ResponseDeserializer.ReadAsync(response.Message, typeInfo, call.GenerationId, response.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex, callerToken))
+        {
+            throw TransportFailure(call, response.Timeout, ex);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(ApiCall call, bool acceptJson)
+    {
+        var request = new HttpRequestMessage(call.Method, call.Uri);
+        var headers = request.Headers;
+        headers.TryAddWithoutValidation("User-Agent", ClientSettings.UserAgent);
+        if (acceptJson)
+        {
+            headers.Accept.Add(JsonAccept);
+        }
+
+        // The key goes to the API origin only: never to a CDN, a foreign poll_url or anything else.
+        if (call.Authenticate && _settings.IsApiOrigin(call.Uri))
+        {
+            headers.Authorization = new AuthenticationHeaderValue("Bearer", _settings.ApiKey);
+        }
+
+        if (call.CreateContent is { } createContent)
+        {
+            request.Content = createContent();
+        }
+
+        return request;
+    }
+
+    private static bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
+        ex is HttpRequestException or IOException
+        || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
+
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex)
+    {
+        var target = call.Method + " " + call.Uri.AbsolutePath;
+        if (ex is OperationCanceledException)
+        {
+            var limit = timeout is { TimedOut: true } ? call.Timeout : (TimeSpan?)null;
+            var message = limit is { } l
+                ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s (RequestTimeout).", target, l.TotalSeconds)
+                : string.Format(CultureInfo.InvariantCulture, "{0} timed out (HttpClient.Timeout).", target);
+            return new GptImageHubConnectionException(message, statusCode: null, errorCode: null, call.GenerationId, new TimeoutException(message, ex));
+        }
+
+        return new GptImageHubConnectionException(
+            string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, ex.Message),
+            statusCode: null,
+            errorCode: null,
+            call.GenerationId,
+            ex);
+    }
+
+    /// <summary>A response whose body is still to be read, with the timeout that bounds the reading.</summary>
+    private readonly struct SentResponse : IDisposable
+    {
+        public SentResponse(HttpResponseMessage message, CallTimeout timeout)
+        {
+            Message = message;
+            Timeout = timeout;
+        }
+
+        public HttpResponseMessage Message { get; }
+
+        public CallTimeout Timeout { get; }
+
+        public CancellationToken Token => Timeout.Token;
+
+        public void Dispose()
+        {
+            Message.Dispose();
+            Timeout.Dispose();
+        }
+    }
+}

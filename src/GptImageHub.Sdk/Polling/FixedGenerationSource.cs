@@ -1,0 +1,30 @@
+namespace GptImageHub.Sdk.Polling;
+
+/// <summary>The source behind <see cref="GptImageHubModelFactory.GenerationOperation"/>: it always answers with one final snapshot.</summary>
+internal sealed class FixedGenerationSource : IGenerationSource
+{
+    private readonly ImageGeneration _final;
+
+    public FixedGenerationSource(ImageGeneration final) => _final = final;
+
+    public Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_final);
+    }
+
+    public Task<ImageGeneration> WaitAsync(ImageGeneration current, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        progress?.Report(current);
+        observe?.Invoke(_final);
+        if (_final.Status != current.Status)
+        {
+            progress?.Report(_final);
+        }
+
+        return _final.Status == GenerationStatus.Failed
+            ? Task.FromException<ImageGeneration>(GenerationPoller.Failed(_final))
+            : Task.FromResult(_final);
+    }
+}

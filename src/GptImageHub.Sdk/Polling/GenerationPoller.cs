@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using GptImageHub.Sdk.Http;
+using GptImageHub.Sdk.Serialization;
+
+namespace GptImageHub.Sdk.Polling;
+
+/// <summary>
+/// Polls a generation until it ends, on the client's clock: waits follow <see cref="PollSchedule"/>,
+/// transient failures (timeouts, connection errors, 408, 429, 5xx) are polled through under the
+/// same deadline, and every exception names the generation so that the caller can resume.
+/// </summary>
+internal sealed class GenerationPoller : IGenerationSource
+{
+    private readonly HttpPipeline _pipeline;
+    private readonly Random? _random;
+
+    public GenerationPoller(HttpPipeline pipeline, Random? random = null)
+    {
+        _pipeline = pipeline;
+        _random = random;
+    }
+
+    private ClientSettings Settings => _pipeline.Settings;
+
+    public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
+    {
+        var response = await PollOnceAsync(current, Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        return response.Value;
+    }
+
+    public Task<ImageGeneration> WaitAsync(
+        ImageGeneration current, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken) =>
+        WaitCoreAsync(current, pollImmediately: false, progress, observe, cancellationToken);
+
+    /// <summary>Waits for a generation known only by its id: polls at once, then on the schedule.</summary>
+    public Task<ImageGeneration> ResumeAsync(string generationId, IProgress<ImageGeneration>? progress, CancellationToken cancellationToken) =>
+        WaitCoreAsync(new ImageGeneration { Id = generationId, Status = default }, pollImmediately: true, progress, observe: null, cancellationToken);
+
+    private async Task<ImageGeneration> WaitCoreAsync(
+        ImageGeneration current, bool pollImmediately, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
+    {
+        var id = current.Id;
+        var time = Settings.TimeProvider;
+        var started = time.GetTimestamp();
+        var limit = Settings.Polling.Timeout;
+        var schedule = new PollSchedule(Settings.Polling, _random);
+        TimeSpan? retryAfter = null;
+        var polls = 0;
+
+        // A resumed wait starts from a placeholder, which is no state to report.
+        var stateKnown = !pollImmediately;
+        if (stateKnown)
+        {
+            progress?.Report(current);
+        }
+
+        try
+        {
+            while (!stateKnown || !current.Status.IsTerminal)
+            {
+                var remaining = limit == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : limit - time.GetElapsedTime(started);
+                var delay = polls == 0 && pollImmediately ? TimeSpan.Zero : schedule.NextDelay(retryAfter);
+                if (remaining != Timeout.InfiniteTimeSpan && (delay >= remaining || remaining <= TimeSpan.Zero))
+                {
+                    if (remaining > TimeSpan.Zero)
+                    {
+                        await DelayAsync(remaining, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    throw TimedOut(current, limit, polls);
+                }
+
+                if (delay > TimeSpan.Zero)
+                {
+                    await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                }
+
+                polls++;
+                retryAfter = null;
+
+                var pollTimeout = remaining == Timeout.InfiniteTimeSpan ? Settings.RequestTimeout : Min(Settings.RequestTimeout, remaining - delay);
+                try
+                {
+                    var response = await PollOnceAsync(current, pollTimeout, cancellationToken).ConfigureAwait(false);
+                    retryAfter = response.RetryAfter;
+                    var previous = current;
+                    current = response.Value;
+                    observe?.Invoke(current);
+                    if (!stateKnown || current.Status != previous.Status)
+                    {
+                        progress?.Report(current);
+                    }
+
+                    stateKnown = true;
+                }
+                catch (GptImageHubException ex) when (IsTransient(ex))
+                {
+                    retryAfter = (ex as RateLimitedException)?.RetryAfter;
+                }
+            }
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not GenerationCanceledException)
+        {
+            throw new GenerationCanceledException(id, ex, cancellationToken);
+        }
+        catch (GptImageHubException ex) when (ex.GenerationId is null)
+        {
+            ex.GenerationId = id;
+            throw;
+        }
+
+        if (current.Status == GenerationStatus.Failed)
+        {
+            throw Failed(current);
+        }
+
+        return current;
+    }
+
+    /// <summary>Whether a failed poll says nothing about the job, so the wait goes on.</summary>
+    internal static bool IsTransient(GptImageHubException exception) => exception switch
+    {
+        GptImageHubConnectionException => true,
+        RateLimitedException => true,
+        ServiceException { StatusCode: { } status } => status == HttpStatusCode.RequestTimeout || (int)status >= 500,
+        _ => false,
+    };
+
+    internal static GenerationFailedException Failed(ImageGeneration generation)
+    {
+        var reason = DescribeError(generation);
+        var message = reason is null
+            ? $"Generation '{generation.Id}' failed. The service refunds the credits it held."
+            : $"Generation '{generation.Id}' failed: {reason}. The service refunds the credits it held.";
+        return new GenerationFailedException(message, statusCode: null, errorCode: ErrorCode(generation), generation.Id);
+    }
+
+    private Task<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id };
+        return _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken);
+    }
+
+    /// <summary>
+    /// The service's <c>poll_url</c> when it is on the API origin; otherwise the generation's own path
+    /// on the base address, so the key never travels to another host.
+    /// </summary>
+    internal Uri PollUri(ImageGeneration generation) =>
+        generation.PollUrl is { IsAbsoluteUri: true } pollUrl && Settings.IsApiOrigin(pollUrl)
+            ? pollUrl
+            : ApiEndpoints.Generation(Settings.BaseAddress, generation.Id);
+
+    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+#if NET8_0_OR_GREATER
+        Task.Delay(delay, Settings.TimeProvider, cancellationToken);
+#else
+        Settings.TimeProvider.Delay(delay, cancellationToken);
+#endif
+
+    private static GenerationTimeoutException TimedOut(ImageGeneration current, TimeSpan limit, int polls) =>
+        new(
+            string.Format(
+                CultureInfo.InvariantCulture,
+                "Generation '{0}' was still '{1}' after {2:0.###} s and {3} polls (Polling.Timeout). It may still finish: resume with WaitForGenerationAsync(\"{0}\").",
+                current.Id,
+                current.Status,
+                limit.TotalSeconds,
+                polls),
+            statusCode: null,
+            errorCode: null,
+            current.Id);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) =>
+        a == Timeout.InfiniteTimeSpan ? b : a < b ? a : b;
+
+    private static string? DescribeError(ImageGeneration generation) =>
+        generation.AdditionalProperties.TryGetValue("error", out var error)
+            ? error.ValueKind switch
+            {
+                JsonValueKind.String => error.GetString(),
+                JsonValueKind.Object when error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String => message.GetString(),
+                _ => null,
+            }
+            : null;
+
+    private static string? ErrorCode(ImageGeneration generation) =>
+        generation.AdditionalProperties.TryGetValue("error", out var error)
+        && error.ValueKind == JsonValueKind.Object
+        && error.TryGetProperty("code", out var code)
+        && code.ValueKind == JsonValueKind.String
+            ? code.GetString()
+            : null;
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GptImageHub.Sdk.Serialization;
+
+/// <summary>
+/// Reads an optional timestamp that the service documents only loosely: an ISO 8601 string is
+/// read, anything else (null, a number, an object) reads as null instead of failing the response.
+/// </summary>
+internal sealed class LenientDateTimeOffsetJsonConverter : JsonConverter<DateTimeOffset?>
+{
+    public override bool HandleNull => true;
+
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.TryGetDateTimeOffset(out var value))
+            {
+                return value;
+            }
+
+            return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value)
+                ? value
+                : null;
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+        {
+            writer.WriteStringValue(v);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}
+
+/// <summary>
+/// Reads a model's price list: an object of tier to credits (<c>{"1K": 8}</c>), or a single number
+/// that applies to every tier and is stored under <see cref="ImageModel.AnyTier"/>. Entries that
+/// are not whole numbers are left out rather than guessed.
+/// </summary>
+internal sealed class CreditsPerImageJsonConverter : JsonConverter<IReadOnlyDictionary<string, int>>
+{
+    public override bool HandleNull => true;
+
+    public override IReadOnlyDictionary<string, int> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number when reader.TryGetInt32(out var single):
+                return new Dictionary<string, int>(1, StringComparer.Ordinal) { [ImageModel.AnyTier] = single };
+            case JsonTokenType.StartObject:
+                var prices = new Dictionary<string, int>(StringComparer.Ordinal);
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var tier = reader.GetString()!;
+                    reader.Read();
+                    if (TryReadPrice(ref reader, out var price))
+                    {
+                        prices[tier] = price;
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                return prices;
+            default:
+                reader.Skip();
+                return JsonExtensionDataDefaults.EmptyPrices;
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, int> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var pair in value)
+        {
+            writer.WriteNumber(pair.Key, pair.Value);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static bool TryReadPrice(ref Utf8JsonReader reader, out int price)
+    {
+        price = 0;
+        return reader.TokenType switch
+        {
+            JsonTokenType.Number => reader.TryGetInt32(out price),
+            JsonTokenType.String => int.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out price),
+            _ => false,
+        };
+    }
+}
+
+/// <summary>
+/// Reads the <c>/models</c> answer in every shape the service has used: a bare array, or an object
+/// that wraps the array in <c>data</c> or <c>models</c>.
+/// </summary>
+internal sealed class ModelListJsonConverter : JsonConverter<ModelList>
+{
+    public override ModelList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            return new ModelList(ReadArray(ref reader, options));
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"Expected an array or an object of models but found {reader.TokenType}.");
+        }
+
+        List<ImageModel>? models = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isList = reader.ValueTextEquals("data"u8) || reader.ValueTextEquals("models"u8);
+            reader.Read();
+            if (isList && models is null && reader.TokenType == JsonTokenType.StartArray)
+            {
+                models = ReadArray(ref reader, options);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return new ModelList(models ?? throw new JsonException("The models object has no 'data' or 'models' array."));
+    }
+
+    public override void Write(Utf8JsonWriter writer, ModelList value, JsonSerializerOptions options)
+    {
+        var info = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ImageModel>)options.GetTypeInfo(typeof(ImageModel));
+        writer.WriteStartObject();
+        writer.WriteStartArray("data"u8);
+        foreach (var model in value.Models)
+        {
+            JsonSerializer.Serialize(writer, model, info);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static List<ImageModel> ReadArray(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
+        var info = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ImageModel>)options.GetTypeInfo(typeof(ImageModel));
+        var models = new List<ImageModel>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            models.Add(JsonSerializer.Deserialize(ref reader, info)
+                ?? throw new JsonException("A model entry is null."));
+        }
+
+        return models;
+    }
+}
+
+/// <summary>The <c>/models</c> answer, whatever its outer shape.</summary>
+[JsonConverter(typeof(ModelListJsonConverter))]
+internal sealed record ModelList(IReadOnlyList<ImageModel> Models);

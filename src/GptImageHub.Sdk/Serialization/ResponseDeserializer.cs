@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace GptImageHub.Sdk.Serialization;
+
+/// <summary>
+/// Reads a successful response straight from the network stream into a record with the
+/// source-generated reader, with no string or buffer in between. A body the SDK cannot read
+/// becomes <see cref="InvalidResponseException"/>.
+/// </summary>
+internal static class ResponseDeserializer
+{
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, string? generationId, CancellationToken cancellationToken)
+    {
+#if NET
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+#else
+        var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+#endif
+        using (stream)
+        {
+            try
+            {
+                var value = await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false);
+                return value ?? throw Invalid(response, generationId, "the body is JSON null", inner: null);
+            }
+            catch (JsonException ex)
+            {
+                throw Invalid(response, generationId, ex.Message, ex);
+            }
+        }
+    }
+
+    private static InvalidResponseException Invalid(HttpResponseMessage response, string? generationId, string reason, Exception? inner) =>
+        new(
+            string.Format(CultureInfo.InvariantCulture, "The service returned HTTP {0} with a body the SDK cannot read: {1}", (int)response.StatusCode, reason),
+            response.StatusCode,
+            errorCode: null,
+            generationId,
+            inner);
+}
