@@ -59,6 +59,8 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
     }
 
+    internal HttpClient HttpClient => _httpClient;
+
     private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientSettings settings)
     {
         _httpClient = httpClient;
@@ -187,6 +189,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         var body = GenerationRequestBody.Serialize(request, submitAsync);
         var call = new ApiCall(HttpMethod.Post, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Generations), timeout)
         {
+            TimeoutSetting = submitAsync ? nameof(GptImageHubClientOptions.RequestTimeout) : nameof(GptImageHubClientOptions.ServerWaitTimeout),
             CreateContent = () => GenerationRequestBody.CreateContent(body),
         };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);

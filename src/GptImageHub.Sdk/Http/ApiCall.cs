@@ -20,6 +20,9 @@ internal sealed class ApiCall
     /// <summary>The limit from send to last byte read.</summary>
     public TimeSpan Timeout { get; }
 
+    /// <summary>The setting <see cref="Timeout"/> comes from, named in a timeout's message.</summary>
+    public string TimeoutSetting { get; init; } = nameof(GptImageHubClientOptions.RequestTimeout);
+
     /// <summary>Whether the call needs the API key. It is attached only when <see cref="Uri"/> is on the API origin.</summary>
     public bool Authenticate { get; init; } = true;
 

@@ -141,7 +141,7 @@ internal sealed class HttpPipeline
         {
             var limit = timeout is { TimedOut: true } ? call.Timeout : (TimeSpan?)null;
             var message = limit is { } l
-                ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s (RequestTimeout).", target, l.TotalSeconds)
+                ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s ({2}).", target, l.TotalSeconds, call.TimeoutSetting)
                 : string.Format(CultureInfo.InvariantCulture, "{0} timed out (HttpClient.Timeout).", target);
             return new GptImageHubConnectionException(message, statusCode: null, errorCode: null, call.GenerationId, new TimeoutException(message, ex));
         }

@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace GptImageHub.Sdk.Tests.Infrastructure;
+
+/// <summary>
+/// A loopback HTTP/1.1 server that answers each request with the next step of a script, including
+/// the faults a mock server cannot make: a connection closed before any answer, a body cut short,
+/// or an answer that never comes. Each connection serves one request. It records every request it received.
+/// </summary>
+internal sealed class ScriptedHttpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly Func<ReceivedRequest, int, Step> _script;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _count;
+
+    public ScriptedHttpServer(Func<ReceivedRequest, int, Step> script, string address = "127.0.0.1")
+    {
+        _script = script;
+        _listener = new TcpListener(IPAddress.Parse(address), 0);
+        _listener.Start();
+        BaseAddress = new Uri($"http://{address}:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        _loop = AcceptLoopAsync();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    /// <summary>Completes each time a request arrives; a test can wait for "the request reached the server".</summary>
+    public SemaphoreSlim Arrivals { get; } = new(0);
+
+    public static Step Respond(int status, string body, params (string Name, string Value)[] headers) => new(StepKind.Respond, status, body, headers);
+
+    public static Step Drop() => new(StepKind.Drop, 0, "", []);
+
+    public static Step Hang() => new(StepKind.Hang, 0, "", []);
+
+    /// <summary>Sends the headers and part of the body, then closes the connection.</summary>
+    public static Step Truncate(int status, string body) => new(StepKind.Truncate, status, body, []);
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            var stream = client.GetStream();
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var request = await ReadRequestAsync(stream);
+                    if (request is null)
+                    {
+                        return;
+                    }
+
+                    Received.Enqueue(request);
+                    var step = _script(request, Interlocked.Increment(ref _count) - 1);
+                    Arrivals.Release();
+                    switch (step.Kind)
+                    {
+                        case StepKind.Drop:
+                            client.Client.LingerState = new LingerOption(true, 0);
+                            return;
+                        case StepKind.Hang:
+                            await Task.Delay(Timeout.Infinite, _stop.Token);
+                            return;
+                        case StepKind.Truncate:
+                            var full = Encoding.UTF8.GetBytes(step.Body);
+                            await WriteHeadAsync(stream, step.Status, full.Length, []);
+                            await stream.WriteAsync(full.AsMemory(0, full.Length / 2));
+                            client.Client.LingerState = new LingerOption(true, 0);
+                            return;
+                        default:
+                            var body = Encoding.UTF8.GetBytes(step.Body);
+                            await WriteHeadAsync(stream, step.Status, body.Length, step.Headers);
+                            await stream.WriteAsync(body);
+                            return;
+                    }
+                }
+            }
+            catch (Exception) when (_stop.IsCancellationRequested || true)
+            {
+                // A client that goes away mid-answer is a normal end for a fault server.
+            }
+        }
+    }
+
+    private static async Task WriteHeadAsync(NetworkStream stream, int status, int length, (string Name, string Value)[] headers)
+    {
+        var head = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} X\r\n")
+            .Append("Content-Type: application/json\r\n")
+            // One request per connection: SocketsHttpHandler silently retries a request whose reused connection drops, which would blur what a test sees.
+            .Append("Connection: close\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Content-Length: {length}\r\n");
+        foreach (var (name, value) in headers)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
+    }
+
+    private static async Task<ReceivedRequest?> ReadRequestAsync(NetworkStream stream)
+    {
+        var buffer = new List<byte>();
+        var one = new byte[1];
+        while (!(buffer.Count >= 4 && buffer[^4] == '\r' && buffer[^3] == '\n' && buffer[^2] == '\r' && buffer[^1] == '\n'))
+        {
+            if (await stream.ReadAsync(one) == 0)
+            {
+                return null;
+            }
+
+            buffer.Add(one[0]);
+        }
+
+        var lines = Encoding.ASCII.GetString([.. buffer]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var requestLine = lines[0].Split(' ');
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        var body = Array.Empty<byte>();
+        if (headers.TryGetValue("Content-Length", out var lengthText) && int.Parse(lengthText, CultureInfo.InvariantCulture) is > 0 and var length)
+        {
+            body = new byte[length];
+            await stream.ReadExactlyAsync(body);
+        }
+
+        return new ReceivedRequest(requestLine[0], requestLine[1], headers, body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+        Arrivals.Dispose();
+    }
+
+    internal enum StepKind
+    {
+        Respond,
+        Drop,
+        Hang,
+        Truncate,
+    }
+
+    internal sealed record Step(StepKind Kind, int Status, string Body, (string Name, string Value)[] Headers);
+
+    internal sealed record ReceivedRequest(string Method, string Target, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+    {
+        public string? Authorization => Headers.TryGetValue("Authorization", out var value) ? value : null;
+    }
+}
