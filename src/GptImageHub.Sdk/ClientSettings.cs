@@ -18,6 +18,7 @@ internal sealed class ClientSettings
         RequestTimeout = options.RequestTimeout;
         ServerWaitTimeout = options.ServerWaitTimeout;
         MaxRetries = options.MaxRetries;
+        MaxResponseBytes = options.MaxResponseBytes;
         Polling = options.Polling.Clone();
         TimeProvider = options.TimeProvider;
     }
@@ -35,6 +36,8 @@ internal sealed class ClientSettings
     public TimeSpan ServerWaitTimeout { get; }
 
     public int MaxRetries { get; }
+
+    public long MaxResponseBytes { get; }
 
     public PollingOptions Polling { get; }
 
@@ -65,6 +68,11 @@ internal sealed class ClientSettings
         if (options.MaxRetries is < 0 or > 10)
         {
             throw new ArgumentException($"MaxRetries must be between 0 and 10 but is {options.MaxRetries}.", nameof(options));
+        }
+
+        if (options.MaxResponseBytes < 1024)
+        {
+            throw new ArgumentException($"MaxResponseBytes must be at least 1024 but is {options.MaxResponseBytes}.", nameof(options));
         }
 
         if (!Enum.IsDefined(typeof(GenerationMode), options.GenerationMode))

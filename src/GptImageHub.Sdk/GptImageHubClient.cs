@@ -66,7 +66,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         _httpClient = httpClient;
         _ownsHttpClient = ownsHttpClient;
         _settings = settings;
-        _pipeline = new HttpPipeline(httpClient, settings);
+        _pipeline = new HttpPipeline(httpClient, settings, new RetryStrategy(settings.MaxRetries, settings.TimeProvider));
         _poller = new GenerationPoller(_pipeline);
     }
 
@@ -191,6 +191,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         {
             TimeoutSetting = submitAsync ? nameof(GptImageHubClientOptions.RequestTimeout) : nameof(GptImageHubClientOptions.ServerWaitTimeout),
             CreateContent = () => GenerationRequestBody.CreateContent(body),
+            Retry = RetryKind.Submit,
         };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;

@@ -30,8 +30,17 @@ public sealed class GptImageHubClientOptions
     public TimeSpan ServerWaitTimeout { get; set; } = TimeSpan.FromSeconds(900);
 
     /// <summary>How many times a call that is safe to repeat is retried after a transient failure.</summary>
-    /// <value>The default is 3. A generation submit is never retried once the service may have received it.</value>
+    /// <value>
+    /// The default is 3; 0 turns the SDK's retries off (do that when your own <c>HttpClient</c> handlers retry).
+    /// Every GET is retried on connection failures, timeouts, 408, 429, 500 without <c>generationFailed</c>,
+    /// 502, 503 and 504. A generation submit is retried only when it cannot have reached the service
+    /// (connection refused, name resolution failure) or on 429: never after a timeout, a reset or a 5xx.
+    /// </value>
     public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The largest JSON response the SDK reads; a larger one is refused with <see cref="InvalidResponseException"/> before it fills memory.</summary>
+    /// <value>The default is 4 MiB, hundreds of times the largest documented answer. At least 1 KiB.</value>
+    public long MaxResponseBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>How waits poll a generation job.</summary>
     /// <value>The defaults of <see cref="PollingOptions"/>.</value>

@@ -37,6 +37,13 @@ internal static class ErrorMapper
 
     public static GptImageHubException Map(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
     {
+        var exception = Create(status, body, retryAfter, generationId, apiKey);
+        exception.ServerRetryAfter = retryAfter;
+        return exception;
+    }
+
+    private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
+    {
         var detail = TryParse(body);
         var code = detail?.Code;
         var statusText = "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture);

@@ -57,4 +57,7 @@ public class GptImageHubException : Exception
     /// Pass it to <see cref="IGptImageHubClient.WaitForGenerationAsync"/> to resume without paying again.
     /// </summary>
     public string? GenerationId { get; internal set; }
+
+    /// <summary>The wait the service asked for in <c>Retry-After</c>, which the retry and polling loops honour.</summary>
+    internal TimeSpan? ServerRetryAfter { get; set; }
 }

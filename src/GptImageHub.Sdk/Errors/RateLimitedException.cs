@@ -35,6 +35,7 @@ public sealed class RateLimitedException : GptImageHubException
         : base(message, (HttpStatusCode)429, errorCode, generationId)
     {
         RetryAfter = retryAfter;
+        ServerRetryAfter = retryAfter;
     }
 
     /// <summary>How long the service asked the caller to wait, from its <c>Retry-After</c> header.</summary>

@@ -29,6 +29,9 @@ internal sealed class ApiCall
     /// <summary>Makes the body for one attempt; null for a call without one.</summary>
     public Func<HttpContent>? CreateContent { get; init; }
 
+    /// <summary>Which failures the call may be repeated after.</summary>
+    public RetryKind Retry { get; init; } = RetryKind.Safe;
+
     /// <summary>The generation the call concerns, stamped on any exception it raises.</summary>
     public string? GenerationId { get; init; }
 }

@@ -17,16 +17,24 @@ internal sealed class HttpPipeline
 
     private readonly HttpClient _httpClient;
     private readonly ClientSettings _settings;
+    private readonly RetryStrategy _retry;
 
-    public HttpPipeline(HttpClient httpClient, ClientSettings settings)
+    public HttpPipeline(HttpClient httpClient, ClientSettings settings, RetryStrategy retry)
     {
         _httpClient = httpClient;
         _settings = settings;
+        _retry = retry;
     }
 
     public ClientSettings Settings => _settings;
 
-    public async Task<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    public Task<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        _retry.For(call.Retry).ExecuteAsync(
+            static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
+            (Pipeline: this, Call: call, TypeInfo: typeInfo),
+            cancellationToken).AsTask();
+
+    private async ValueTask<ApiResponse<T>> SendOnceAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         using var response = await SendCoreAsync(call, acceptJson: true, cancellationToken).ConfigureAwait(false);
         var value = await ReadAsync(call, response, typeInfo, cancellationToken).ConfigureAwait(false);
@@ -36,7 +44,11 @@ internal sealed class HttpPipeline
     /// <summary>Sends a call whose successful body the caller streams itself, such as an image download.</summary>
     public async Task CopyToAsync(ApiCall call, Stream destination, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(call, acceptJson: false, cancellationToken).ConfigureAwait(false);
+        // Only the send is repeated: once bytes have gone to the destination, a retry would corrupt it.
+        using var response = await _retry.For(call.Retry).ExecuteAsync(
+            static (state, token) => new ValueTask<SentResponse>(state.Pipeline.SendCoreAsync(state.Call, acceptJson: false, token)),
+            (Pipeline: this, Call: call),
+            cancellationToken).ConfigureAwait(false);
         try
         {
 #if NET
@@ -94,11 +106,11 @@ internal sealed class HttpPipeline
         }
     }
 
-    private static async Task<T> ReadAsync<T>(ApiCall call, SentResponse response, JsonTypeInfo<T> typeInfo, CancellationToken callerToken)
+    private async Task<T> ReadAsync<T>(ApiCall call, SentResponse response, JsonTypeInfo<T> typeInfo, CancellationToken callerToken)
     {
         try
         {
-            return await ResponseDeserializer.ReadAsync(response.Message, typeInfo, call.GenerationId, response.Token).ConfigureAwait(false);
+            return await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, response.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransportFailure(ex, callerToken))
         {

@@ -97,7 +97,7 @@ internal sealed class GenerationPoller : IGenerationSource
                 }
                 catch (GptImageHubException ex) when (IsTransient(ex))
                 {
-                    retryAfter = (ex as RateLimitedException)?.RetryAfter;
+                    retryAfter = ex.ServerRetryAfter;
                 }
             }
         }
@@ -139,7 +139,7 @@ internal sealed class GenerationPoller : IGenerationSource
 
     private Task<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id };
+        var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id, Retry = RetryKind.None };
         return _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using GptImageHub.Sdk.Http;
 
 namespace GptImageHub.Sdk.Serialization;
 
@@ -11,21 +12,30 @@ namespace GptImageHub.Sdk.Serialization;
 /// </summary>
 internal static class ResponseDeserializer
 {
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, string? generationId, CancellationToken cancellationToken)
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, long maxBytes, string? generationId, CancellationToken cancellationToken)
     {
+        if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
+        {
+            throw Invalid(response, generationId, $"the body is larger than MaxResponseBytes ({maxBytes} bytes)", inner: null);
+        }
+
 #if NET
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
 #else
         var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-        using (stream)
+        using (var bounded = new BoundedReadStream(stream, maxBytes))
         {
             try
             {
-                var value = await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false);
+                var value = await JsonSerializer.DeserializeAsync(bounded, typeInfo, cancellationToken).ConfigureAwait(false);
                 return value ?? throw Invalid(response, generationId, "the body is JSON null", inner: null);
             }
             catch (JsonException ex)
+            {
+                throw Invalid(response, generationId, ex.Message, ex);
+            }
+            catch (ResponseTooLargeException ex)
             {
                 throw Invalid(response, generationId, ex.Message, ex);
             }

@@ -27,7 +27,7 @@ public sealed class SubmitIsNeverRepeatedTests
             using var hub = new PollingHarness(o => { o.GenerationMode = mode; o.MaxRetries = 3; });
             hub.Server.Given(Request.Create().WithPath("/api/v1/images/generations").UsingPost()).RespondWith(response());
 
-            var ex = await Assert.ThrowsAnyAsync<Exception>(() => hub.Client.GenerateImageAsync(PollingHarness.SampleRequest, TestContext.Current.CancellationToken));
+            var ex = await Assert.ThrowsAnyAsync<Exception>(() => hub.Clock.RunAsync(hub.Client.GenerateImageAsync(PollingHarness.SampleRequest, TestContext.Current.CancellationToken)));
 
             Assert.True(expected == ex.GetType(), $"{fault} in {mode}: {ex.GetType().Name}: {ex.Message}");
             Assert.True(hub.Server.Count("POST") == 1, $"{fault} in {mode}: the POST was sent {hub.Server.Count("POST")} times");
@@ -41,9 +41,10 @@ public sealed class SubmitIsNeverRepeatedTests
     {
         var step = fault.StartsWith("connection", StringComparison.Ordinal) ? ScriptedHttpServer.Drop() : ScriptedHttpServer.Truncate(202, SeedResponses.AsyncQueued);
         await using var server = new ScriptedHttpServer((_, _) => step);
-        using var client = new GptImageHubClient(new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 3 });
+        var clock = new SteppingClock();
+        using var client = new GptImageHubClient(new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 3, TimeProvider = clock });
 
-        var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.GenerateImageAsync(PollingHarness.SampleRequest, TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => clock.RunAsync(client.GenerateImageAsync(PollingHarness.SampleRequest, TestContext.Current.CancellationToken)));
 
         Assert.True(server.Received.Count == 1, $"{fault}: the POST was sent {server.Received.Count} times");
         Assert.Null(ex.GenerationId);

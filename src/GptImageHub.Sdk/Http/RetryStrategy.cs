@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Sockets;
+using Polly;
+using Polly.Retry;
+
+namespace GptImageHub.Sdk.Http;
+
+/// <summary>Which failures a call may be repeated after.</summary>
+internal enum RetryKind
+{
+    /// <summary>Never repeated: polls, whose own loop already waits through transient failures.</summary>
+    None,
+
+    /// <summary>Safe to repeat (every GET): connection failures, timeouts, 408, 429, 500 without <c>generationFailed</c>, 502, 503, 504.</summary>
+    Safe,
+
+    /// <summary>
+    /// A charged POST: repeated only when the service cannot have received it (connection refused,
+    /// name resolution failure) or refused it unprocessed (429).
+    /// </summary>
+    Submit,
+}
+
+/// <summary>
+/// The SDK's retry rules as Polly v8 pipelines on the client's clock: exponential backoff with
+/// jitter from 1 s up to 30 s, <c>Retry-After</c> honoured up to <see cref="MaxServerDelay"/>.
+/// Polly's default <c>ShouldHandle</c> (every exception) is deliberately not used: it would resend
+/// a charged POST.
+/// </summary>
+internal sealed class RetryStrategy
+{
+    /// <summary>A server that asks for a longer wait gets its answer passed to the caller instead of a hidden stall.</summary>
+    public static readonly TimeSpan MaxServerDelay = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ResiliencePipeline _safe;
+    private readonly ResiliencePipeline _submit;
+
+    public RetryStrategy(int maxRetries, TimeProvider timeProvider)
+    {
+        _safe = Build(maxRetries, timeProvider, IsRetriableForSafeCall);
+        _submit = Build(maxRetries, timeProvider, IsRetriableForSubmit);
+    }
+
+    public ResiliencePipeline For(RetryKind kind) => kind switch
+    {
+        RetryKind.Safe => _safe,
+        RetryKind.Submit => _submit,
+        _ => ResiliencePipeline.Empty,
+    };
+
+    /// <summary>Whether a GET that failed this way may be sent again.</summary>
+    internal static bool IsRetriableForSafeCall(Exception exception) => exception switch
+    {
+        GptImageHubConnectionException => true,
+        RateLimitedException => true,
+        GenerationFailedException => false,
+        ServiceException { StatusCode: { } status } => status is HttpStatusCode.RequestTimeout
+            or HttpStatusCode.InternalServerError
+            or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable
+            or HttpStatusCode.GatewayTimeout,
+        _ => false,
+    } && !AsksForTooLongAWait(exception);
+
+    /// <summary>
+    /// Whether a generation POST that failed this way may be sent again: only when it cannot have
+    /// reached the service. A timeout, a reset mid-request or any 5xx may follow a charge.
+    /// </summary>
+    internal static bool IsRetriableForSubmit(Exception exception) => exception switch
+    {
+        RateLimitedException => !AsksForTooLongAWait(exception),
+        GptImageHubConnectionException { InnerException: HttpRequestException inner } => NeverReachedTheServer(inner),
+        _ => false,
+    };
+
+    private static bool NeverReachedTheServer(HttpRequestException exception)
+    {
+#if NET8_0_OR_GREATER
+        if (exception.HttpRequestError is HttpRequestError.NameResolutionError)
+        {
+            return true;
+        }
+#endif
+        for (Exception? inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException socket)
+            {
+                return socket.SocketErrorCode is SocketError.ConnectionRefused
+                    or SocketError.HostNotFound
+                    or SocketError.HostUnreachable
+                    or SocketError.NetworkUnreachable
+                    or SocketError.NoData
+                    or SocketError.TryAgain;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AsksForTooLongAWait(Exception exception) =>
+        exception is GptImageHubException { ServerRetryAfter: { } delay } && delay > MaxServerDelay;
+
+    private static ResiliencePipeline Build(int maxRetries, TimeProvider timeProvider, Func<Exception, bool> shouldRetry)
+    {
+        if (maxRetries <= 0)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = maxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = BaseDelay,
+                MaxDelay = MaxServerDelay,
+                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && shouldRetry(ex)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GptImageHubException)?.ServerRetryAfter),
+            })
+            .Build();
+    }
+}
