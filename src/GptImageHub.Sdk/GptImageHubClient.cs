@@ -17,6 +17,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     private readonly ClientSettings _settings;
     private readonly HttpPipeline _pipeline;
     private readonly GenerationPoller _poller;
+    private IReadOnlyList<ImageModel>? _models;
 
     /// <summary>Creates a client for the public service with an API key.</summary>
     /// <param name="apiKey">The API key, <c>gih_live_...</c>.</param>
@@ -78,6 +79,9 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
+
+        // Kept so that reference-image counts can be checked against the model's own limit before sending.
+        Volatile.Write(ref _models, response.Value.Models);
         return response.Value.Models;
     }
 
@@ -181,20 +185,55 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 
     private async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (request.ReferenceImages.Count > 0)
+        Func<HttpContent> createContent;
+        if (request.ReferenceImages.Count == 0)
         {
-            throw new ArgumentException("Reference images are not supported by this build of the SDK yet.", nameof(request));
+            var body = GenerationRequestBody.Serialize(request, submitAsync);
+            createContent = () => GenerationRequestBody.CreateContent(body);
+        }
+        else
+        {
+            var model = FindCachedModel(request.Model);
+            var uploads = await ReferenceImageUpload.PrepareAsync(
+                request.ReferenceImages,
+                request.Model,
+                model?.ReferenceImageLimit ?? ReferenceImageUpload.DocumentedMaxCount,
+                limitFromModels: model?.ReferenceImageLimit is not null,
+                cancellationToken).ConfigureAwait(false);
+            var fields = MultipartGenerationContent.Fields(request, submitAsync);
+            createContent = () => new MultipartGenerationContent(fields, uploads);
+            timeout = UploadTimeout(timeout, uploads);
         }
 
-        var body = GenerationRequestBody.Serialize(request, submitAsync);
         var call = new ApiCall(HttpMethod.Post, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Generations), timeout)
         {
             TimeoutSetting = submitAsync ? nameof(GptImageHubClientOptions.RequestTimeout) : nameof(GptImageHubClientOptions.ServerWaitTimeout),
-            CreateContent = () => GenerationRequestBody.CreateContent(body),
+            CreateContent = createContent,
             Retry = RetryKind.Submit,
         };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;
+    }
+
+    /// <summary>
+    /// An upload gets one extra second per megabyte on top of its timeout (a 1 MB/s floor), so 16
+    /// large images on a slow line are not cut by a limit meant for a small JSON body.
+    /// </summary>
+    private static TimeSpan UploadTimeout(TimeSpan timeout, IReadOnlyList<ReferenceImageUpload> uploads)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return timeout;
+        }
+
+        var megabytes = uploads.Sum(u => u.Length ?? ReferenceImageUpload.MaxBytes) / (1024.0 * 1024.0);
+        return timeout + TimeSpan.FromSeconds(Math.Ceiling(megabytes));
+    }
+
+    private ImageModel? FindCachedModel(string modelId)
+    {
+        var models = Volatile.Read(ref _models);
+        return models?.FirstOrDefault(m => string.Equals(m.Id, modelId, StringComparison.Ordinal));
     }
 
     private static HttpClient CreateHttpClient()

@@ -22,7 +22,10 @@ public sealed class GptImageHubClientOptions
     public GenerationMode GenerationMode { get; set; } = GenerationMode.Polling;
 
     /// <summary>The time limit of one ordinary call (models, credits, a poll, a submit, a download), from send to the last byte read.</summary>
-    /// <value>The default is 100 seconds. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns the limit off.</value>
+    /// <value>
+    /// The default is 100 seconds. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns the limit off.
+    /// A submit with reference images gets one more second per megabyte uploaded.
+    /// </value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>The time limit of a generation in <see cref="GenerationMode.ServerWait"/> mode.</summary>

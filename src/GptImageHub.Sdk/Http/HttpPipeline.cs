@@ -85,6 +85,12 @@ internal sealed class HttpPipeline
             }
             catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
             {
+                // A failure reading the caller's own image is not the network's: report it as what it is.
+                if (request.Content is MultipartGenerationContent { SourceFailure: { } sourceFailure })
+                {
+                    throw sourceFailure;
+                }
+
                 throw TransportFailure(call, timeout, ex);
             }
 

@@ -4,38 +4,35 @@ namespace GptImageHub.Sdk;
 
 /// <summary>
 /// An image the model should draw from, uploaded as a <c>reference_image</c> part. The content is
-/// read only while the request is written, so large files never sit in memory.
+/// read only while the request is written, so large files never sit in memory. PNG, JPEG and WebP
+/// are accepted, recognised by their first bytes; at most 50 MB each.
 /// </summary>
 public sealed class ReferenceImage
 {
-    private readonly Func<Stream> _open;
-    private readonly bool _ownsStream;
-
-    private ReferenceImage(string fileName, string? contentType, Func<Stream> open, bool ownsStream, long? length, string? path)
+    private ReferenceImage(string fileName, string? contentType, string? path, Stream? stream, ReadOnlyMemory<byte> bytes)
     {
         FileName = fileName;
         ContentType = contentType;
-        _open = open;
-        _ownsStream = ownsStream;
-        Length = length;
         Path = path;
+        Stream = stream;
+        Bytes = bytes;
     }
 
-    /// <summary>The file name sent in the part's <c>Content-Disposition</c>.</summary>
+    /// <summary>The file name the caller gave (sent, made safe, in the part's <c>Content-Disposition</c>).</summary>
     public string FileName { get; }
 
-    /// <summary>The content type the caller gave, or null to detect it from the content.</summary>
+    /// <summary>The content type the caller gave, or null to use the one detected from the content.</summary>
     public string? ContentType { get; }
-
-    /// <summary>The content's length in bytes, when it is known before reading.</summary>
-    public long? Length { get; }
 
     internal string? Path { get; }
 
-    internal bool OwnsStream => _ownsStream;
+    internal Stream? Stream { get; }
 
-    /// <summary>Uses a file on disk; it is opened only while the request is sent, and always closed.</summary>
+    internal ReadOnlyMemory<byte> Bytes { get; }
+
+    /// <summary>Uses a file on disk. It is opened to check its first bytes, and again only while the request is sent; it is always closed.</summary>
     /// <param name="path">The file's path.</param>
+    /// <returns>The reference image.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     public static ReferenceImage FromFile(string path)
     {
@@ -45,20 +42,18 @@ public sealed class ReferenceImage
         }
 
         var fullPath = System.IO.Path.GetFullPath(path);
-        long? length = File.Exists(fullPath) ? new FileInfo(fullPath).Length : null;
-        return new ReferenceImage(
-            System.IO.Path.GetFileName(fullPath),
-            contentType: null,
-            () => new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan),
-            ownsStream: true,
-            length,
-            fullPath);
+        return new ReferenceImage(System.IO.Path.GetFileName(fullPath), contentType: null, fullPath, stream: null, bytes: default);
     }
 
-    /// <summary>Uses a stream the caller owns; it is read from its current position and not closed.</summary>
+    /// <summary>
+    /// Uses a stream the caller owns; it is read from its current position and not closed. A
+    /// seekable stream is checked in full before sending; a stream that cannot seek is checked by its
+    /// first bytes, and its 50 MB limit while it is sent.
+    /// </summary>
     /// <param name="content">The image content.</param>
     /// <param name="fileName">The file name to send, such as <c>product.png</c>.</param>
-    /// <param name="contentType">The content type, or null to detect it from the first bytes.</param>
+    /// <param name="contentType">The content type, or null to use the one detected from the first bytes.</param>
+    /// <returns>The reference image.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="content"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="fileName"/> is empty, or <paramref name="content"/> cannot be read.</exception>
     public static ReferenceImage FromStream(Stream content, string fileName, string? contentType = null)
@@ -74,27 +69,26 @@ public sealed class ReferenceImage
         }
 
         ValidateFileName(fileName);
-        long? length = content.CanSeek ? content.Length - content.Position : null;
-        return new ReferenceImage(fileName, contentType, () => content, ownsStream: false, length, path: null);
+        return new ReferenceImage(fileName, contentType, path: null, content, bytes: default);
     }
 
     /// <summary>Uses bytes already in memory.</summary>
     /// <param name="content">The image content.</param>
     /// <param name="fileName">The file name to send, such as <c>product.png</c>.</param>
-    /// <param name="contentType">The content type, or null to detect it from the first bytes.</param>
+    /// <param name="contentType">The content type, or null to use the one detected from the first bytes.</param>
+    /// <returns>The reference image.</returns>
     /// <exception cref="ArgumentException"><paramref name="fileName"/> is empty.</exception>
     public static ReferenceImage FromBytes(ReadOnlyMemory<byte> content, string fileName, string? contentType = null)
     {
         ValidateFileName(fileName);
-        return new ReferenceImage(fileName, contentType, () => OpenMemory(content), ownsStream: true, content.Length, path: null);
+        return new ReferenceImage(fileName, contentType, path: null, stream: null, content);
     }
 
-    internal Stream Open() => _open();
-
     /// <summary>Returns the file name, for diagnostics.</summary>
+    /// <returns>The file name.</returns>
     public override string ToString() => FileName;
 
-    private static MemoryStream OpenMemory(ReadOnlyMemory<byte> content) =>
+    internal static MemoryStream OpenMemory(ReadOnlyMemory<byte> content) =>
         MemoryMarshal.TryGetArray(content, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(content.ToArray(), writable: false);

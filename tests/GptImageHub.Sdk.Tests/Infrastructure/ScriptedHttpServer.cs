@@ -18,6 +18,7 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _count;
+    private int _connections;
 
     public ScriptedHttpServer(Func<ReceivedRequest, int, Step> script, string address = "127.0.0.1")
     {
@@ -31,6 +32,9 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    /// <summary>How many connections were accepted, complete requests or not.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Completes each time a request arrives; a test can wait for "the request reached the server".</summary>
     public SemaphoreSlim Arrivals { get; } = new(0);
@@ -58,6 +62,7 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _connections);
             _ = Task.Run(() => ServeAsync(client));
         }
     }
@@ -148,8 +153,47 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
             body = new byte[length];
             await stream.ReadExactlyAsync(body);
         }
+        else if (headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            body = await ReadChunkedAsync(stream);
+        }
 
         return new ReceivedRequest(requestLine[0], requestLine[1], headers, body);
+    }
+
+    private static async Task<byte[]> ReadChunkedAsync(NetworkStream stream)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var sizeLine = await ReadLineAsync(stream);
+            var size = int.Parse(sizeLine.Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            if (size == 0)
+            {
+                await ReadLineAsync(stream);
+                return body.ToArray();
+            }
+
+            var chunk = new byte[size];
+            await stream.ReadExactlyAsync(chunk);
+            body.Write(chunk);
+            await ReadLineAsync(stream);
+        }
+    }
+
+    private static async Task<string> ReadLineAsync(NetworkStream stream)
+    {
+        var line = new StringBuilder();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one) == 1 && one[0] != '\n')
+        {
+            if (one[0] != '\r')
+            {
+                line.Append((char)one[0]);
+            }
+        }
+
+        return line.ToString();
     }
 
     public async ValueTask DisposeAsync()

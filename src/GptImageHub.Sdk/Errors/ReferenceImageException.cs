@@ -1,0 +1,42 @@
+namespace GptImageHub.Sdk;
+
+/// <summary>
+/// Reading a reference image failed while the request was being sent (the caller's stream threw,
+/// or grew past 50 MB). The request was abandoned and is not retried; the inner exception holds the cause.
+/// </summary>
+public sealed class ReferenceImageException : GptImageHubException
+{
+    /// <summary>Creates an exception with a default message.</summary>
+    public ReferenceImageException()
+        : base("Reading a reference image failed.")
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public ReferenceImageException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public ReferenceImageException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception that names the image.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="fileName">The image's file name as the caller gave it.</param>
+    /// <param name="innerException">The cause.</param>
+    public ReferenceImageException(string message, string fileName, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        FileName = fileName;
+    }
+
+    /// <summary>The image's file name as the caller gave it.</summary>
+    public string? FileName { get; }
+}
