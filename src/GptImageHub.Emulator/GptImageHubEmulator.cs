@@ -54,6 +54,7 @@ public sealed class GptImageHubEmulator : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop the server and its background jobs.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="EmulatorOptions.TimeProvider"/> is null.</exception>
     /// <exception cref="IOException">The port could not be bound.</exception>
     public static Task<GptImageHubEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default) =>
         StartAsync(options, requestLog: null, cancellationToken);

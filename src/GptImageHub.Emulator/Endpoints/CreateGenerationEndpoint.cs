@@ -77,7 +77,7 @@ internal static class CreateGenerationEndpoint
         state.Store.Add(job);
 
         // The 202 describes the job as submitted, even when zero delays let it finish before the answer is written.
-        var submitted = job.Snapshot() with { Status = GenerationStatuses.Queued, Images = [], CreditsCharged = 0 };
+        var submitted = new JobSnapshot(GenerationStatuses.Queued, [], 0);
         state.Scheduler.Start(job);
         var baseAddress = state.BaseFor(context.Request);
         if (spec.Async)

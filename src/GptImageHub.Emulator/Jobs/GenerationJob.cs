@@ -9,6 +9,8 @@ namespace GptImageHub.Emulator.Jobs;
 /// </summary>
 internal sealed class GenerationJob
 {
+    // Guards the state and its one-time completion; the ledger's lock may be taken inside it, never the other way round.
+    private readonly Lock _gate = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _status = GenerationStatuses.Queued;
     private IReadOnlyList<StoredImage> _images = [];
@@ -40,25 +42,11 @@ internal sealed class GenerationJob
     /// <summary>How many images the "provider" returns: <see cref="GenerationSpec.N"/> unless a fault says fewer; zero fails the job.</summary>
     public int ImagesToDeliver { get; }
 
-    /// <summary>Guards the job's state and its one-time completion; the ledger's lock may be taken inside it, never the other way round.</summary>
-    public Lock Gate { get; } = new();
-
     public Task Finished => _finished.Task;
-
-    public bool IsFinished
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _status is GenerationStatuses.Succeeded or GenerationStatuses.Failed;
-            }
-        }
-    }
 
     public JobSnapshot Snapshot()
     {
-        lock (Gate)
+        lock (_gate)
         {
             return new JobSnapshot(_status, _images, _creditsCharged);
         }
@@ -66,7 +54,7 @@ internal sealed class GenerationJob
 
     public void MarkProcessing()
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_status == GenerationStatuses.Queued)
             {
@@ -76,13 +64,13 @@ internal sealed class GenerationJob
     }
 
     /// <summary>
-    /// Ends the job once: <paramref name="settle"/> runs under <see cref="Gate"/> (so a concurrent
+    /// Ends the job once: <paramref name="settle"/> runs under the job's lock (so a concurrent
     /// poll and the background run cannot both refund) and returns the end state.
     /// </summary>
     /// <returns>True when this call ended the job; false when it had already ended.</returns>
     public bool TryFinish(Func<GenerationJob, JobSnapshot> settle)
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_status is GenerationStatuses.Succeeded or GenerationStatuses.Failed)
             {
@@ -101,6 +89,3 @@ internal sealed class GenerationJob
 
     public void Abandon() => _finished.TrySetCanceled();
 }
-
-/// <summary>A consistent view of a job's state at one moment.</summary>
-internal readonly record struct JobSnapshot(string Status, IReadOnlyList<StoredImage> Images, int CreditsCharged);

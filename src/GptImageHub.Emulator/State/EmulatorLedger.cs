@@ -115,8 +115,10 @@ public sealed class EmulatorLedger
     /// <summary>The charge and any refund of one generation, oldest first.</summary>
     /// <param name="generationId">The generation id the service returned.</param>
     /// <returns>The entries; empty for an unknown id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="generationId"/> is null.</exception>
     public IReadOnlyList<LedgerEntry> GetEntriesForGeneration(string generationId)
     {
+        ArgumentNullException.ThrowIfNull(generationId);
         lock (_gate)
         {
             return [.. _entries.Where(e => string.Equals(e.GenerationId, generationId, StringComparison.Ordinal))];
@@ -126,8 +128,10 @@ public sealed class EmulatorLedger
     /// <summary>How many generation requests carried exactly this prompt, to catch a client that sends a POST twice.</summary>
     /// <param name="prompt">The prompt to count.</param>
     /// <returns>The number of requests received with it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is null.</exception>
     public int CountGenerationRequests(string prompt)
     {
+        ArgumentNullException.ThrowIfNull(prompt);
         lock (_gate)
         {
             return _requests.Count(r => string.Equals(r.Prompt, prompt, StringComparison.Ordinal));
