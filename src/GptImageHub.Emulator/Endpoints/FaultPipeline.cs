@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using GptImageHub.Emulator.Faults;
+using Microsoft.AspNetCore.Http;
+
+namespace GptImageHub.Emulator.Endpoints;
+
+/// <summary>
+/// Runs an endpoint's work between the injected faults: latency first, then a replaced answer or a
+/// dropped connection, or the real work with its answer dropped afterwards.
+/// </summary>
+internal static class FaultPipeline
+{
+    public static async Task RunAsync(HttpContext context, EmulatorEndpoint endpoint, EmulatorState state, Func<CancellationToken, Task<IResult>> handle)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.Stopping);
+        var cancellationToken = linked.Token;
+        try
+        {
+            if (state.Faults.TryTakeLatency(endpoint, out var delay) && delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, state.Time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var dropAfter = false;
+            if (state.Faults.TryTakeResponseFault(endpoint, out var fault))
+            {
+                switch (fault.Drop)
+                {
+                    case DropMoment.BeforeProcessing:
+                        context.Abort();
+                        return;
+                    case DropMoment.AfterProcessing:
+                        dropAfter = true;
+                        break;
+                    default:
+                        await WriteAsync(context, fault, cancellationToken).ConfigureAwait(false);
+                        return;
+                }
+            }
+
+            var result = await handle(cancellationToken).ConfigureAwait(false);
+            if (dropAfter)
+            {
+                context.Abort();
+                return;
+            }
+
+            await result.ExecuteAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left or the emulator is stopping: nobody is waiting for an answer.
+            context.Abort();
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, ResponseFault fault, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        response.StatusCode = fault.StatusCode;
+        if (fault.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (fault.Body is null)
+        {
+            response.ContentLength = 0;
+            return;
+        }
+
+        var body = Encoding.UTF8.GetBytes(fault.Body);
+        response.ContentType = fault.ContentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+    }
+}

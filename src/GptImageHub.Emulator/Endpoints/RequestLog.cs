@@ -1,0 +1,18 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+
+namespace GptImageHub.Emulator.Endpoints;
+
+/// <summary>One line per request for the stand-alone program, where a person watches the console; tests leave it off.</summary>
+internal static class RequestLog
+{
+    public static void Use(IApplicationBuilder app, Action<string> write) =>
+        app.Use(async (context, next) =>
+        {
+            await next(context).ConfigureAwait(false);
+            var outcome = context.RequestAborted.IsCancellationRequested
+                ? "connection dropped"
+                : context.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
+            write($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} -> {outcome}");
+        });
+}

@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+
+namespace GptImageHub.Emulator.Jobs;
+
+/// <summary>Every generation and delivered image, by id.</summary>
+internal sealed class GenerationStore
+{
+    private readonly ConcurrentDictionary<string, GenerationJob> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredImage> _images = new(StringComparer.Ordinal);
+
+    public void Add(GenerationJob job) => _jobs[job.Id] = job;
+
+    public GenerationJob? Find(string id) => _jobs.TryGetValue(id, out var job) ? job : null;
+
+    public void AddImages(IEnumerable<StoredImage> images)
+    {
+        foreach (var image in images)
+        {
+            _images[image.Id] = image;
+        }
+    }
+
+    public StoredImage? FindImage(string id) => _images.TryGetValue(id, out var image) ? image : null;
+}

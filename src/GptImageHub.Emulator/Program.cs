@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace GptImageHub.Emulator;
+
+/// <summary>The stand-alone emulator: prints its address and a ready key, then serves until Ctrl+C.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (!CommandLineOptions.TryParse(args, out var options, out var error))
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(CommandLineOptions.Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            Console.WriteLine(CommandLineOptions.Usage);
+            return 0;
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        var hub = await GptImageHubEmulator.StartAsync(options.ToEmulatorOptions(), Console.WriteLine, stop.Token).ConfigureAwait(false);
+        await using (hub.ConfigureAwait(false))
+        {
+            var key = hub.CreateApiKey(options.Credits);
+            Console.WriteLine($"GPT Image Hub emulator listening on {hub.BaseAddress}");
+            Console.WriteLine($"API key ({options.Credits} credits): {key}");
+            Console.WriteLine($"Try: curl {hub.BaseAddress}api/v1/credits -H \"Authorization: Bearer {key}\"");
+            Console.WriteLine("Press Ctrl+C to stop.");
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            // Keep the process alive so that the emulator is disposed in order.
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+}
