@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Net;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Polling;
+using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GptImageHub.Sdk;
 
@@ -17,6 +20,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     private readonly ClientSettings _settings;
     private readonly HttpPipeline _pipeline;
     private readonly GenerationPoller _poller;
+    private readonly ILogger _logger;
     private IReadOnlyList<ImageModel>? _models;
 
     /// <summary>Creates a client for the public service with an API key.</summary>
@@ -31,7 +35,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <param name="options">The settings; copied, so later changes do not affect this client.</param>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public GptImageHubClient(GptImageHubClientOptions options)
-        : this(CreateHttpClient(), ownsHttpClient: true, ClientSettings.Create(options))
+        : this(CreateHttpClient(), ownsHttpClient: true, ClientSettings.Create(options), loggerFactory: null)
     {
     }
 
@@ -44,7 +48,21 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <paramref name="httpClient"/>'s <see cref="HttpClient.Timeout"/> would cut the server's wait short.
     /// </exception>
     public GptImageHubClient(HttpClient httpClient, GptImageHubClientOptions options)
-        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), ownsHttpClient: false, ClientSettings.Create(options))
+        : this(httpClient, options, loggerFactory: null)
+    {
+    }
+
+    /// <summary>Creates a client over an <see cref="HttpClient"/> the caller owns, logging through <paramref name="loggerFactory"/>.</summary>
+    /// <param name="httpClient">The client to send with. Its <see cref="HttpClient.BaseAddress"/> is ignored; set <see cref="GptImageHubClientOptions.BaseAddress"/>.</param>
+    /// <param name="options">The settings; copied, so later changes do not affect this client.</param>
+    /// <param name="loggerFactory">Where the SDK logs requests, retries and generations (category <c>GptImageHub.Sdk</c>); null for no logging. The key is never logged, the prompt only at Trace.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// A setting is out of range, or <see cref="GenerationMode.ServerWait"/> is chosen while
+    /// <paramref name="httpClient"/>'s <see cref="HttpClient.Timeout"/> would cut the server's wait short.
+    /// </exception>
+    public GptImageHubClient(HttpClient httpClient, GptImageHubClientOptions options, ILoggerFactory? loggerFactory)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), ownsHttpClient: false, ClientSettings.Create(options), loggerFactory)
     {
         if (_settings.GenerationMode == GenerationMode.ServerWait
             && httpClient.Timeout != Timeout.InfiniteTimeSpan
@@ -62,13 +80,14 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 
     internal HttpClient HttpClient => _httpClient;
 
-    private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientSettings settings)
+    private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientSettings settings, ILoggerFactory? loggerFactory)
     {
         _httpClient = httpClient;
         _ownsHttpClient = ownsHttpClient;
         _settings = settings;
-        _pipeline = new HttpPipeline(httpClient, settings, new RetryStrategy(settings.MaxRetries, settings.TimeProvider));
-        _poller = new GenerationPoller(_pipeline);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(GptImageHubTelemetry.SourceName);
+        _pipeline = new HttpPipeline(httpClient, settings, _logger);
+        _poller = new GenerationPoller(_pipeline, _logger);
     }
 
     /// <summary>The service address this client talks to.</summary>
@@ -98,25 +117,32 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     public async Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         GenerationRequestBody.Validate(request);
-        if (_settings.GenerationMode == GenerationMode.Polling)
+        var mode = _settings.GenerationMode;
+        using var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
+        string? generationId = null;
+        try
         {
-            var operation = await StartImageGenerationAsync(request, cancellationToken).ConfigureAwait(false);
-            return await operation.WaitForCompletionAsync(progress: null, cancellationToken).ConfigureAwait(false);
-        }
+            var generation = await SubmitAsync(request, submitAsync: mode == GenerationMode.Polling, mode == GenerationMode.Polling ? _settings.RequestTimeout : _settings.ServerWaitTimeout, cancellationToken).ConfigureAwait(false);
+            generationId = generation.Id;
+            scope.Submitted(generation);
+            if (generation.Status == GenerationStatus.Failed)
+            {
+                throw GenerationPoller.Failed(generation);
+            }
 
-        var generation = await SubmitAsync(request, submitAsync: false, _settings.ServerWaitTimeout, cancellationToken).ConfigureAwait(false);
-        if (generation.Status == GenerationStatus.Succeeded)
+            // Polling waits for the queued job; a server wait that came back unfinished is followed, never resubmitted.
+            if (generation.Status != GenerationStatus.Succeeded)
+            {
+                generation = await _poller.WaitAsync(generation, cancellationToken).ConfigureAwait(false);
+            }
+
+            return scope.Succeeded(generation);
+        }
+        catch (Exception ex)
         {
-            return generation;
+            scope.Failed(ex, generationId);
+            throw;
         }
-
-        if (generation.Status == GenerationStatus.Failed)
-        {
-            throw GenerationPoller.Failed(generation);
-        }
-
-        // The service may queue even a waiting request; the job exists, so follow it rather than resubmit.
-        return await _poller.WaitAsync(generation, progress: null, observe: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -124,6 +150,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         GenerationRequestBody.Validate(request);
         var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? request.Model, generation.Status.ToString());
         return new GenerationOperation(generation, _poller);
     }
 
@@ -185,6 +212,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 
     private async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        Log.GenerationPrompt(_logger, request.Model, request.Prompt);
         Func<HttpContent> createContent;
         if (request.ReferenceImages.Count == 0)
         {

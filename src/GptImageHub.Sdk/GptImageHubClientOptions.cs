@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace GptImageHub.Sdk;
 
 /// <summary>Settings for <see cref="GptImageHubClient"/>. The client copies them when it is created.</summary>
@@ -15,6 +17,7 @@ public sealed class GptImageHubClientOptions
 
     /// <summary>The service's address; a self-hosted deployment or the local emulator has its own.</summary>
     /// <value>The default is <c>https://www.gptimagehub.com/</c>. Plain <c>http://</c> is accepted only for loopback addresses unless <see cref="AllowInsecureHttp"/> is set.</value>
+    [Required]
     public Uri BaseAddress { get; set; } = DefaultBaseAddress;
 
     /// <summary>How <see cref="IGptImageHubClient.GenerateImageAsync"/> waits for the images.</summary>
@@ -39,14 +42,17 @@ public sealed class GptImageHubClientOptions
     /// 502, 503 and 504. A generation submit is retried only when it cannot have reached the service
     /// (connection refused, name resolution failure) or on 429: never after a timeout, a reset or a 5xx.
     /// </value>
+    [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>The largest JSON response the SDK reads; a larger one is refused with <see cref="InvalidResponseException"/> before it fills memory.</summary>
     /// <value>The default is 4 MiB, hundreds of times the largest documented answer. At least 1 KiB.</value>
+    [Range(1024, long.MaxValue)]
     public long MaxResponseBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>How waits poll a generation job.</summary>
     /// <value>The defaults of <see cref="PollingOptions"/>.</value>
+    [Required]
     public PollingOptions Polling { get; set; } = new();
 
     /// <summary>Whether a non-loopback <c>http://</c> <see cref="BaseAddress"/> is accepted, which sends the key in clear text.</summary>
@@ -55,6 +61,7 @@ public sealed class GptImageHubClientOptions
 
     /// <summary>The clock every delay and timeout runs on; tests pass a fake one.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    [Required]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Describes the settings without the key.</summary>

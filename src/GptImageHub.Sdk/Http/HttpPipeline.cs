@@ -1,8 +1,12 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
+using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Serialization;
+using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace GptImageHub.Sdk.Http;
 
@@ -18,21 +22,24 @@ internal sealed class HttpPipeline
     private readonly HttpClient _httpClient;
     private readonly ClientSettings _settings;
     private readonly RetryStrategy _retry;
+    private readonly ILogger _logger;
 
-    public HttpPipeline(HttpClient httpClient, ClientSettings settings, RetryStrategy retry)
+    public HttpPipeline(HttpClient httpClient, ClientSettings settings, ILogger logger)
     {
         _httpClient = httpClient;
         _settings = settings;
-        _retry = retry;
+        _logger = logger;
+        _retry = new RetryStrategy(settings.MaxRetries, settings.TimeProvider, logger);
     }
 
     public ClientSettings Settings => _settings;
 
     public Task<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
-        _retry.For(call.Retry).ExecuteAsync(
+        ExecuteAsync(
+            call,
             static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
             (Pipeline: this, Call: call, TypeInfo: typeInfo),
-            cancellationToken).AsTask();
+            cancellationToken);
 
     private async ValueTask<ApiResponse<T>> SendOnceAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
@@ -45,7 +52,8 @@ internal sealed class HttpPipeline
     public async Task CopyToAsync(ApiCall call, Stream destination, CancellationToken cancellationToken)
     {
         // Only the send is repeated: once bytes have gone to the destination, a retry would corrupt it.
-        using var response = await _retry.For(call.Retry).ExecuteAsync(
+        using var response = await ExecuteAsync(
+            call,
             static (state, token) => new ValueTask<SentResponse>(state.Pipeline.SendCoreAsync(state.Call, acceptJson: false, token)),
             (Pipeline: this, Call: call),
             cancellationToken).ConfigureAwait(false);
@@ -63,6 +71,31 @@ internal sealed class HttpPipeline
         }
     }
 
+    /// <summary>Runs one attempt, or several under the call's retry rules, with the call in the Polly context for logging.</summary>
+    private async Task<TResult> ExecuteAsync<TResult, TState>(
+        ApiCall call, Func<TState, CancellationToken, ValueTask<TResult>> attempt, TState state, CancellationToken cancellationToken)
+    {
+        var pipeline = _retry.For(call.Retry);
+        if (ReferenceEquals(pipeline, ResiliencePipeline.Empty))
+        {
+            return await attempt(state, cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RetryStrategy.CallKey, call);
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                static (context, state) => state.Attempt(state.State, context.CancellationToken),
+                context,
+                (Attempt: attempt, State: state)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     private async Task<SentResponse> SendCoreAsync(ApiCall call, bool acceptJson, CancellationToken cancellationToken)
     {
         if (call.Authenticate && _settings.ApiKey is null)
@@ -75,6 +108,11 @@ internal sealed class HttpPipeline
         }
 
         var timeout = new CallTimeout(call.Timeout, _settings.TimeProvider, cancellationToken);
+        var method = call.Method.Method;
+        var path = call.Uri.AbsolutePath;
+        using var activity = StartActivity(call, method, path);
+        var started = _settings.TimeProvider.GetTimestamp();
+        Log.RequestStarting(_logger, method, path, call.GenerationId);
         try
         {
             using var request = CreateRequest(call, acceptJson);
@@ -94,6 +132,9 @@ internal sealed class HttpPipeline
                 throw TransportFailure(call, timeout, ex);
             }
 
+            var status = (int)message.StatusCode;
+            activity?.SetTag(TelemetryTags.HttpStatusCode, status);
+            Log.RequestCompleted(_logger, method, path, status, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, call.GenerationId);
             if (!message.IsSuccessStatusCode)
             {
                 using (message)
@@ -105,9 +146,17 @@ internal sealed class HttpPipeline
 
             return new SentResponse(message, timeout);
         }
-        catch
+        catch (Exception ex)
         {
             timeout.Dispose();
+            var errorType = ex.GetType().Name;
+            if (activity is not null)
+            {
+                activity.SetTag(TelemetryTags.ErrorType, errorType);
+                activity.SetStatus(ActivityStatusCode.Error, errorType);
+            }
+
+            Log.RequestFailed(_logger, method, path, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
             throw;
         }
     }
@@ -122,6 +171,26 @@ internal sealed class HttpPipeline
         {
             throw TransportFailure(call, response.Timeout, ex);
         }
+    }
+
+    /// <summary>One client activity per HTTP request, polls included, named as OpenTelemetry names HTTP client spans.</summary>
+    private static Activity? StartActivity(ApiCall call, string method, string path)
+    {
+        var activity = GptImageHubTelemetry.ActivitySource.StartActivity(method, ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag(TelemetryTags.HttpMethod, method);
+            activity.SetTag(TelemetryTags.ServerAddress, call.Uri.Host);
+            activity.SetTag(TelemetryTags.ServerPort, call.Uri.Port);
+            activity.SetTag(TelemetryTags.UrlPath, path);
+            activity.SetTag(TelemetryTags.ProviderName, TelemetryTags.Provider);
+            if (call.GenerationId is { } id)
+            {
+                activity.SetTag(TelemetryTags.ResponseId, id);
+            }
+        }
+
+        return activity;
     }
 
     private HttpRequestMessage CreateRequest(ApiCall call, bool acceptJson)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Polly;
+using GptImageHub.Sdk.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Polly.Retry;
 
 namespace GptImageHub.Sdk.Http;
@@ -37,11 +39,14 @@ internal sealed class RetryStrategy
     private readonly ResiliencePipeline _safe;
     private readonly ResiliencePipeline _submit;
 
-    public RetryStrategy(int maxRetries, TimeProvider timeProvider)
+    public RetryStrategy(int maxRetries, TimeProvider timeProvider, ILogger logger)
     {
-        _safe = Build(maxRetries, timeProvider, IsRetriableForSafeCall);
-        _submit = Build(maxRetries, timeProvider, IsRetriableForSubmit);
+        _safe = Build(maxRetries, timeProvider, logger, IsRetriableForSafeCall);
+        _submit = Build(maxRetries, timeProvider, logger, IsRetriableForSubmit);
     }
+
+    /// <summary>The call being retried, so a retry log line can name it.</summary>
+    public static readonly ResiliencePropertyKey<ApiCall> CallKey = new("gptimagehub.call");
 
     public ResiliencePipeline For(RetryKind kind) => kind switch
     {
@@ -102,7 +107,7 @@ internal sealed class RetryStrategy
     private static bool AsksForTooLongAWait(Exception exception) =>
         exception is GptImageHubException { ServerRetryAfter: { } delay } && delay > MaxServerDelay;
 
-    private static ResiliencePipeline Build(int maxRetries, TimeProvider timeProvider, Func<Exception, bool> shouldRetry)
+    private static ResiliencePipeline Build(int maxRetries, TimeProvider timeProvider, ILogger logger, Func<Exception, bool> shouldRetry)
     {
         if (maxRetries <= 0)
         {
@@ -119,6 +124,15 @@ internal sealed class RetryStrategy
                 MaxDelay = MaxServerDelay,
                 ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && shouldRetry(ex)),
                 DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GptImageHubException)?.ServerRetryAfter),
+                OnRetry = args =>
+                {
+                    if (args.Context.Properties.TryGetValue(CallKey, out var call))
+                    {
+                        Log.Retrying(logger, call.Method.Method, call.Uri.AbsolutePath, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name ?? "none", args.AttemptNumber + 1);
+                    }
+
+                    return default;
+                },
             })
             .Build();
     }

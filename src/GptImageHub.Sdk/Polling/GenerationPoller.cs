@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Serialization;
 
@@ -14,11 +16,13 @@ namespace GptImageHub.Sdk.Polling;
 internal sealed class GenerationPoller : IGenerationSource
 {
     private readonly HttpPipeline _pipeline;
+    private readonly ILogger _logger;
     private readonly Random? _random;
 
-    public GenerationPoller(HttpPipeline pipeline, Random? random = null)
+    public GenerationPoller(HttpPipeline pipeline, ILogger logger, Random? random = null)
     {
         _pipeline = pipeline;
+        _logger = logger;
         _random = random;
     }
 
@@ -32,11 +36,30 @@ internal sealed class GenerationPoller : IGenerationSource
 
     public Task<ImageGeneration> WaitAsync(
         ImageGeneration current, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken) =>
-        WaitCoreAsync(current, pollImmediately: false, progress, observe, cancellationToken);
+        WaitInScopeAsync(current, pollImmediately: false, progress, observe, cancellationToken);
 
     /// <summary>Waits for a generation known only by its id: polls at once, then on the schedule.</summary>
     public Task<ImageGeneration> ResumeAsync(string generationId, IProgress<ImageGeneration>? progress, CancellationToken cancellationToken) =>
-        WaitCoreAsync(new ImageGeneration { Id = generationId, Status = default }, pollImmediately: true, progress, observe: null, cancellationToken);
+        WaitInScopeAsync(new ImageGeneration { Id = generationId, Status = default }, pollImmediately: true, progress, observe: null, cancellationToken);
+
+    /// <summary>Waits inside a telemetry scope that the caller owns (a <c>GenerateImageAsync</c> that already started one).</summary>
+    public Task<ImageGeneration> WaitAsync(ImageGeneration current, CancellationToken cancellationToken) =>
+        WaitCoreAsync(current, pollImmediately: false, progress: null, observe: null, cancellationToken);
+
+    private async Task<ImageGeneration> WaitInScopeAsync(
+        ImageGeneration current, bool pollImmediately, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
+    {
+        using var scope = GenerationScope.Start(_logger, Settings.TimeProvider, current.Model, "wait", current.Id);
+        try
+        {
+            return scope.Succeeded(await WaitCoreAsync(current, pollImmediately, progress, observe, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            scope.Failed(ex, current.Id);
+            throw;
+        }
+    }
 
     private async Task<ImageGeneration> WaitCoreAsync(
         ImageGeneration current, bool pollImmediately, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
@@ -90,6 +113,7 @@ internal sealed class GenerationPoller : IGenerationSource
                     observe?.Invoke(current);
                     if (!stateKnown || current.Status != previous.Status)
                     {
+                        Log.GenerationStatusChanged(_logger, id, current.Status.ToString(), polls);
                         progress?.Report(current);
                     }
 

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace GptImageHub.Sdk.Diagnostics;
+
+/// <summary>
+/// The telemetry of one generation as the caller sees it (a <c>GenerateImageAsync</c> or a wait):
+/// its activity, its duration histogram, and on success the credits and images counters. Created
+/// only at public entry points, so a generation is counted once.
+/// </summary>
+internal sealed class GenerationScope : IDisposable
+{
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private readonly string? _model;
+    private readonly Activity? _activity;
+    private bool _ended;
+
+    private GenerationScope(ILogger logger, TimeProvider time, string? model, string mode, string? generationId)
+    {
+        _logger = logger;
+        _time = time;
+        _model = model;
+        _started = time.GetTimestamp();
+        _activity = GptImageHubTelemetry.ActivitySource.StartActivity(
+            model is null ? TelemetryTags.GenerateContent : TelemetryTags.GenerateContent + " " + model,
+            ActivityKind.Internal);
+        if (_activity is not null)
+        {
+            _activity.SetTag(TelemetryTags.OperationName, TelemetryTags.GenerateContent);
+            _activity.SetTag(TelemetryTags.ProviderName, TelemetryTags.Provider);
+            _activity.SetTag(TelemetryTags.RequestModel, model);
+            _activity.SetTag(TelemetryTags.Mode, mode);
+            _activity.SetTag(TelemetryTags.ResponseId, generationId);
+        }
+    }
+
+    public static GenerationScope Start(ILogger logger, TimeProvider time, string? model, string mode, string? generationId = null) =>
+        new(logger, time, model, mode, generationId);
+
+    public void Submitted(ImageGeneration generation)
+    {
+        _activity?.SetTag(TelemetryTags.ResponseId, generation.Id);
+        Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? _model, generation.Status.ToString());
+    }
+
+    public ImageGeneration Succeeded(ImageGeneration generation)
+    {
+        _ended = true;
+        var elapsed = _time.GetElapsedTime(_started);
+        var credits = generation.Usage?.Credits ?? 0;
+        var model = generation.Model ?? _model;
+        var tags = new TagList
+        {
+            { TelemetryTags.ProviderName, TelemetryTags.Provider },
+            { TelemetryTags.RequestModel, model },
+            { TelemetryTags.GenerationStatus, "succeeded" },
+        };
+        GptImageHubTelemetry.CreditsUsed.Add(credits, tags);
+        GptImageHubTelemetry.ImagesGenerated.Add(generation.Images.Count, tags);
+        GptImageHubTelemetry.GenerationDuration.Record(elapsed.TotalSeconds, tags);
+        if (_activity is not null)
+        {
+            _activity.SetTag(TelemetryTags.ResponseId, generation.Id);
+            _activity.SetTag(TelemetryTags.ResponseModel, generation.Model);
+            _activity.SetTag(TelemetryTags.GenerationStatus, generation.Status.ToString());
+            _activity.SetTag(TelemetryTags.ImageCount, generation.Images.Count);
+            _activity.SetTag(TelemetryTags.Credits, credits);
+        }
+
+        Log.GenerationSucceeded(_logger, generation.Id, generation.Images.Count, credits, elapsed.TotalSeconds);
+        return generation;
+    }
+
+    public void Failed(Exception exception, string? generationId)
+    {
+        _ended = true;
+        var elapsed = _time.GetElapsedTime(_started);
+        var errorType = exception.GetType().Name;
+        GptImageHubTelemetry.GenerationDuration.Record(
+            elapsed.TotalSeconds,
+            new TagList
+            {
+                { TelemetryTags.ProviderName, TelemetryTags.Provider },
+                { TelemetryTags.RequestModel, _model },
+                { TelemetryTags.GenerationStatus, exception is OperationCanceledException ? "canceled" : "failed" },
+                { TelemetryTags.ErrorType, errorType },
+            });
+        if (_activity is not null)
+        {
+            _activity.SetTag(TelemetryTags.ResponseId, generationId);
+            _activity.SetTag(TelemetryTags.ErrorType, errorType);
+            _activity.SetStatus(ActivityStatusCode.Error, errorType);
+        }
+
+        Log.GenerationEnded(_logger, generationId, errorType, elapsed.TotalSeconds);
+    }
+
+    public void Dispose()
+    {
+        if (!_ended)
+        {
+            _activity?.SetStatus(ActivityStatusCode.Error, "abandoned");
+        }
+
+        _activity?.Dispose();
+    }
+}
