@@ -201,7 +201,14 @@ internal static class ImageRequestMapper
     {
         null => null,
         JsonNode node => node.DeepClone(),
-        JsonElement element => JsonValue.Create(element),
+        // Cloned: the caller may dispose the element's JsonDocument while the request is still being sent.
+        JsonElement element => element.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(element.Clone()),
+            JsonValueKind.Array => JsonArray.Create(element.Clone()),
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            _ => JsonValue.Create(element.Clone()),
+        },
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
         int i => JsonValue.Create(i),
