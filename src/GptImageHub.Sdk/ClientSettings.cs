@@ -19,6 +19,9 @@ internal sealed class ClientSettings
         ServerWaitTimeout = options.ServerWaitTimeout;
         MaxRetries = options.MaxRetries;
         MaxResponseBytes = options.MaxResponseBytes;
+        MaxCreditsPerRequest = options.MaxCreditsPerRequest;
+        CheckBalanceBeforeSubmit = options.CheckBalanceBeforeSubmit;
+        ModelCacheDuration = options.ModelCacheDuration;
         Polling = options.Polling.Clone();
         TimeProvider = options.TimeProvider;
     }
@@ -38,6 +41,12 @@ internal sealed class ClientSettings
     public int MaxRetries { get; }
 
     public long MaxResponseBytes { get; }
+
+    public long? MaxCreditsPerRequest { get; }
+
+    public bool CheckBalanceBeforeSubmit { get; }
+
+    public TimeSpan ModelCacheDuration { get; }
 
     public PollingOptions Polling { get; }
 
@@ -73,6 +82,16 @@ internal sealed class ClientSettings
         if (options.MaxResponseBytes < 1024)
         {
             throw new ArgumentException($"MaxResponseBytes must be at least 1024 but is {options.MaxResponseBytes}.", nameof(options));
+        }
+
+        if (options.MaxCreditsPerRequest < 0)
+        {
+            throw new ArgumentException($"MaxCreditsPerRequest must not be negative but is {options.MaxCreditsPerRequest}.", nameof(options));
+        }
+
+        if (options.ModelCacheDuration < TimeSpan.Zero && options.ModelCacheDuration != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException($"ModelCacheDuration must not be negative but is {options.ModelCacheDuration}.", nameof(options));
         }
 
         if (!Enum.IsDefined(typeof(GenerationMode), options.GenerationMode))

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Polling;
+using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Serialization;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     private readonly HttpPipeline _pipeline;
     private readonly GenerationPoller _poller;
     private readonly ILogger _logger;
-    private IReadOnlyList<ImageModel>? _models;
+    private CachedModels? _models;
 
     /// <summary>Creates a client for the public service with an API key.</summary>
     /// <param name="apiKey">The API key, <c>gih_live_...</c>.</param>
@@ -100,7 +101,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
 
         // Kept so that reference-image counts can be checked against the model's own limit before sending.
-        Volatile.Write(ref _models, response.Value.Models);
+        Volatile.Write(ref _models, new CachedModels(response.Value.Models, _settings.TimeProvider.GetTimestamp()));
         return response.Value.Models;
     }
 
@@ -178,6 +179,18 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     }
 
     /// <inheritdoc/>
+    public async Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        GenerationRequestBody.Validate(request);
+        var models = await GetFreshModelsAsync(cancellationToken).ConfigureAwait(false);
+        return CreditEstimator.Estimate(request, models);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<BatchItemResult> GenerateBatchAsync(IEnumerable<BatchItem> items, BatchOptions options, CancellationToken cancellationToken = default) =>
+        new BatchRunner(this, _poller, _settings, _logger).RunAsync(items, options, cancellationToken);
+
+    /// <inheritdoc/>
     public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default)
     {
         if (image is null)
@@ -210,8 +223,10 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
     }
 
-    private async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Submits one generation: the cost guards, then the POST. The batch runner calls it too, so every guard applies there as well.</summary>
+    internal async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        await CheckCostAsync(request, cancellationToken).ConfigureAwait(false);
         Log.GenerationPrompt(_logger, request.Model, request.Prompt);
         Func<HttpContent> createContent;
         if (request.ReferenceImages.Count == 0)
@@ -258,9 +273,58 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         return timeout + TimeSpan.FromSeconds(Math.Ceiling(megabytes));
     }
 
+    /// <summary>The configured guards: refuse a request over <c>MaxCreditsPerRequest</c>, or above the balance, before a byte of it is sent.</summary>
+    private async Task CheckCostAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        if (_settings.MaxCreditsPerRequest is null && !_settings.CheckBalanceBeforeSubmit)
+        {
+            return;
+        }
+
+        var estimate = await EstimateCreditsAsync(request, cancellationToken).ConfigureAwait(false);
+        if (_settings.MaxCreditsPerRequest is { } limit)
+        {
+            if (estimate.Credits is not { } credits)
+            {
+                throw new CreditLimitExceededException(
+                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated ({estimate.Reason}).", estimate, limit);
+            }
+
+            if (credits > limit)
+            {
+                throw new CreditLimitExceededException(
+                    $"The request was not sent: it is estimated at {credits} credits ({estimate.Count} x {estimate.CreditsPerImage} at {estimate.Tier} on {estimate.Model}), above MaxCreditsPerRequest ({limit}).", estimate, limit);
+            }
+        }
+
+        if (_settings.CheckBalanceBeforeSubmit && estimate.Credits is { } price)
+        {
+            var balance = await GetCreditsAsync(cancellationToken).ConfigureAwait(false);
+            if (balance.Credits < price)
+            {
+                throw new InsufficientCreditsException(
+                    $"The request was not sent: it is estimated at {price} credits and the balance is {balance.Credits} (CheckBalanceBeforeSubmit).",
+                    statusCode: null,
+                    errorCode: null);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<ImageModel>> GetFreshModelsAsync(CancellationToken cancellationToken)
+    {
+        var cached = Volatile.Read(ref _models);
+        var lifetime = _settings.ModelCacheDuration;
+        if (cached is not null && (lifetime == Timeout.InfiniteTimeSpan || _settings.TimeProvider.GetElapsedTime(cached.FetchedAt) < lifetime))
+        {
+            return cached.Models;
+        }
+
+        return await GetModelsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private ImageModel? FindCachedModel(string modelId)
     {
-        var models = Volatile.Read(ref _models);
+        var models = Volatile.Read(ref _models)?.Models;
         return models?.FirstOrDefault(m => string.Equals(m.Id, modelId, StringComparison.Ordinal));
     }
 
@@ -293,4 +357,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             throw new ArgumentException("The generation id must not be empty.", nameof(generationId));
         }
     }
+
+    /// <summary>A <c>/models</c> answer and when it arrived, on the client's clock.</summary>
+    private sealed record CachedModels(IReadOnlyList<ImageModel> Models, long FetchedAt);
 }

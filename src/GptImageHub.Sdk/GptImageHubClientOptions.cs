@@ -50,6 +50,19 @@ public sealed class GptImageHubClientOptions
     [Range(1024, long.MaxValue)]
     public long MaxResponseBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>The most a single generation request may cost. A request whose estimate is higher, or cannot be estimated, is refused with <see cref="CreditLimitExceededException"/> before it is sent.</summary>
+    /// <value>The default is null: no limit. Estimates read the cached <c>/models</c> price list.</value>
+    [Range(0, long.MaxValue)]
+    public long? MaxCreditsPerRequest { get; set; }
+
+    /// <summary>Whether every generation first reads <c>/credits</c> and refuses, with <see cref="InsufficientCreditsException"/>, a request whose estimate is above the balance.</summary>
+    /// <value>The default is <see langword="false"/>: the service checks the balance itself; this saves the upload of large reference images that would be refused.</value>
+    public bool CheckBalanceBeforeSubmit { get; set; }
+
+    /// <summary>How long a <c>/models</c> answer is reused for estimates and reference-image limits.</summary>
+    /// <value>The default is 10 minutes.</value>
+    public TimeSpan ModelCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How waits poll a generation job.</summary>
     /// <value>The defaults of <see cref="PollingOptions"/>.</value>
     [Required]

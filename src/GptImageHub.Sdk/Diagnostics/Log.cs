@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "Generation {GenerationId} ended with {ErrorType} after {ElapsedSeconds:0.##} s")]
     public static partial void GenerationEnded(ILogger logger, string? generationId, string errorType, double elapsedSeconds);
+
+    [LoggerMessage(10, LogLevel.Information, "Batch of {Items} items starting: {Journaled} known from the journal, at most {MaxConcurrency} at once")]
+    public static partial void BatchStarting(ILogger logger, int items, int journaled, int maxConcurrency);
+
+    [LoggerMessage(11, LogLevel.Information, "Batch of {Items} items ended ({Outcome}); at most {PeakInFlight} were in flight")]
+    public static partial void BatchEnded(ILogger logger, int items, int peakInFlight, string outcome);
 }

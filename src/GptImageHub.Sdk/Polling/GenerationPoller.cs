@@ -161,6 +161,10 @@ internal sealed class GenerationPoller : IGenerationSource
         return new GenerationFailedException(message, statusCode: null, errorCode: ErrorCode(generation), generation.Id);
     }
 
+    /// <summary>One poll under the ordinary request timeout, for a caller that runs its own schedule (the batch runner).</summary>
+    internal Task<ApiResponse<ImageGeneration>> PollAsync(ImageGeneration current, CancellationToken cancellationToken) =>
+        PollOnceAsync(current, Settings.RequestTimeout, cancellationToken);
+
     private Task<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id, Retry = RetryKind.None };

@@ -115,5 +115,9 @@ public sealed class ServiceAndLifetimeTests : ExtensionsAITestBase
         public Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<BatchItemResult> GenerateBatchAsync(IEnumerable<BatchItem> items, BatchOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }
