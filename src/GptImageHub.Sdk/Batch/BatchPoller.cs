@@ -5,7 +5,9 @@ namespace GptImageHub.Sdk.Batch;
 /// <summary>
 /// One polling loop for every waiting job of a batch: it sleeps until the earliest job is due,
 /// polls the due ones (at most <c>maxParallelPolls</c> at once), and reschedules each on its own
-/// backoff. A thousand waiting jobs cost one loop and one timer, not a thousand.
+/// backoff. A thousand waiting jobs cost one loop and one timer, not a thousand. Changes wake the
+/// loop through a signal swapped under the state's lock: a SemaphoreSlim wait that is cancelled can
+/// still swallow a later release, which lost wake-ups here.
 /// </summary>
 internal sealed class BatchPoller : IDisposable
 {
@@ -16,7 +18,7 @@ internal sealed class BatchPoller : IDisposable
     private readonly Func<PolledJob, ImageGeneration?, Exception?, Task> _finished;
     private readonly object _gate = new();
     private readonly List<PolledJob> _jobs = [];
-    private readonly SemaphoreSlim _changed = new(0);
+    private TaskCompletionSource<bool> _changed = NewSignal();
     private bool _complete;
 
     public BatchPoller(GenerationPoller poller, PollingOptions polling, TimeProvider time, int maxParallelPolls, Func<PolledJob, ImageGeneration?, Exception?, Task> finished)
@@ -36,9 +38,8 @@ internal sealed class BatchPoller : IDisposable
         lock (_gate)
         {
             _jobs.Add(job);
+            SignalLocked();
         }
-
-        _changed.Release();
     }
 
     /// <summary>No job will be added any more: the loop ends when the last one finishes.</summary>
@@ -47,9 +48,8 @@ internal sealed class BatchPoller : IDisposable
         lock (_gate)
         {
             _complete = true;
+            SignalLocked();
         }
-
-        _changed.Release();
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -58,8 +58,11 @@ internal sealed class BatchPoller : IDisposable
         {
             List<PolledJob> due;
             TimeSpan? wait;
+            Task changed;
             lock (_gate)
             {
+                // Taken with the state it answers for, so a change made after this read always wakes the wait below.
+                changed = _changed.Task;
                 if (_complete && _jobs.Count == 0)
                 {
                     return;
@@ -72,7 +75,7 @@ internal sealed class BatchPoller : IDisposable
 
             if (due.Count == 0)
             {
-                await WaitForChangeAsync(wait, cancellationToken).ConfigureAwait(false);
+                await WaitForChangeAsync(changed, wait, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -80,18 +83,12 @@ internal sealed class BatchPoller : IDisposable
         }
     }
 
-    private async Task WaitForChangeAsync(TimeSpan? wait, CancellationToken cancellationToken)
+    private async Task WaitForChangeAsync(Task changed, TimeSpan? wait, CancellationToken cancellationToken)
     {
-        if (wait is not { } delay)
-        {
-            await _changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timer = DelayAsync(delay, stop.Token);
-        var change = _changed.WaitAsync(stop.Token);
-        await Task.WhenAny(timer, change).ConfigureAwait(false);
+        var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
+        var timer = wait is { } delay ? DelayAsync(delay, stop.Token) : cancelled;
+        await Task.WhenAny(changed, timer, cancelled).ConfigureAwait(false);
         stop.Cancel();
         cancellationToken.ThrowIfCancellationRequested();
     }
@@ -144,17 +141,23 @@ internal sealed class BatchPoller : IDisposable
         lock (_gate)
         {
             _jobs.Remove(job);
+            SignalLocked();
         }
 
         await _finished(job, generation, error).ConfigureAwait(false);
-        _changed.Release();
     }
 
-    public void Dispose()
+    /// <summary>Wakes the loop: completes the current signal and arms a new one, under the lock that guards the state.</summary>
+    private void SignalLocked()
     {
-        _parallelPolls.Dispose();
-        _changed.Dispose();
+        var signal = _changed;
+        _changed = NewSignal();
+        signal.TrySetResult(true);
     }
+
+    private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Dispose() => _parallelPolls.Dispose();
 
     private static GenerationTimeoutException GenerationPollerTimeout(PolledJob job) =>
         new($"Generation '{job.Current.Id}' of batch item '{job.Item.Key}' did not finish within Polling.Timeout. It may still finish: run the batch again with the same journal to resume it.", statusCode: null, errorCode: null, job.Current.Id);

@@ -289,11 +289,14 @@ internal sealed class BatchRunner
             {
                 _journal?.Append(new JournalEntry { Event = JournalEvents.Rejected, Key = item.Key, Error = ex.GetType().Name, Message = ex.Message });
                 Unreserve(item.Key);
-                _limiter.Release();
+
+                // Stopped before the slot is freed, so the next item cannot slip through in between.
                 if (ex is InsufficientCreditsException or UnauthorizedException)
                 {
                     Interlocked.CompareExchange(ref _stopReason, $"Not submitted: the batch stopped after {ex.GetType().Name} on item '{item.Key}'.", null);
                 }
+
+                _limiter.Release();
 
                 Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Failed, Error = ex, Reason = ex.Message });
                 return;
@@ -313,32 +316,35 @@ internal sealed class BatchRunner
         private Task FinishedAsync(BatchPoller.PolledJob job, ImageGeneration? generation, Exception? error)
         {
             var key = job.Item.Key;
-            _limiter.Release();
+            BatchItemResult result;
             if (generation is { } done && done.Status == GenerationStatus.Succeeded)
             {
                 var credits = done.Usage?.Credits ?? 0;
                 _journal?.Append(new JournalEntry { Event = JournalEvents.Succeeded, Key = key, GenerationId = done.Id, Credits = credits, Generation = done });
                 Settle(key, credits);
-                Write(new BatchItemResult { Key = key, Status = BatchItemStatus.Succeeded, GenerationId = done.Id, Generation = done });
-                return Task.CompletedTask;
+                result = new BatchItemResult { Key = key, Status = BatchItemStatus.Succeeded, GenerationId = done.Id, Generation = done };
             }
-
-            if (generation is { } failed)
+            else if (generation is { } failed)
             {
                 var exception = GenerationPoller.Failed(failed);
                 _journal?.Append(new JournalEntry { Event = JournalEvents.Failed, Key = key, GenerationId = failed.Id, Error = exception.GetType().Name, Message = exception.Message });
                 Settle(key, 0);
-                Write(new BatchItemResult { Key = key, Status = BatchItemStatus.Failed, GenerationId = failed.Id, Error = exception, Reason = exception.Message });
-                return Task.CompletedTask;
+                result = new BatchItemResult { Key = key, Status = BatchItemStatus.Failed, GenerationId = failed.Id, Error = exception, Reason = exception.Message };
             }
-
-            // A timeout or a poll error says nothing final about the job: the journal keeps it "submitted" for the next run.
-            if (error is UnauthorizedException)
+            else
             {
-                Interlocked.CompareExchange(ref _stopReason, $"Not submitted: the batch stopped after {error.GetType().Name} on item '{key}'.", null);
+                // A timeout or a poll error says nothing final about the job: the journal keeps it "submitted" for the next run.
+                if (error is UnauthorizedException)
+                {
+                    Interlocked.CompareExchange(ref _stopReason, $"Not submitted: the batch stopped after {error.GetType().Name} on item '{key}'.", null);
+                }
+
+                result = new BatchItemResult { Key = key, Status = BatchItemStatus.Failed, GenerationId = job.Current.Id, Error = error, Reason = error?.Message };
             }
 
-            Write(new BatchItemResult { Key = key, Status = BatchItemStatus.Failed, GenerationId = job.Current.Id, Error = error, Reason = error?.Message });
+            // Freed only once the outcome is journaled and the spend settled, so the next submit sees both.
+            _limiter.Release();
+            Write(result);
             return Task.CompletedTask;
         }
 
