@@ -14,22 +14,9 @@ internal static class EmulatorCommand
 
     public static Command Create(CommandContext context)
     {
-        var port = new Option<int>("--port") { Description = "The TCP port on 127.0.0.1; 0 picks a free one.", HelpName = "port", DefaultValueFactory = _ => 0 };
-        port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                result.AddError("--port must be 0 to 65535.");
-            }
-        });
-        var credits = new Option<long>("--credits") { Description = "The credits of the printed API key.", HelpName = "credits", DefaultValueFactory = _ => DefaultCredits };
-        credits.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long>() < 0)
-            {
-                result.AddError("--credits must not be negative.");
-            }
-        });
+        var port = new Option<int>("--port") { Description = "The TCP port on 127.0.0.1; 0 picks a free one.", HelpName = "port" }.Between(0, 65535);
+        var credits = new Option<long>("--credits") { Description = "The credits of the printed API key.", HelpName = "credits", DefaultValueFactory = _ => DefaultCredits }
+            .Between(0, long.MaxValue);
         var queueDelay = NonNegativeMilliseconds("--queue-delay", "How long a generation stays queued, in milliseconds.");
         var processingDelay = NonNegativeMilliseconds("--processing-delay", "How long a generation stays processing, in milliseconds.");
 
@@ -73,16 +60,6 @@ internal static class EmulatorCommand
         return command;
     }
 
-    private static Option<int> NonNegativeMilliseconds(string name, string description)
-    {
-        var option = new Option<int>(name) { Description = description, HelpName = "ms", DefaultValueFactory = _ => 0 };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError($"{name} must not be negative.");
-            }
-        });
-        return option;
-    }
+    private static Option<int> NonNegativeMilliseconds(string name, string description) =>
+        new Option<int>(name) { Description = description, HelpName = "ms" }.Between(0, int.MaxValue);
 }

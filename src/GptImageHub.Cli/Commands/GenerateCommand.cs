@@ -25,14 +25,7 @@ internal static class GenerateCommand
         var size = new Option<string?>("--size") { Description = "The output size: auto or WIDTHxHEIGHT, such as 1024x1024.", HelpName = "size" };
         var quality = new Option<string?>("--quality") { Description = "auto, low, medium, high, or a resolution tier: 1K, 2K, 4K.", HelpName = "quality" };
         var aspectRatio = new Option<string?>("--aspect-ratio") { Description = "The aspect ratio, such as 1:1 or 16:9, from 'gih models'.", HelpName = "ratio" };
-        var count = new Option<int?>("-n") { Description = "How many images to make, 1 to 4.", HelpName = "count" };
-        count.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is { } n && n is < 1 or > 4)
-            {
-                result.AddError("-n must be 1 to 4.");
-            }
-        });
+        var count = new Option<int?>("-n") { Description = "How many images to make, 1 to 4.", HelpName = "count" }.Between(1, 4);
         var references = new Option<string[]>("--ref")
         {
             Description = "A reference image (PNG, JPEG or WebP); repeat for more.",
