@@ -16,7 +16,7 @@ internal static class FailureReport
     public static int Write(Exception exception, CommandContext context, ParseResult parseResult, CancellationToken cancellationToken)
     {
         var generationId = GenerationIdOf(exception) ?? context.GenerationId;
-        var (exitCode, kind, message) = Classify(exception, context, generationId, cancellationToken);
+        var (exitCode, kind, message) = Classify(exception, context, cancellationToken);
         if (generationId is not null && exitCode != ExitCodes.NotFound)
         {
             message += exitCode == ExitCodes.GenerationFailed
@@ -54,7 +54,7 @@ internal static class FailureReport
         }
     }
 
-    private static (int ExitCode, string Kind, string Message) Classify(Exception exception, CommandContext context, string? generationId, CancellationToken cancellationToken) =>
+    private static (int ExitCode, string Kind, string Message) Classify(Exception exception, CommandContext context, CancellationToken cancellationToken) =>
         exception switch
         {
             OperationCanceledException when exception is GenerationCanceledException || cancellationToken.IsCancellationRequested =>
@@ -67,7 +67,7 @@ internal static class FailureReport
             InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: gih credits"),
             NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {exception.Message}"),
             GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
-            GenerationTimeoutException => (ExitCodes.Timeout, "timeout", $"Gave up waiting: generation {generationId} had not finished in time; it may still finish."),
+            GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),
             GptImageHubConnectionException => (ExitCodes.Network, "network", $"Could not reach {context.Connection?.BaseAddress}: {exception.Message}"),
             GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {exception.Message}"),
             NotReadyException => (ExitCodes.Failure, "error", exception.Message),
