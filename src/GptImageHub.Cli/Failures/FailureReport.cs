@@ -15,9 +15,11 @@ internal static class FailureReport
 {
     public static int Write(Exception exception, CommandContext context, ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var generationId = GenerationIdOf(exception) ?? context.GenerationId;
         var (exitCode, kind, message) = Classify(exception, context, cancellationToken);
-        if (generationId is not null && exitCode != ExitCodes.NotFound)
+
+        // An id the service does not know names nothing to resume.
+        var generationId = exitCode == ExitCodes.NotFound ? null : GenerationIdOf(exception) ?? context.GenerationId;
+        if (generationId is not null)
         {
             message += exitCode == ExitCodes.GenerationFailed
                 ? $" Inspect it with: gih get {generationId}"

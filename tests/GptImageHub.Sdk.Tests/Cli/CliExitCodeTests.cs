@@ -112,9 +112,12 @@ public sealed class CliExitCodeTests : CliTestBase
     [InlineData("download")]
     public async Task An_unknown_generation_exits_5(string command)
     {
-        var result = await RunWithKeyAsync(command == "download" ? [command, "cunknowngeneration0000000", "--out", "pics"] : [command, "cunknowngeneration0000000"]);
+        var result = await RunWithKeyAsync(command == "download" ? [command, "cunknowngeneration0000000", "--out", "pics", "--json"] : [command, "cunknowngeneration0000000", "--json"]);
 
         Assert.Equal(5, result.ExitCode);
+        var error = result.Json().GetProperty("error");
+        Assert.Equal("not_found", error.GetProperty("kind").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, error.GetProperty("generation_id").ValueKind);
         Assert.Contains("Not found", result.ErrorLine(), StringComparison.Ordinal);
         Assert.DoesNotContain("resume", result.ErrorLine(), StringComparison.Ordinal);
     }
