@@ -1,0 +1,49 @@
+using System.CommandLine;
+using GptImageHub.Cli.Configuration;
+using GptImageHub.Cli.Output;
+using GptImageHub.Sdk;
+
+namespace GptImageHub.Cli.Commands;
+
+/// <summary>What the commands of one run share: the environment, the global options and the job to name if the run fails.</summary>
+internal sealed class CommandContext
+{
+    public CommandContext(CliEnvironment environment, GlobalOptions options)
+    {
+        Environment = environment;
+        Options = options;
+    }
+
+    public CliEnvironment Environment { get; }
+
+    public GlobalOptions Options { get; }
+
+    /// <summary>The generation this run submitted or waits for: a failure names it so that the job, already paid for, is not lost.</summary>
+    public string? GenerationId { get; set; }
+
+    /// <summary>Where the images of <see cref="GenerationId"/> were to be saved, for the resume hint.</summary>
+    public string? ResumeDirectory { get; set; }
+
+    /// <summary>The connection settings of the last <see cref="Connect"/>, so an auth failure can say where the key came from.</summary>
+    public ConnectionSettings? Connection { get; private set; }
+
+    public bool IsJson(ParseResult parseResult) => parseResult.GetValue(Options.Json);
+
+    /// <summary>The human output, or null with <c>--json</c>, when only the JSON document may reach standard output.</summary>
+    public HumanOutput? CreateHumanOutput(ParseResult parseResult) => IsJson(parseResult) ? null : HumanOutput.Create(Environment);
+
+    /// <summary>Resolves the key and address and opens a client.</summary>
+    /// <exception cref="MissingApiKeyException"><paramref name="requireKey"/> is set and no key was found anywhere.</exception>
+    public HubConnection Connect(ParseResult parseResult, bool requireKey)
+    {
+        var settings = ConnectionSettings.Resolve(parseResult.GetValue(Options.ApiKey), parseResult.GetValue(Options.BaseUrl), Environment.GetVariable);
+        Connection = settings;
+        if (requireKey && settings.ApiKey is null)
+        {
+            throw new MissingApiKeyException(
+                $"No API key: pass --api-key, set {GptImageHubClientOptions.ApiKeyEnvironmentVariable}, or put \"apiKey\" in {settings.ConfigPath ?? "~/.config/gih/config.json"}.");
+        }
+
+        return HubConnection.Open(settings, Environment.ConfigureClient);
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using GptImageHub.Cli.Failures;
+using GptImageHub.Cli.Output;
+using GptImageHub.Cli.Output.Json;
+using GptImageHub.Emulator;
+
+namespace GptImageHub.Cli.Commands;
+
+/// <summary><c>gih emulator</c>: runs the local GPT Image Hub emulator in this process until Ctrl+C.</summary>
+internal static class EmulatorCommand
+{
+    public const long DefaultCredits = 1000;
+
+    public static Command Create(CommandContext context)
+    {
+        var port = new Option<int>("--port") { Description = "The TCP port on 127.0.0.1; 0 picks a free one.", HelpName = "port" }.Between(0, 65535);
+        var credits = new Option<long>("--credits") { Description = "The credits of the printed API key.", HelpName = "credits", DefaultValueFactory = _ => DefaultCredits }
+            .Between(0, long.MaxValue);
+        var queueDelay = NonNegativeMilliseconds("--queue-delay", "How long a generation stays queued, in milliseconds.");
+        var processingDelay = NonNegativeMilliseconds("--processing-delay", "How long a generation stays processing, in milliseconds.");
+
+        var command = new Command("emulator", "Run a local GPT Image Hub emulator; prints its URL and a ready API key, and serves until Ctrl+C.")
+        {
+            port, credits, queueDelay, processingDelay,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var options = new EmulatorOptions
+            {
+                Port = parseResult.GetValue(port),
+                QueueDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(queueDelay)),
+                ProcessingDelay = TimeSpan.FromMilliseconds(parseResult.GetValue(processingDelay)),
+            };
+            var balance = parseResult.GetValue(credits);
+            var human = context.CreateHumanOutput(parseResult);
+            var hub = await GptImageHubEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            await using (hub.ConfigureAwait(false))
+            {
+                var key = hub.CreateApiKey(balance);
+                if (human is null)
+                {
+                    JsonOutput.Write(context.Environment.Out, new EmulatorJson(hub.BaseAddress, key, balance), CliJsonContext.Default.EmulatorJson);
+                }
+                else
+                {
+                    human.Line($"GPT Image Hub emulator listening on {hub.BaseAddress}");
+                    human.Line($"API key ({balance.ToString(CultureInfo.InvariantCulture)} credits): {key}");
+                    human.Line($"Try: gih generate \"a red fox\" --base-url {hub.BaseAddress} --api-key {key}");
+                    human.Line("Press Ctrl+C to stop.");
+                }
+
+                // Ctrl+C is how this command ends, so it is a normal stop, not a cancellation.
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            human?.Line("Emulator stopped.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Option<int> NonNegativeMilliseconds(string name, string description) =>
+        new Option<int>(name) { Description = description, HelpName = "ms" }.Between(0, int.MaxValue);
+}

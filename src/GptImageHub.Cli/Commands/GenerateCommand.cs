@@ -1,0 +1,109 @@
+using System.CommandLine;
+using GptImageHub.Cli.Failures;
+using GptImageHub.Cli.Output;
+using GptImageHub.Cli.Output.Json;
+using GptImageHub.Cli.Progress;
+using GptImageHub.Sdk;
+
+namespace GptImageHub.Cli.Commands;
+
+/// <summary><c>gih generate "prompt"</c>: submits a job, shows its progress, saves its images.</summary>
+internal static class GenerateCommand
+{
+    public const string DefaultModel = "gpt-image-2";
+
+    public const string DefaultOutDirectory = "output";
+
+    public static Command Create(CommandContext context)
+    {
+        var prompt = new Argument<string>("prompt") { Description = "What to draw." };
+        var model = new Option<string>("--model", "-m")
+        {
+            Description = "The model id, from 'gih models'.",
+            DefaultValueFactory = _ => DefaultModel,
+        };
+        var size = new Option<string?>("--size") { Description = "The output size: auto or WIDTHxHEIGHT, such as 1024x1024.", HelpName = "size" };
+        var quality = new Option<string?>("--quality") { Description = "auto, low, medium, high, or a resolution tier: 1K, 2K, 4K.", HelpName = "quality" };
+        var aspectRatio = new Option<string?>("--aspect-ratio") { Description = "The aspect ratio, such as 1:1 or 16:9, from 'gih models'.", HelpName = "ratio" };
+        var count = new Option<int?>("-n") { Description = "How many images to make, 1 to 4.", HelpName = "count" }.Between(1, 4);
+        var references = new Option<string[]>("--ref")
+        {
+            Description = "A reference image (PNG, JPEG or WebP); repeat for more.",
+            HelpName = "file",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var outDirectory = new Option<string?>("--out", "-o") { Description = "The folder to save the images in. Default: ./output", HelpName = "dir" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Submit and print the generation id without waiting; fetch it later with 'gih wait <id>'." };
+
+        var command = new Command("generate", "Generate images from a prompt, wait for them with a live progress display, and save them.")
+        {
+            prompt, model, size, quality, aspectRatio, count, references, outDirectory, noWait,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var environment = context.Environment;
+            var outGiven = parseResult.GetValue(outDirectory);
+            var directory = environment.ResolvePath(outGiven ?? DefaultOutDirectory);
+            var request = new ImageGenerationRequest(parseResult.GetValue(model)!, parseResult.GetValue(prompt)!)
+            {
+                Size = parseResult.GetValue(size) is { } s ? new ImageSize(s) : default(ImageSize?),
+                Quality = parseResult.GetValue(quality) is { } q ? new ImageQuality(q) : default(ImageQuality?),
+                AspectRatio = parseResult.GetValue(aspectRatio),
+                N = parseResult.GetValue(count),
+                ReferenceImages = [.. (parseResult.GetValue(references) ?? []).Select(path => ReferenceImage.FromFile(ExistingFile(environment, path)))],
+            };
+
+            var human = context.CreateHumanOutput(parseResult);
+            using var hub = context.Connect(parseResult, requireKey: true);
+            var operation = await hub.Client.StartImageGenerationAsync(request, cancellationToken).ConfigureAwait(false);
+            context.GenerationId = operation.Id;
+            context.ResumeDirectory = directory;
+
+            if (parseResult.GetValue(noWait))
+            {
+                if (human is null)
+                {
+                    JsonOutput.Write(environment.Out, GenerationJson.From(operation.Value), CliJsonContext.Default.GenerationJson);
+                }
+                else
+                {
+                    human.Line($"Submitted generation {operation.Id} ({operation.Value.Status}).");
+                    human.Line($"It runs on the service; fetch it with: {ResumeHint.WaitCommand(operation.Id, directory)}");
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            if (human is not null)
+            {
+                human.Line($"Submitted generation {operation.Id}.");
+                human.Line(outGiven is null
+                    ? $"No --out given: saving into ./{DefaultOutDirectory}/ ({directory})."
+                    : $"Saving into {directory}.");
+            }
+
+            var (generation, progress) = await WaitProgress.RunAsync(
+                human, hub.PollCounter, operation.Id, p => operation.WaitForCompletionAsync(p, cancellationToken)).ConfigureAwait(false);
+            var files = await hub.Client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);
+
+            if (human is null)
+            {
+                JsonOutput.Write(environment.Out, GenerationJson.From(generation, files), CliJsonContext.Default.GenerationJson);
+            }
+            else
+            {
+                GenerationView.WriteOutcome(human, generation, progress.Summary());
+                GenerationView.WriteSavedFiles(human, files);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string ExistingFile(CliEnvironment environment, string path)
+    {
+        var full = environment.ResolvePath(path);
+        return File.Exists(full) ? full : throw new UsageException($"The reference image '{path}' does not exist.");
+    }
+}

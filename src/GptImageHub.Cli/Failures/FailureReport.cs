@@ -1,0 +1,110 @@
+using System.CommandLine;
+using GptImageHub.Cli.Commands;
+using GptImageHub.Cli.Output;
+using GptImageHub.Cli.Output.Json;
+using GptImageHub.Sdk;
+
+namespace GptImageHub.Cli.Failures;
+
+/// <summary>
+/// Turns a failure into its exit code and one line on standard error (plus the JSON error document
+/// with <c>--json</c>, and the stack trace only with <c>--verbose</c>). When a submitted generation
+/// is involved, the line names it and says how to resume: the job is paid for.
+/// </summary>
+internal static class FailureReport
+{
+    public static int Write(Exception exception, CommandContext context, ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var (exitCode, kind, message) = Classify(exception, context, cancellationToken);
+
+        // An id the service does not know names nothing to resume.
+        var generationId = exitCode == ExitCodes.NotFound ? null : GenerationIdOf(exception) ?? context.GenerationId;
+        if (generationId is not null)
+        {
+            message += exitCode == ExitCodes.GenerationFailed
+                ? $" Inspect it with: gih get {generationId}"
+                : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(generationId, context.ResumeDirectory)}";
+        }
+
+        Emit(context, parseResult, kind, message, exitCode, generationId);
+        if (parseResult.GetValue(context.Options.Verbose))
+        {
+            context.Environment.Error.WriteLine(exception.ToString());
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>Reports the parser's complaints: one line each, then exit code 2.</summary>
+    public static int WriteUsage(ParseResult parseResult, CommandContext context)
+    {
+        var command = parseResult.CommandResult.Command;
+        var help = command.Parents.Any() ? $"gih {command.Name} --help" : "gih --help";
+        var message = string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + ".")) + $" See '{help}'.";
+        Emit(context, parseResult, "usage", message, ExitCodes.Usage, generationId: null);
+        return ExitCodes.Usage;
+    }
+
+    private static void Emit(CommandContext context, ParseResult parseResult, string kind, string message, int exitCode, string? generationId)
+    {
+        var line = OneLine(message);
+        context.Environment.Error.WriteLine("gih: " + line);
+        context.Environment.Error.Flush();
+        if (IsJson(parseResult, context))
+        {
+            JsonOutput.Write(context.Environment.Out, new ErrorJson(new ErrorDetailJson(kind, line, exitCode, generationId)), CliJsonContext.Default.ErrorJson);
+        }
+    }
+
+    private static (int ExitCode, string Kind, string Message) Classify(Exception exception, CommandContext context, CancellationToken cancellationToken) =>
+        exception switch
+        {
+            OperationCanceledException when exception is GenerationCanceledException || cancellationToken.IsCancellationRequested =>
+                (ExitCodes.Cancelled, "cancelled", "Cancelled."),
+            UsageException => (ExitCodes.Usage, "usage", exception.Message),
+            ArgumentException argument => (ExitCodes.Usage, "usage", WithoutParameterName(argument)),
+            InvalidRequestException or ReferenceImageException => (ExitCodes.Usage, "usage", exception.Message),
+            MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", exception.Message),
+            UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {exception.Message}{KeySource(context)}"),
+            InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: gih credits"),
+            NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {exception.Message}"),
+            GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
+            GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),
+            GptImageHubConnectionException => (ExitCodes.Network, "network", $"Could not reach {context.Connection?.BaseAddress}: {exception.Message}"),
+            GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {exception.Message}"),
+            NotReadyException => (ExitCodes.Failure, "error", exception.Message),
+            IOException or UnauthorizedAccessException => (ExitCodes.Failure, "error", $"A file could not be written: {exception.Message}"),
+            _ => (ExitCodes.Failure, "error", $"Unexpected error: {exception.Message} (run with --verbose for details)"),
+        };
+
+    private static string? GenerationIdOf(Exception exception) => exception switch
+    {
+        GptImageHubException hub => hub.GenerationId,
+        GenerationCanceledException canceled => canceled.GenerationId,
+        _ => null,
+    };
+
+    private static string KeySource(CommandContext context) =>
+        context.Connection?.ApiKeySource is { } source ? $" (key from {source})" : string.Empty;
+
+    private static string WithoutParameterName(ArgumentException exception) =>
+        exception.ParamName is { } name
+            ? exception.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal)
+            : exception.Message;
+
+    private static bool IsJson(ParseResult parseResult, CommandContext context)
+    {
+        try
+        {
+            return parseResult.GetValue(context.Options.Json);
+        }
+        catch (InvalidOperationException)
+        {
+            // A parse that failed early may not know the option at all.
+            return false;
+        }
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
