@@ -24,6 +24,7 @@ cleanup() {
   rm -rf "$work"
   for id in gptimagehub.sdk gptimagehub.sdk.extensions.ai gptimagehub.emulator; do
     rm -rf "${packages_cache%/}/$id/$version"
+    rmdir "${packages_cache%/}/$id" 2>/dev/null || true
   done
 }
 trap cleanup EXIT
