@@ -30,25 +30,25 @@ internal sealed class BatchJournal : IDisposable
     {
         var fullPath = Path.GetFullPath(path);
         var lockPath = fullPath + ".lock";
+        var directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
         FileStream lockFile;
         try
         {
             // The OS releases this lock when the process dies, so a crash never leaves the journal locked.
             lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (ex is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException))
         {
             throw new ArgumentException($"The batch journal '{fullPath}' is in use by another process (lock file '{lockPath}'). Two runs must not share one journal.", nameof(path), ex);
         }
 
         try
         {
-            var directory = Path.GetDirectoryName(fullPath);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
             var file = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096);
             try
             {
