@@ -1,0 +1,124 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using GptImageHub.Sdk.Serialization;
+
+namespace GptImageHub.Sdk.Tests.Conventions;
+
+/// <summary>Rules every public type of the SDK keeps, checked by reflection so a new type cannot quietly break them.</summary>
+public sealed class PublicApiConventionTests
+{
+    private static readonly Assembly Sdk = typeof(GptImageHubClient).Assembly;
+
+    public static TheoryData<string> PublicTypes()
+    {
+        var data = new TheoryData<string>();
+        foreach (var type in Sdk.GetExportedTypes().OrderBy(t => t.FullName))
+        {
+            data.Add(type.FullName!);
+        }
+
+        return data;
+    }
+
+    private static Type Find(string name) => Sdk.GetType(name, throwOnError: true)!;
+
+    [Theory]
+    [MemberData(nameof(PublicTypes))]
+    public void Every_public_class_is_sealed_static_or_designed_for_extension(string name)
+    {
+        var type = Find(name);
+        if (!type.IsClass || type.IsSealed || type.IsAbstract)
+        {
+            return;
+        }
+
+        // The two bases of the exception family are the only classes meant to be derived from.
+        Assert.Contains(type, new[] { typeof(GptImageHubException), typeof(UnauthorizedException) });
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicTypes))]
+    public void Every_exception_belongs_to_the_GptImageHubException_family_or_is_a_cancellation(string name)
+    {
+        var type = Find(name);
+        if (!typeof(Exception).IsAssignableFrom(type))
+        {
+            return;
+        }
+
+        Assert.True(
+            typeof(GptImageHubException).IsAssignableFrom(type) || typeof(OperationCanceledException).IsAssignableFrom(type),
+            $"{type.Name} is outside the exception family");
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicTypes))]
+    public void Every_public_async_method_takes_a_CancellationToken(string name)
+    {
+        var type = Find(name);
+        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        {
+            var returns = method.ReturnType;
+            var isAsync = typeof(Task).IsAssignableFrom(returns)
+                || (returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>));
+            if (isAsync)
+            {
+                Assert.True(
+                    method.GetParameters().Any(p => p.ParameterType == typeof(CancellationToken)),
+                    $"{type.Name}.{method.Name} has no CancellationToken");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicTypes))]
+    public void Response_records_have_no_public_setters_and_read_only_collections(string name)
+    {
+        var type = Find(name);
+        var isResponse = type.GetMethod("<Clone>$") is not null && type != typeof(ImageGenerationRequest) && type != typeof(BatchItem);
+        if (!isResponse)
+        {
+            return;
+        }
+
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var setter = property.SetMethod;
+            if (setter is { IsPublic: true })
+            {
+                Assert.True(
+                    setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)),
+                    $"{type.Name}.{property.Name} has a public setter that is not init-only");
+            }
+
+            var propertyType = property.PropertyType;
+            if (propertyType.IsGenericType && propertyType != typeof(string))
+            {
+                var definition = propertyType.GetGenericTypeDefinition();
+                Assert.True(
+                    definition == typeof(IReadOnlyList<>) || definition == typeof(IReadOnlyDictionary<,>) || definition == typeof(Nullable<>),
+                    $"{type.Name}.{property.Name} is a {propertyType.Name}, not a read-only collection");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_response_model_is_registered_in_the_source_generated_JSON_context()
+    {
+        Type[] models = [typeof(ImageGeneration), typeof(GeneratedImage), typeof(GenerationUsage), typeof(CreditBalance), typeof(ImageModel)];
+
+        Assert.All(models, model => Assert.NotNull(GptImageHubJsonContext.Default.GetTypeInfo(model)));
+    }
+
+    [Fact]
+    public void Every_extensible_enum_follows_one_template()
+    {
+        foreach (var type in new[] { typeof(GenerationStatus), typeof(ImageQuality), typeof(ImageSize) })
+        {
+            Assert.True(type.IsValueType, type.Name);
+            Assert.Single(type.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public), f => f.FieldType == typeof(string));
+            Assert.NotNull(type.GetMethod("op_Implicit", [typeof(string)]));
+            Assert.Equal(string.Empty, Activator.CreateInstance(type)!.ToString());
+        }
+    }
+}
