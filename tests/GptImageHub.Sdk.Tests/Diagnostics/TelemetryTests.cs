@@ -34,6 +34,18 @@ public sealed class TelemetryTests : IDisposable
             loggerFactory);
     }
 
+    private static ActivityListener ListenToActivities(ConcurrentQueue<Activity> activities)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GptImageHubTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
     private void StubJob(string finalStatus = "succeeded")
     {
         _server.StubJson("POST", "/api/v1/images/generations", 202, $$"""{"id":"g-{{_model}}","status":"queued","model":"{{_model}}","images":[]}""");
@@ -47,13 +59,7 @@ public sealed class TelemetryTests : IDisposable
     {
         StubJob();
         var activities = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == GptImageHubTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToActivities(activities);
         using var client = Client();
 
         await client.GenerateImageAsync(new ImageGenerationRequest(_model, "a fox") { N = 2 }, TestContext.Current.CancellationToken);
@@ -81,13 +87,7 @@ public sealed class TelemetryTests : IDisposable
     {
         StubJob("failed");
         var activities = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == GptImageHubTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToActivities(activities);
         using var client = Client();
 
         await Assert.ThrowsAsync<GenerationFailedException>(() => client.GenerateImageAsync(new ImageGenerationRequest(_model, "a fox"), TestContext.Current.CancellationToken));
