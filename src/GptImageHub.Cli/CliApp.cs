@@ -56,6 +56,7 @@ internal static class CliApp
             GetCommand.Create(context),
             WaitCommand.Create(context),
             DownloadCommand.Create(context),
+            BatchCommand.Create(context),
             EmulatorCommand.Create(context),
         };
         context.Options.AddTo(root);

@@ -33,6 +33,12 @@ internal static class ExitCodes
     /// <summary>Any other error the service answered with (5xx, 429, an unreadable response).</summary>
     public const int Service = 9;
 
+    /// <summary>
+    /// <c>gih batch</c> ended without a failure but not complete: some items were skipped (budget,
+    /// unknown price) or are unknown (submitted, id never received, possibly charged).
+    /// </summary>
+    public const int Incomplete = 10;
+
     /// <summary>Cancelled by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
 }

@@ -35,6 +35,10 @@ internal static class FailureReport
         return exitCode;
     }
 
+    /// <summary>The exit code a failure maps to, without reporting it: <c>gih batch</c> ranks the failures of its items by it.</summary>
+    public static int ExitCodeOf(Exception exception, CommandContext context) =>
+        Classify(exception, context, CancellationToken.None).ExitCode;
+
     /// <summary>Reports the parser's complaints: one line each, then exit code 2.</summary>
     public static int WriteUsage(ParseResult parseResult, CommandContext context)
     {

@@ -14,4 +14,6 @@ namespace GptImageHub.Cli.Output.Json;
 [JsonSerializable(typeof(GenerationJson))]
 [JsonSerializable(typeof(EmulatorJson))]
 [JsonSerializable(typeof(ErrorJson))]
+[JsonSerializable(typeof(BatchItemJson))]
+[JsonSerializable(typeof(BatchSummaryJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using GptImageHub.Cli.Failures;
+using GptImageHub.Sdk;
+
+namespace GptImageHub.Cli.Batch;
+
+/// <summary>
+/// Reads the file of <c>gih batch</c>: one prompt per line, or a JSON object per line (a line that
+/// starts with <c>{</c>); blank lines and lines starting with <c>#</c> are ignored. The whole file is
+/// checked before anything is sent, so a typo on line 900 costs nothing.
+/// </summary>
+internal static class BatchFile
+{
+    public const int MaxImagesPerItem = 4;
+
+    /// <summary>Parses <paramref name="path"/> into batch items, in file order.</summary>
+    /// <exception cref="UsageException">The file is missing or unreadable, or a line is malformed; the message names the line.</exception>
+    public static IReadOnlyList<BatchItem> Read(string path, string displayPath, string defaultModel)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"The batch file '{displayPath}' could not be read: {ex.Message}", ex);
+        }
+
+        return Parse(lines, displayPath, defaultModel);
+    }
+
+    /// <summary>Parses the lines of a batch file; <paramref name="displayPath"/> names it in errors.</summary>
+    /// <exception cref="UsageException">A line is malformed.</exception>
+    public static IReadOnlyList<BatchItem> Parse(IReadOnlyList<string> lines, string displayPath, string defaultModel)
+    {
+        var items = new List<BatchItem>();
+
+        // Key -> line, so that a repeated key names both lines.
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var number = i + 1;
+            var text = lines[i].Trim();
+            if (text.Length == 0 || text[0] == '#')
+            {
+                continue;
+            }
+
+            var item = text[0] == '{'
+                ? FromJson(text, number, displayPath, defaultModel)
+                : new BatchItem(DefaultKey(number), new ImageGenerationRequest(defaultModel, text));
+            if (keys.TryGetValue(item.Key, out var first))
+            {
+                throw Bad(displayPath, number, $"the key '{item.Key}' is already used on line {first.ToString(CultureInfo.InvariantCulture)}; keys must be unique, the journal finds items by them.");
+            }
+
+            keys.Add(item.Key, number);
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    /// <summary>The key of a line without one: its 1-based line number, so it stays the same across runs of an unchanged file.</summary>
+    public static string DefaultKey(int lineNumber) => "line-" + lineNumber.ToString(CultureInfo.InvariantCulture);
+
+    private static BatchItem FromJson(string text, int number, string displayPath, string defaultModel)
+    {
+        BatchFileLine? line;
+        try
+        {
+            line = JsonSerializer.Deserialize(text, BatchFileJsonContext.Default.BatchFileLine);
+        }
+        catch (JsonException ex)
+        {
+            throw Bad(displayPath, number, $"not a valid JSON line: {ex.Message}");
+        }
+
+        if (line is null)
+        {
+            throw Bad(displayPath, number, "expected a JSON object.");
+        }
+
+        if (string.IsNullOrWhiteSpace(line.Prompt))
+        {
+            throw Bad(displayPath, number, "\"prompt\" is missing or empty.");
+        }
+
+        if (line.Key is not null && string.IsNullOrWhiteSpace(line.Key))
+        {
+            throw Bad(displayPath, number, "\"key\" is empty; leave it out to use " + DefaultKey(number) + ".");
+        }
+
+        if (line.Model is not null && string.IsNullOrWhiteSpace(line.Model))
+        {
+            throw Bad(displayPath, number, "\"model\" is empty; leave it out to use --model.");
+        }
+
+        if (line.N is < 1 or > MaxImagesPerItem)
+        {
+            throw Bad(displayPath, number, $"\"n\" must be 1 to {MaxImagesPerItem.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        var request = new ImageGenerationRequest(line.Model ?? defaultModel, line.Prompt)
+        {
+            Size = line.Size is { } size ? new ImageSize(size) : default(ImageSize?),
+            Quality = line.Quality is { } quality ? new ImageQuality(quality) : default(ImageQuality?),
+            AspectRatio = line.AspectRatio,
+            N = line.N,
+        };
+        return new BatchItem(line.Key ?? DefaultKey(number), request);
+    }
+
+    private static UsageException Bad(string displayPath, int number, string problem) =>
+        new($"{displayPath} line {number.ToString(CultureInfo.InvariantCulture)}: {problem}");
+}

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using GptImageHub.Cli.Batch;
+using GptImageHub.Cli.Failures;
+using GptImageHub.Cli.Output.Json;
+using GptImageHub.Cli.Progress;
+using GptImageHub.Sdk;
+
+namespace GptImageHub.Cli.Commands;
+
+/// <summary>
+/// <c>gih batch FILE</c>: generates one item per line of a file with bounded concurrency, saves each
+/// item's images as it finishes, and keeps a journal so that the same command resumes after Ctrl+C
+/// or a crash without paying for anything twice.
+/// </summary>
+internal static class BatchCommand
+{
+    public const int DefaultConcurrency = 4;
+
+    public const string JournalSuffix = ".journal.jsonl";
+
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp"];
+
+    public static Command Create(CommandContext context)
+    {
+        var file = new Argument<string>("file")
+        {
+            Description = "One prompt per line, or one JSON object per line: {\"key\", \"prompt\", \"model\", \"size\", \"quality\", \"aspect_ratio\", \"n\"}. Blank lines and lines starting with # are ignored.",
+        };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "How many items may run on the service at once.",
+            HelpName = "n",
+            DefaultValueFactory = _ => DefaultConcurrency,
+        }.Between(1, 1024);
+        var budget = new Option<long?>("--budget")
+        {
+            Description = "The most credits the batch may spend; items that would go past it are skipped, not submitted.",
+            HelpName = "credits",
+        }.Between(0, long.MaxValue);
+        var journal = new Option<string?>("--journal")
+        {
+            Description = "The journal that lets the same command resume. Default: FILE" + JournalSuffix + ", beside FILE.",
+            HelpName = "path",
+        };
+        var outDirectory = new Option<string?>("--out", "-o") { Description = "The folder to save the images in. Default: ./output", HelpName = "dir" };
+        var model = new Option<string>("--model", "-m")
+        {
+            Description = "The model of lines that do not name one, from 'gih models'.",
+            DefaultValueFactory = _ => GenerateCommand.DefaultModel,
+        };
+        var resubmitUnknown = new Option<bool>("--resubmit-unknown")
+        {
+            Description = "Submit again the items whose submit was started but whose id never came back (they may already be charged).",
+        };
+
+        var command = new Command("batch", "Generate images for every line of a file, a few at a time, saving each item's images as it finishes; resumable.")
+        {
+            file, concurrency, budget, journal, outDirectory, model, resubmitUnknown,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var environment = context.Environment;
+            var fileGiven = parseResult.GetValue(file)!;
+            var path = environment.ResolvePath(fileGiven);
+            if (!File.Exists(path))
+            {
+                throw new UsageException($"The batch file '{fileGiven}' does not exist.");
+            }
+
+            // The whole file is checked before connecting, so a bad line costs no request at all.
+            var items = BatchFile.Read(path, fileGiven, parseResult.GetValue(model)!);
+            var journalPath = environment.ResolvePath(parseResult.GetValue(journal) ?? path + JournalSuffix);
+            var outGiven = parseResult.GetValue(outDirectory);
+            var directory = environment.ResolvePath(outGiven ?? GenerateCommand.DefaultOutDirectory);
+            var options = new BatchOptions
+            {
+                MaxConcurrency = parseResult.GetValue(concurrency),
+                CreditBudget = parseResult.GetValue(budget),
+                JournalPath = journalPath,
+                ResubmitUnknown = parseResult.GetValue(resubmitUnknown),
+            };
+
+            var tally = new BatchTally(items.Count, options.MaxConcurrency);
+            var progress = new BatchProgress(context.CreateHumanOutput(parseResult), environment.Out, tally);
+            using var hub = context.Connect(parseResult, requireKey: true);
+            progress.Start(fileGiven, journalPath, directory, outGiven is null);
+            try
+            {
+                await progress.RunAsync(async () =>
+                {
+                    await foreach (var result in hub.Client.GenerateBatchAsync(items, options, cancellationToken).ConfigureAwait(false))
+                    {
+                        var (item, failureCode) = await ReportAsync(context, hub.Client, result, directory, cancellationToken).ConfigureAwait(false);
+                        tally.Add(result, failureCode);
+                        progress.Item(item);
+                    }
+                }).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The SDK has journaled every submit it started; the journal is what makes a rerun resume.
+                progress.Finish(ExitCodes.Cancelled, stopped: true, journalPath, directory);
+                environment.Error.WriteLine(
+                    $"gih: stopped: {tally.NotFinished} items not finished; run the same command again to resume (journal: {journalPath})");
+                environment.Error.Flush();
+                return ExitCodes.Cancelled;
+            }
+
+            var exitCode = tally.ExitCode;
+            progress.Finish(exitCode, stopped: false, journalPath, directory);
+            if (exitCode != ExitCodes.Ok)
+            {
+                environment.Error.WriteLine(
+                    $"gih: {tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown)"
+                    + (tally.Succeeded + tally.Failed == tally.Total ? string.Empty : "; run the same command again to submit the skipped items")
+                    + $" (journal: {journalPath})");
+                environment.Error.Flush();
+            }
+
+            return exitCode;
+        });
+        return command;
+    }
+
+    /// <summary>Saves a succeeded item's images and describes the item; the exit code is that of its failure, if any.</summary>
+    private static async Task<(BatchItemJson Item, int? FailureCode)> ReportAsync(
+        CommandContext context, IGptImageHubClient client, BatchItemResult result, string directory, CancellationToken cancellationToken)
+    {
+        var status = result.Status.ToString().ToLowerInvariant();
+        var generationId = result.GenerationId ?? result.Generation?.Id;
+        switch (result.Status)
+        {
+            case BatchItemStatus.Succeeded when result.Generation is { } generation:
+                try
+                {
+                    var files = await SaveAsync(client, generation, result.FromJournal, directory, cancellationToken).ConfigureAwait(false);
+                    return (new BatchItemJson(result.Key, status, generationId, files, generation.Usage?.Credits, null, result.FromJournal), null);
+                }
+                catch (Exception ex) when (ex is GptImageHubException or IOException or UnauthorizedAccessException)
+                {
+                    // The job is paid for and journaled as succeeded: a rerun saves the images without a new charge.
+                    var reason = $"images not saved ({ex.Message}); save them with: {ResumeHint.DownloadCommand(generation.Id, directory)}";
+                    return (new BatchItemJson(result.Key, status, generationId, [], generation.Usage?.Credits, reason, result.FromJournal), ExitCodes.Failure);
+                }
+
+            case BatchItemStatus.Succeeded:
+                return (
+                    new BatchItemJson(result.Key, status, generationId, [], null, "images not saved: the journal does not list them" + SaveHint(generationId, directory), result.FromJournal),
+                    ExitCodes.Failure);
+            case BatchItemStatus.Failed:
+                // A failure read back from the journal has no exception: the journal keeps only ended generations' failures.
+                var code = result.Error is { } error ? FailureReport.ExitCodeOf(error, context) : ExitCodes.GenerationFailed;
+                return (new BatchItemJson(result.Key, status, generationId, [], null, result.Reason ?? result.Error?.Message, result.FromJournal), code);
+            default:
+                return (new BatchItemJson(result.Key, status, generationId, [], null, result.Reason, result.FromJournal), null);
+        }
+    }
+
+    private static string SaveHint(string? generationId, string directory) =>
+        generationId is null ? string.Empty : "; save them with: " + ResumeHint.DownloadCommand(generationId, directory);
+
+    /// <summary>
+    /// Saves the images, unless an item read back from the journal already has them all on disk: a
+    /// rerun then lists the files of the first run instead of downloading them again.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> SaveAsync(
+        IGptImageHubClient client, ImageGeneration generation, bool fromJournal, string directory, CancellationToken cancellationToken)
+    {
+        if (fromJournal && SavedFiles(generation, directory) is { } saved)
+        {
+            return saved;
+        }
+
+        return await client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The files SaveImagesAsync wrote for <paramref name="generation"/> ("{id}-{n}.png"), or null when any is missing.</summary>
+    private static List<string>? SavedFiles(ImageGeneration generation, string directory)
+    {
+        // SaveImagesAsync rewrites unusual characters in ids; only plain ids can be looked up by name.
+        if (!Directory.Exists(directory) || generation.Id.Length is 0 or > 80
+            || !generation.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return null;
+        }
+
+        var files = new List<string>(generation.Images.Count);
+        for (var i = 0; i < generation.Images.Count; i++)
+        {
+            var match = ImageExtensions
+                .Select(extension => Path.Combine(directory, $"{generation.Id}-{i + 1}{extension}"))
+                .FirstOrDefault(File.Exists);
+            if (match is null)
+            {
+                return null;
+            }
+
+            files.Add(match);
+        }
+
+        return files;
+    }
+}

@@ -1,0 +1,20 @@
+namespace GptImageHub.Cli.Output.Json;
+
+/// <summary>
+/// The last line of <c>gih batch --json</c>:
+/// <c>{"summary": {"total", "succeeded", "failed", "skipped", "unknown", "not_finished", "credits", "journal", "out", "exit_code"}}</c>.
+/// </summary>
+internal sealed record BatchSummaryJson(BatchSummaryDetailJson Summary);
+
+/// <summary>The counts of a batch run; <c>not_finished</c> is non-zero only when it was stopped (exit code 130).</summary>
+internal sealed record BatchSummaryDetailJson(
+    int Total,
+    int Succeeded,
+    int Failed,
+    int Skipped,
+    int Unknown,
+    int NotFinished,
+    long Credits,
+    string Journal,
+    string Out,
+    int ExitCode);
