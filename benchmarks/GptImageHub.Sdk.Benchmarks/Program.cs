@@ -1,0 +1,41 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using GptImageHub.Sdk.Benchmarks.PerCall;
+
+namespace GptImageHub.Sdk.Benchmarks;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "percall";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        var quick = rest.Contains("--quick");
+        switch (mode)
+        {
+            case "percall":
+                RunPerCall(rest.Where(a => a != "--quick").ToArray(), quick);
+                return 0;
+            case "verify":
+                await Verify.RunAsync().ConfigureAwait(false);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Modes: percall, verify.").ConfigureAwait(false);
+                return 2;
+        }
+    }
+
+    private static void RunPerCall(string[] args, bool quick)
+    {
+        IConfig config = DefaultConfig.Instance;
+        if (quick)
+        {
+            // In-process skips building a host project per benchmark, the longest part of a short run.
+            config = config.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+        }
+
+        BenchmarkRunner.Run<PerCallBenchmarks>(config, args);
+    }
+}
