@@ -21,6 +21,9 @@ public static class Program
             case "verify":
                 await Verify.RunAsync().ConfigureAwait(false);
                 return 0;
+            case "alloc":
+                await AllocationProfile.RunAsync(rest[0], rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000).ConfigureAwait(false);
+                return 0;
             default:
                 await Console.Error.WriteLineAsync($"Unknown mode '{mode}'. Modes: percall, verify.").ConfigureAwait(false);
                 return 2;

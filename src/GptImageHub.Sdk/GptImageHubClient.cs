@@ -96,7 +96,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
     {
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false };
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
 
         // Kept so that reference-image counts can be checked against the model's own limit before sending.
@@ -107,7 +107,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default)
     {
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Credits), _settings.RequestTimeout);
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Credits), _settings.RequestTimeout) { OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.CreditsResponse, cancellationToken).ConfigureAwait(false);
         return response.Value.ToCreditBalance()
             ?? throw new InvalidResponseException("The service returned a credits response without a 'credits' field.", response.StatusCode, errorCode: null);
@@ -158,7 +158,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     public async Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default)
     {
         RequireGenerationId(generationId);
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Generation(_settings.BaseAddress, generationId), _settings.RequestTimeout) { GenerationId = generationId };
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Generation(_settings.BaseAddress, generationId), _settings.RequestTimeout) { GenerationId = generationId, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;
     }
@@ -238,6 +238,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             TimeoutSetting = submitAsync ? nameof(GptImageHubClientOptions.RequestTimeout) : nameof(GptImageHubClientOptions.ServerWaitTimeout),
             CreateContent = createContent,
             Retry = RetryKind.Submit,
+            OnApiOrigin = true,
         };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;

@@ -27,6 +27,8 @@ public static class Clients
             ApiKey = SeedBodies.ApiKey,
             BaseAddress = SeedBodies.BaseAddress,
             GenerationMode = mode,
+            MaxRetries = int.Parse(Environment.GetEnvironmentVariable("BENCH_RETRIES") ?? "3", System.Globalization.CultureInfo.InvariantCulture),
+            RequestTimeout = Environment.GetEnvironmentVariable("BENCH_TIMEOUT") == "inf" ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(100),
             Polling = new PollingOptions { InitialInterval = PollInterval, MaxInterval = PollInterval, UseJitter = false },
         });
 

@@ -45,8 +45,8 @@ public static class SeedBodies
 
     public static readonly byte[] AsyncQueued = Encoding.UTF8.GetBytes(Queued("queued"));
 
-    // The seed prints no running job: the queued answer with its status moved on is what a poll sees.
-    public static readonly byte[] Running = Encoding.UTF8.GetBytes(Queued("running"));
+    // The seed prints no running job: the queued answer with its status moved on (the emulator's "processing") is what a poll sees.
+    public static readonly byte[] Running = Encoding.UTF8.GetBytes(Queued("processing"));
 
     public static readonly byte[] Credits = Encoding.UTF8.GetBytes("""{"credits":112,"account_type":"PRO","next_expiration":null}""");
 

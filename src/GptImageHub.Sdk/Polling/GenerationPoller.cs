@@ -161,9 +161,9 @@ internal sealed class GenerationPoller : IGenerationSource
         return new GenerationFailedException(message, statusCode: null, errorCode: ErrorCode(generation), generation.Id);
     }
 
-    private Task<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, TimeSpan timeout, CancellationToken cancellationToken)
+    private ValueTask<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id, Retry = RetryKind.None };
+        var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id, Retry = RetryKind.None, OnApiOrigin = true };
         return _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken);
     }
 
