@@ -32,6 +32,8 @@ internal abstract class StringValueJsonConverter<T> : JsonConverter<T>
 
 internal sealed class GenerationStatusJsonConverter : StringValueJsonConverter<GenerationStatus>
 {
+    public static readonly GenerationStatusJsonConverter Instance = new();
+
     protected override GenerationStatus Create(string value) => new(value);
 
     protected override bool TryKnown(ref Utf8JsonReader reader, out GenerationStatus value)
