@@ -118,7 +118,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         GenerationRequestBody.Validate(request);
         var mode = _settings.GenerationMode;
-        using var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
+        var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
         string? generationId = null;
         try
         {
@@ -142,6 +142,10 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         {
             scope.Failed(ex, generationId);
             throw;
+        }
+        finally
+        {
+            scope.Dispose();
         }
     }
 
@@ -213,11 +217,11 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     private async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Log.GenerationPrompt(_logger, request.Model, request.Prompt);
-        Func<HttpContent> createContent;
+        Func<HttpContent>? createContent = null;
+        byte[]? body = null;
         if (request.ReferenceImages.Count == 0)
         {
-            var body = GenerationRequestBody.Serialize(request, submitAsync);
-            createContent = () => GenerationRequestBody.CreateContent(body);
+            body = GenerationRequestBody.Serialize(request, submitAsync);
         }
         else
         {
@@ -236,6 +240,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         var call = new ApiCall(HttpMethod.Post, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Generations), timeout)
         {
             TimeoutSetting = submitAsync ? nameof(GptImageHubClientOptions.RequestTimeout) : nameof(GptImageHubClientOptions.ServerWaitTimeout),
+            JsonBody = body,
             CreateContent = createContent,
             Retry = RetryKind.Submit,
             OnApiOrigin = true,

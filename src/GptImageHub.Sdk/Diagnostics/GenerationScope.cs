@@ -8,7 +8,13 @@ namespace GptImageHub.Sdk.Diagnostics;
 /// its activity, its duration histogram, and on success the credits and images counters. Created
 /// only at public entry points, so a generation is counted once.
 /// </summary>
-internal sealed class GenerationScope : IDisposable
+/// <remarks>
+/// A struct, so a generation allocates no scope of its own. Callers hold it in a plain local and
+/// dispose it in a finally block: a <c>using</c> variable is read-only, and the end state set by
+/// <see cref="Succeeded"/> and <see cref="Failed"/> would land on a copy.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1815:Override equals and operator equals on value types", Justification = "A scope is never compared.")]
+internal struct GenerationScope : IDisposable
 {
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -39,7 +45,7 @@ internal sealed class GenerationScope : IDisposable
     public static GenerationScope Start(ILogger logger, TimeProvider time, string? model, string mode, string? generationId = null) =>
         new(logger, time, model, mode, generationId);
 
-    public void Submitted(ImageGeneration generation)
+    public readonly void Submitted(ImageGeneration generation)
     {
         _activity?.SetTag(TelemetryTags.ResponseId, generation.Id);
         Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? _model, generation.Status.ToString());

@@ -32,7 +32,10 @@ internal sealed class ApiCall
     /// </summary>
     public bool OnApiOrigin { get; init; }
 
-    /// <summary>Makes the body for one attempt; null for a call without one.</summary>
+    /// <summary>A JSON body, sent as it is on every attempt; a plain array rather than a <see cref="CreateContent"/> closure.</summary>
+    public byte[]? JsonBody { get; init; }
+
+    /// <summary>Makes the body for one attempt (multipart uploads); null for a call without one.</summary>
     public Func<HttpContent>? CreateContent { get; init; }
 
     /// <summary>Which failures the call may be repeated after.</summary>

@@ -247,7 +247,11 @@ internal sealed class HttpPipeline
             headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        if (call.CreateContent is { } createContent)
+        if (call.JsonBody is { } body)
+        {
+            request.Content = GenerationRequestBody.CreateContent(body);
+        }
+        else if (call.CreateContent is { } createContent)
         {
             request.Content = createContent();
         }
