@@ -21,6 +21,18 @@ public static class Program
             case "verify":
                 await Verify.RunAsync().ConfigureAwait(false);
                 return 0;
+            case "serve":
+                await Loopback.SeedServer.ServeAsync().ConfigureAwait(false);
+                return 0;
+            case "loopback":
+                await Loopback.ThroughputRun.RunAsync(quick).ConfigureAwait(false);
+                return 0;
+            case "upload":
+                await Upload.UploadMemoryRun.RunAsync(quick).ConfigureAwait(false);
+                return 0;
+            case "upload-client":
+                await Upload.UploadMemoryRun.ClientAsync(new Uri(rest[0]), rest[1..]).ConfigureAwait(false);
+                return 0;
             case "alloc":
                 await AllocationProfile.RunAsync(rest[0], rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000).ConfigureAwait(false);
                 return 0;
