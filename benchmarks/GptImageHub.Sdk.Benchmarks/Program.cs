@@ -33,6 +33,8 @@ public static class Program
             case "upload-client":
                 await Upload.UploadMemoryRun.ClientAsync(new Uri(rest[0]), rest[1..]).ConfigureAwait(false);
                 return 0;
+            case "coldstart":
+                return await ColdStart.ColdStartRun.RunAsync(quick).ConfigureAwait(false);
             case "alloc":
                 await AllocationProfile.RunAsync(rest[0], rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000).ConfigureAwait(false);
                 return 0;
