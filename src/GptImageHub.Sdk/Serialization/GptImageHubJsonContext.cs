@@ -11,7 +11,7 @@ namespace GptImageHub.Sdk.Serialization;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    Converters = [typeof(ImageGenerationJsonConverter), typeof(GeneratedImageJsonConverter), typeof(GenerationUsageJsonConverter), typeof(CreditBalanceJsonConverter)])]
+    Converters = [typeof(ImageGenerationJsonConverter), typeof(GeneratedImageJsonConverter), typeof(GenerationUsageJsonConverter), typeof(CreditBalanceJsonConverter), typeof(ImageModelJsonConverter)])]
 [JsonSerializable(typeof(ImageGeneration))]
 [JsonSerializable(typeof(GeneratedImage))]
 [JsonSerializable(typeof(GenerationUsage))]
@@ -36,6 +36,7 @@ internal sealed partial class GptImageHubJsonContext : JsonSerializerContext
 [JsonSerializable(typeof(GeneratedImage))]
 [JsonSerializable(typeof(GenerationUsage))]
 [JsonSerializable(typeof(CreditBalance))]
+[JsonSerializable(typeof(ImageModel))]
 internal sealed partial class GptImageHubJsonWriterContext : JsonSerializerContext
 {
 }

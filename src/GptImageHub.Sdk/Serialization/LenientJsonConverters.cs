@@ -62,7 +62,7 @@ internal sealed class CreditsPerImageJsonConverter : JsonConverter<IReadOnlyDict
                 var prices = new Dictionary<string, int>(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var tier = reader.GetString()!;
+                    var tier = WireReader.KnownString(ref reader)!;
                     reader.Read();
                     if (TryReadPrice(ref reader, out var price))
                     {

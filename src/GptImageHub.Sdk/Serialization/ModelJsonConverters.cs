@@ -48,7 +48,7 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
             else if (reader.ValueTextEquals("object"u8))
             {
                 WireReader.Value(ref reader);
-                objectType = WireReader.String(ref reader);
+                objectType = WireReader.KnownString(ref reader);
             }
             else if (reader.ValueTextEquals("model"u8))
             {
@@ -68,12 +68,12 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
             else if (reader.ValueTextEquals("aspect_ratio"u8))
             {
                 WireReader.Value(ref reader);
-                aspectRatio = WireReader.String(ref reader);
+                aspectRatio = WireReader.KnownString(ref reader);
             }
             else if (reader.ValueTextEquals("quality"u8))
             {
                 WireReader.Value(ref reader);
-                quality = WireReader.String(ref reader);
+                quality = WireReader.KnownString(ref reader);
             }
             else if (reader.ValueTextEquals("created_at"u8))
             {
@@ -183,7 +183,7 @@ internal sealed class GeneratedImageJsonConverter : JsonConverter<GeneratedImage
             else if (reader.ValueTextEquals("object"u8))
             {
                 WireReader.Value(ref reader);
-                objectType = WireReader.String(ref reader);
+                objectType = WireReader.KnownString(ref reader);
             }
             else if (reader.ValueTextEquals("created_at"u8))
             {
@@ -310,4 +310,83 @@ internal sealed class CreditBalanceJsonConverter : JsonConverter<CreditBalance>
 
         return new CreditBalance { Credits = credits, AccountType = accountType, NextExpiration = nextExpiration, ExtensionData = extension };
     }
+}
+
+internal sealed class ImageModelJsonConverter : JsonConverter<ImageModel>
+{
+    private static readonly CreditsPerImageJsonConverter Prices = new();
+
+    public override ImageModel Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        WireReader.ExpectStartObject(ref reader, typeof(ImageModel));
+        string? id = null, name = null, provider = null;
+        var hasId = false;
+        List<string>? aspectRatios = null, qualities = null;
+        int? referenceImageLimit = null;
+        IReadOnlyDictionary<string, int>? creditsPerImage = null;
+        Dictionary<string, JsonElement>? extension = null;
+        while (WireReader.NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                WireReader.Value(ref reader);
+                id = WireReader.String(ref reader);
+                hasId = true;
+            }
+            else if (reader.ValueTextEquals("name"u8))
+            {
+                WireReader.Value(ref reader);
+                name = WireReader.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("provider"u8))
+            {
+                WireReader.Value(ref reader);
+                provider = WireReader.KnownString(ref reader);
+            }
+            else if (reader.ValueTextEquals("aspect_ratios"u8))
+            {
+                WireReader.Value(ref reader);
+                aspectRatios = WireReader.StringList(ref reader);
+            }
+            else if (reader.ValueTextEquals("qualities"u8))
+            {
+                WireReader.Value(ref reader);
+                qualities = WireReader.StringList(ref reader);
+            }
+            else if (reader.ValueTextEquals("reference_image_limit"u8))
+            {
+                WireReader.Value(ref reader);
+                referenceImageLimit = WireReader.NullableInt32(ref reader);
+            }
+            else if (reader.ValueTextEquals("credits_per_image"u8))
+            {
+                WireReader.Value(ref reader);
+                creditsPerImage = Prices.Read(ref reader, typeof(IReadOnlyDictionary<string, int>), options);
+            }
+            else
+            {
+                WireReader.Extension(ref reader, ref extension);
+            }
+        }
+
+        if (!hasId)
+        {
+            throw WireReader.MissingRequired(typeof(ImageModel), "id");
+        }
+
+        return new ImageModel
+        {
+            Id = id!,
+            Name = name,
+            Provider = provider,
+            AspectRatios = aspectRatios!,
+            Qualities = qualities!,
+            ReferenceImageLimit = referenceImageLimit,
+            CreditsPerImage = creditsPerImage!,
+            ExtensionData = extension,
+        };
+    }
+
+    public override void Write(Utf8JsonWriter writer, ImageModel value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.ImageModel);
 }

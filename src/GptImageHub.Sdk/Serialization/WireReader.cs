@@ -46,6 +46,58 @@ internal static class WireReader
         _ => throw new JsonException($"Expected a string but found {reader.TokenType}."),
     };
 
+    /// <summary>
+    /// A string that is likely one of the service's short, repeating values (aspect ratios,
+    /// quality tiers, providers, object types) comes from a fixed table instead of a new string:
+    /// a model list carries about twenty of them per model. Also reads property names (price tiers).
+    /// </summary>
+    public static string? KnownString(ref Utf8JsonReader reader)
+    {
+        var isName = reader.TokenType == JsonTokenType.PropertyName;
+        if ((isName || reader.TokenType == JsonTokenType.String) && !reader.ValueIsEscaped && !reader.HasValueSequence
+            && reader.ValueSpan.Length <= sizeof(ulong) && KnownValues.TryGetValue(Pack(reader.ValueSpan), out var known))
+        {
+            return known;
+        }
+
+        return isName ? reader.GetString() : String(ref reader);
+    }
+
+    /// <summary>A string array, read into a list of its exact size; null stays null, as the generated reader leaves it.</summary>
+    public static List<string>? StringList(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException($"Expected an array of strings but found {reader.TokenType}.");
+        }
+
+        // The whole value is buffered before a converter runs, so a copy of the reader can count ahead.
+        var count = 0;
+        var ahead = reader;
+        while (ahead.Read() && ahead.TokenType != JsonTokenType.EndArray)
+        {
+            ahead.Skip();
+            count++;
+        }
+
+        var list = new List<string>(count);
+        while (true)
+        {
+            Value(ref reader);
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return list;
+            }
+
+            list.Add(KnownString(ref reader)!);
+        }
+    }
+
     public static int Int32(ref Utf8JsonReader reader) =>
         NullableInt32(ref reader) ?? throw new JsonException("Expected a number but found null.");
 
@@ -114,6 +166,25 @@ internal static class WireReader
         var name = reader.GetString()!;
         Value(ref reader);
         (extension ??= new Dictionary<string, JsonElement>())[name] = JsonElement.ParseValue(ref reader);
+    }
+
+    private static readonly Dictionary<ulong, string> KnownValues = new[]
+    {
+        "auto", "1:1", "4:3", "3:4", "3:2", "2:3", "16:9", "9:16", "5:4", "4:5", "21:9", "9:21", "2:1", "1:2", "3:1", "1:3",
+        "1K", "2K", "4K", "low", "medium", "high", "standard", "hd",
+        "openai", "gemini", "google", "image",
+    }.ToDictionary(value => Pack(System.Text.Encoding.ASCII.GetBytes(value)));
+
+    private static ulong Pack(ReadOnlySpan<byte> utf8)
+    {
+        // Unescaped JSON strings never hold a zero byte, so zero padding keeps lengths apart.
+        ulong key = 0;
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            key |= (ulong)utf8[i] << (8 * i);
+        }
+
+        return key;
     }
 
     public static JsonException MissingRequired(Type type, string property) =>

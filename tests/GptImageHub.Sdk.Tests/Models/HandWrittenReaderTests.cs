@@ -48,6 +48,17 @@ public sealed class HandWrittenReaderTests
     }
 
     [Fact]
+    public void Models_read_as_the_generated_reader_reads_them()
+    {
+        var models = JsonDocument.Parse(SeedResponses.Models).RootElement.GetProperty("data")[0].GetRawText();
+        Compare(
+            [models, """{"id":"m","aspect_ratios":["1:1",null,"\u0031:1","auto"],"qualities":null,"credits_per_image":8,"reference_image_limit":"4","x":{}}"""],
+            GptImageHubJsonContext.Default.ImageModel,
+            GptImageHubJsonWriterContext.Default.ImageModel,
+            seed: 5);
+    }
+
+    [Fact]
     public void Writing_is_unchanged()
     {
         var generation = JsonSerializer.Deserialize(SeedResponses.SyncSucceeded, GptImageHubJsonWriterContext.Default.ImageGeneration)!;
@@ -94,8 +105,8 @@ public sealed class HandWrittenReaderTests
 
     private static string Mutate(string json, Random random)
     {
-        string[] values = ["null", "[]", "{}", "true", "0", "-3", "\"\"", "\"x\"", "\"12\"", "\"-1\"", "\" 5\"", "1.5", "1e3", "99999999999", "\"2026-04-30\"", "\"not a date\"", "\"http://[bad\"", "[null]", "[{}]", "{\"credits\":1}", "\"\\u0069d\""];
-        string[] names = ["\"id\"", "\"ID\"", "\"status\"", "\"url\"", "\"credits\"", "\"images\"", "\"usage\"", "\"balance\"", "\"object\"", "\"poll_url\"", "\"created_at\"", "\"next_expiration\"", "\"unknown\"", "\"i\\u0064\"", "\"additional_properties\""];
+        string[] values = ["[\"1:1\",\"16:9\",\"x\"]", "{\"1K\":\"8\",\"2K\":1.5}", "null", "[]", "{}", "true", "0", "-3", "\"\"", "\"x\"", "\"12\"", "\"-1\"", "\" 5\"", "1.5", "1e3", "99999999999", "\"2026-04-30\"", "\"not a date\"", "\"http://[bad\"", "[null]", "[{}]", "{\"credits\":1}", "\"\\u0069d\""];
+        string[] names = ["\"id\"", "\"ID\"", "\"status\"", "\"url\"", "\"credits\"", "\"images\"", "\"usage\"", "\"balance\"", "\"object\"", "\"poll_url\"", "\"created_at\"", "\"next_expiration\"", "\"unknown\"", "\"i\\u0064\"", "\"additional_properties\"", "\"aspect_ratios\"", "\"qualities\"", "\"credits_per_image\"", "\"reference_image_limit\"", "\"provider\""];
         switch (random.Next(5))
         {
             case 0:
