@@ -150,7 +150,9 @@ internal sealed class HttpPipeline
         // The path is a string the Uri builds on demand: only a listener or an enabled log pays for it.
         using var activity = StartActivity(call, method);
         var logging = _logger.IsEnabled(LogLevel.Debug);
-        var started = _settings.TimeProvider.GetTimestamp();
+
+        // The clock is read only for a log line that will be written: durations appear nowhere else.
+        var started = logging || _logger.IsEnabled(LogLevel.Warning) ? _settings.TimeProvider.GetTimestamp() : 0;
         if (logging)
         {
             Log.RequestStarting(_logger, method, call.Uri.AbsolutePath, call.GenerationId);
@@ -203,7 +205,10 @@ internal sealed class HttpPipeline
                 activity.SetStatus(ActivityStatusCode.Error, errorType);
             }
 
-            Log.RequestFailed(_logger, method, call.Uri.AbsolutePath, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                Log.RequestFailed(_logger, method, call.Uri.AbsolutePath, started == 0 ? 0 : _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
+            }
             throw;
         }
     }
