@@ -316,7 +316,12 @@ internal sealed class ImageModelJsonConverter : JsonConverter<ImageModel>
 {
     private static readonly CreditsPerImageJsonConverter Prices = new();
 
-    public override ImageModel Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override ImageModel Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader, options);
+
+    public override void Write(Utf8JsonWriter writer, ImageModel value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.ImageModel);
+
+    internal static ImageModel ReadObject(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
         WireReader.ExpectStartObject(ref reader, typeof(ImageModel));
         string? id = null, name = null, provider = null;
@@ -386,7 +391,4 @@ internal sealed class ImageModelJsonConverter : JsonConverter<ImageModel>
             ExtensionData = extension,
         };
     }
-
-    public override void Write(Utf8JsonWriter writer, ImageModel value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.ImageModel);
 }
