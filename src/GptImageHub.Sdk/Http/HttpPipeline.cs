@@ -35,12 +35,19 @@ internal sealed class HttpPipeline
 
     public ClientSettings Settings => _settings;
 
-    public ValueTask<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            call,
-            static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
-            (Pipeline: this, Call: call, TypeInfo: typeInfo),
-            cancellationToken);
+    public ValueTask<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        // An attempt that is already done successfully needs no retry frame around it.
+        var first = SendOnceAsync(call, typeInfo, cancellationToken);
+        return first.IsCompletedSuccessfully
+            ? first
+            : ExecuteAsync(
+                call,
+                first,
+                static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
+                (Pipeline: this, Call: call, TypeInfo: typeInfo),
+                cancellationToken);
+    }
 
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -67,6 +74,7 @@ internal sealed class HttpPipeline
         // Only the send is repeated: once bytes have gone to the destination, a retry would corrupt it.
         using var response = await ExecuteAsync(
             call,
+            SendCoreAsync(call, acceptJson: false, cancellationToken),
             static (state, token) => state.Pipeline.SendCoreAsync(state.Call, acceptJson: false, token),
             (Pipeline: this, Call: call),
             cancellationToken).ConfigureAwait(false);
@@ -84,18 +92,21 @@ internal sealed class HttpPipeline
         }
     }
 
-    /// <summary>Runs one attempt, or several under the call's retry rules, with the call in the Polly context for logging.</summary>
+    /// <summary>
+    /// Awaits the first attempt, already started, and runs further ones under the call's retry
+    /// rules, with the call in the Polly context for logging.
+    /// </summary>
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
     private async ValueTask<TResult> ExecuteAsync<TResult, TState>(
-        ApiCall call, Func<TState, CancellationToken, ValueTask<TResult>> attempt, TState state, CancellationToken cancellationToken)
+        ApiCall call, ValueTask<TResult> first, Func<TState, CancellationToken, ValueTask<TResult>> attempt, TState state, CancellationToken cancellationToken)
     {
         var pipeline = _retry.For(call.Retry);
         ExceptionDispatchInfo firstFailure;
         try
         {
-            return await attempt(state, cancellationToken).ConfigureAwait(false);
+            return await first.ConfigureAwait(false);
         }
         catch (Exception ex) when (!ReferenceEquals(pipeline, ResiliencePipeline.Empty) && !cancellationToken.IsCancellationRequested)
         {
