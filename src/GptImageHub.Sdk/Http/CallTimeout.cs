@@ -18,8 +18,11 @@ namespace GptImageHub.Sdk.Http;
 /// </remarks>
 internal sealed class CallTimeout : IDisposable
 {
-    // Enough for the calls a process usually has in flight; more than that simply allocate.
-    private static readonly CallTimeout?[] Pool = new CallTimeout?[Math.Min(64, Environment.ProcessorCount * 8)];
+    // Enough for the calls a busy process has in flight (each pooled item is a few hundred bytes);
+    // beyond that a call simply allocates its own.
+    private const int PoolLimit = 256;
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<CallTimeout> Pool = new();
+    private static int s_pooled;
 
 #if NET6_0_OR_GREATER
     // Kept across rentals, still armed, until it is cancelled; _armedUntil is when its timer ends.
@@ -169,14 +172,10 @@ internal sealed class CallTimeout : IDisposable
 
     private static CallTimeout Rent()
     {
-        var pool = Pool;
-        for (var i = 0; i < pool.Length; i++)
+        if (Pool.TryDequeue(out var timeout))
         {
-            var item = pool[i];
-            if (item is not null && ReferenceEquals(Interlocked.CompareExchange(ref pool[i], null, item), item))
-            {
-                return item;
-            }
+            Interlocked.Decrement(ref s_pooled);
+            return timeout;
         }
 
         return new CallTimeout();
@@ -184,13 +183,16 @@ internal sealed class CallTimeout : IDisposable
 
     private static void Return(CallTimeout timeout)
     {
-        var pool = Pool;
-        for (var i = 0; i < pool.Length; i++)
+        if (Interlocked.Increment(ref s_pooled) <= PoolLimit)
         {
-            if (pool[i] is null && Interlocked.CompareExchange(ref pool[i], timeout, null) is null)
-            {
-                return;
-            }
+            Pool.Enqueue(timeout);
+        }
+        else
+        {
+            Interlocked.Decrement(ref s_pooled);
+#if NET6_0_OR_GREATER
+            timeout._reusable?.Dispose();
+#endif
         }
     }
 }

@@ -30,7 +30,7 @@ internal sealed class GenerationPoller : IGenerationSource
 
     public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
     {
-        var response = await PollOnceAsync(current, Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        var response = await PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
         return response.Value;
     }
 
@@ -76,6 +76,10 @@ internal sealed class GenerationPoller : IGenerationSource
         TimeSpan? retryAfter = null;
         var polls = 0;
 
+        // Each answer repeats the same poll_url; one that was already checked against the API origin
+        // is not parsed and checked again on every poll.
+        Uri? pollUri = null;
+
         // A resumed wait starts from a placeholder, which is no state to report.
         var stateKnown = !pollImmediately;
         if (stateKnown)
@@ -110,7 +114,10 @@ internal sealed class GenerationPoller : IGenerationSource
                 var pollTimeout = remaining == Timeout.InfiniteTimeSpan ? Settings.RequestTimeout : Min(Settings.RequestTimeout, remaining - delay);
                 try
                 {
-                    var response = await PollOnceAsync(current, pollTimeout, cancellationToken).ConfigureAwait(false);
+                    pollUri = current.PollUrl is { } sent && pollUri is not null && string.Equals(sent.OriginalString, pollUri.OriginalString, StringComparison.Ordinal)
+                        ? pollUri
+                        : PollUri(current);
+                    var response = await PollOnceAsync(current, pollUri, pollTimeout, cancellationToken).ConfigureAwait(false);
                     retryAfter = response.RetryAfter;
                     var previous = current;
                     current = response.Value;
@@ -165,9 +172,9 @@ internal sealed class GenerationPoller : IGenerationSource
         return new GenerationFailedException(message, statusCode: null, errorCode: ErrorCode(generation), generation.Id);
     }
 
-    private ValueTask<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, TimeSpan timeout, CancellationToken cancellationToken)
+    private ValueTask<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, Uri pollUri, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id, Retry = RetryKind.None, OnApiOrigin = true };
+        var call = new ApiCall(HttpMethod.Get, pollUri, timeout) { GenerationId = current.Id, Retry = RetryKind.None, OnApiOrigin = true };
         return _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken);
     }
 
