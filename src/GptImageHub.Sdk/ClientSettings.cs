@@ -13,6 +13,7 @@ internal sealed class ClientSettings
     private ClientSettings(GptImageHubClientOptions options, string? apiKey, Uri baseAddress)
     {
         ApiKey = apiKey;
+        AuthorizationHeader = apiKey is null ? null : "Bearer " + apiKey;
         BaseAddress = baseAddress;
         GenerationMode = options.GenerationMode;
         RequestTimeout = options.RequestTimeout;
@@ -29,6 +30,9 @@ internal sealed class ClientSettings
     public static string UserAgent { get; } = CreateUserAgent();
 
     public string? ApiKey { get; }
+
+    /// <summary>The <c>Authorization</c> value, built once: the key is checked for white space and control characters, so it is a valid header as it is.</summary>
+    public string? AuthorizationHeader { get; }
 
     public Uri BaseAddress { get; }
 

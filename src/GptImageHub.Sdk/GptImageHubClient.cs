@@ -97,7 +97,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
     {
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false };
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
 
         // Kept so that reference-image counts can be checked against the model's own limit before sending.
@@ -108,7 +108,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default)
     {
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Credits), _settings.RequestTimeout);
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Credits), _settings.RequestTimeout) { OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.CreditsResponse, cancellationToken).ConfigureAwait(false);
         return response.Value.ToCreditBalance()
             ?? throw new InvalidResponseException("The service returned a credits response without a 'credits' field.", response.StatusCode, errorCode: null);
@@ -119,7 +119,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         GenerationRequestBody.Validate(request);
         var mode = _settings.GenerationMode;
-        using var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
+        var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
         string? generationId = null;
         try
         {
@@ -144,6 +144,10 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             scope.Failed(ex, generationId);
             throw;
         }
+        finally
+        {
+            scope.Dispose();
+        }
     }
 
     /// <inheritdoc/>
@@ -159,7 +163,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     public async Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default)
     {
         RequireGenerationId(generationId);
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Generation(_settings.BaseAddress, generationId), _settings.RequestTimeout) { GenerationId = generationId };
+        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Generation(_settings.BaseAddress, generationId), _settings.RequestTimeout) { GenerationId = generationId, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;
     }
@@ -228,11 +232,11 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         await CheckCostAsync(request, cancellationToken).ConfigureAwait(false);
         Log.GenerationPrompt(_logger, request.Model, request.Prompt);
-        Func<HttpContent> createContent;
+        Func<HttpContent>? createContent = null;
+        byte[]? body = null;
         if (request.ReferenceImages.Count == 0)
         {
-            var body = GenerationRequestBody.Serialize(request, submitAsync);
-            createContent = () => GenerationRequestBody.CreateContent(body);
+            body = GenerationRequestBody.Serialize(request, submitAsync);
         }
         else
         {
@@ -251,8 +255,10 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         var call = new ApiCall(HttpMethod.Post, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Generations), timeout)
         {
             TimeoutSetting = submitAsync ? nameof(GptImageHubClientOptions.RequestTimeout) : nameof(GptImageHubClientOptions.ServerWaitTimeout),
+            JsonBody = body,
             CreateContent = createContent,
             Retry = RetryKind.Submit,
+            OnApiOrigin = true,
         };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;

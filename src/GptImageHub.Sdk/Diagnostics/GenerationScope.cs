@@ -8,11 +8,17 @@ namespace GptImageHub.Sdk.Diagnostics;
 /// its activity, its duration histogram, and on success the credits and images counters. Created
 /// only at public entry points, so a generation is counted once.
 /// </summary>
-internal sealed class GenerationScope : IDisposable
+/// <remarks>
+/// A struct, so a generation allocates no scope of its own. Callers hold it in a plain local and
+/// dispose it in a finally block: a <c>using</c> variable is read-only, and the end state set by
+/// <see cref="Succeeded"/> and <see cref="Failed"/> would land on a copy.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1815:Override equals and operator equals on value types", Justification = "A scope is never compared.")]
+internal struct GenerationScope : IDisposable
 {
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly long _started;
+    private readonly long? _started;
     private readonly string? _model;
     private readonly Activity? _activity;
     private bool _ended;
@@ -22,7 +28,10 @@ internal sealed class GenerationScope : IDisposable
         _logger = logger;
         _time = time;
         _model = model;
-        _started = time.GetTimestamp();
+        // The clock is read only when the duration goes somewhere: the histogram or a log line.
+        _started = GptImageHubTelemetry.GenerationDuration.Enabled || logger.IsEnabled(LogLevel.Information) || logger.IsEnabled(LogLevel.Warning)
+            ? time.GetTimestamp()
+            : null;
         _activity = GptImageHubTelemetry.ActivitySource.StartActivity(
             model is null ? TelemetryTags.GenerateContent : TelemetryTags.GenerateContent + " " + model,
             ActivityKind.Internal);
@@ -39,7 +48,7 @@ internal sealed class GenerationScope : IDisposable
     public static GenerationScope Start(ILogger logger, TimeProvider time, string? model, string mode, string? generationId = null) =>
         new(logger, time, model, mode, generationId);
 
-    public void Submitted(ImageGeneration generation)
+    public readonly void Submitted(ImageGeneration generation)
     {
         _activity?.SetTag(TelemetryTags.ResponseId, generation.Id);
         Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? _model, generation.Status.ToString());
@@ -48,7 +57,7 @@ internal sealed class GenerationScope : IDisposable
     public ImageGeneration Succeeded(ImageGeneration generation)
     {
         _ended = true;
-        var elapsed = _time.GetElapsedTime(_started);
+        var elapsed = Elapsed();
         var credits = generation.Usage?.Credits ?? 0;
         var model = generation.Model ?? _model;
         var tags = new TagList
@@ -59,7 +68,10 @@ internal sealed class GenerationScope : IDisposable
         };
         GptImageHubTelemetry.CreditsUsed.Add(credits, tags);
         GptImageHubTelemetry.ImagesGenerated.Add(generation.Images.Count, tags);
-        GptImageHubTelemetry.GenerationDuration.Record(elapsed.TotalSeconds, tags);
+        if (elapsed is { } duration)
+        {
+            GptImageHubTelemetry.GenerationDuration.Record(duration.TotalSeconds, tags);
+        }
         if (_activity is not null)
         {
             _activity.SetTag(TelemetryTags.ResponseId, generation.Id);
@@ -69,24 +81,27 @@ internal sealed class GenerationScope : IDisposable
             _activity.SetTag(TelemetryTags.Credits, credits);
         }
 
-        Log.GenerationSucceeded(_logger, generation.Id, generation.Images.Count, credits, elapsed.TotalSeconds);
+        Log.GenerationSucceeded(_logger, generation.Id, generation.Images.Count, credits, elapsed?.TotalSeconds ?? 0);
         return generation;
     }
 
     public void Failed(Exception exception, string? generationId)
     {
         _ended = true;
-        var elapsed = _time.GetElapsedTime(_started);
+        var elapsed = Elapsed();
         var errorType = exception.GetType().Name;
-        GptImageHubTelemetry.GenerationDuration.Record(
-            elapsed.TotalSeconds,
-            new TagList
-            {
-                { TelemetryTags.ProviderName, TelemetryTags.Provider },
-                { TelemetryTags.RequestModel, _model },
-                { TelemetryTags.GenerationStatus, exception is OperationCanceledException ? "canceled" : "failed" },
-                { TelemetryTags.ErrorType, errorType },
-            });
+        if (elapsed is { } duration)
+        {
+            GptImageHubTelemetry.GenerationDuration.Record(
+                duration.TotalSeconds,
+                new TagList
+                {
+                    { TelemetryTags.ProviderName, TelemetryTags.Provider },
+                    { TelemetryTags.RequestModel, _model },
+                    { TelemetryTags.GenerationStatus, exception is OperationCanceledException ? "canceled" : "failed" },
+                    { TelemetryTags.ErrorType, errorType },
+                });
+        }
         if (_activity is not null)
         {
             _activity.SetTag(TelemetryTags.ResponseId, generationId);
@@ -94,8 +109,11 @@ internal sealed class GenerationScope : IDisposable
             _activity.SetStatus(ActivityStatusCode.Error, errorType);
         }
 
-        Log.GenerationEnded(_logger, generationId, errorType, elapsed.TotalSeconds);
+        Log.GenerationEnded(_logger, generationId, errorType, elapsed?.TotalSeconds ?? 0);
     }
+
+    /// <summary>The generation's duration, when the clock was read at its start; a listener that came later gets no duration for it.</summary>
+    private readonly TimeSpan? Elapsed() => _started is { } started ? _time.GetElapsedTime(started) : null;
 
     public void Dispose()
     {

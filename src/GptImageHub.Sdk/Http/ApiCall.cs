@@ -26,7 +26,16 @@ internal sealed class ApiCall
     /// <summary>Whether the call needs the API key. It is attached only when <see cref="Uri"/> is on the API origin.</summary>
     public bool Authenticate { get; init; } = true;
 
-    /// <summary>Makes the body for one attempt; null for a call without one.</summary>
+    /// <summary>
+    /// Whether <see cref="Uri"/> was built on the base address (or already checked against it), so
+    /// the key may go without comparing origins again.
+    /// </summary>
+    public bool OnApiOrigin { get; init; }
+
+    /// <summary>A JSON body, sent as it is on every attempt; a plain array rather than a <see cref="CreateContent"/> closure.</summary>
+    public byte[]? JsonBody { get; init; }
+
+    /// <summary>Makes the body for one attempt (multipart uploads); null for a call without one.</summary>
     public Func<HttpContent>? CreateContent { get; init; }
 
     /// <summary>Which failures the call may be repeated after.</summary>

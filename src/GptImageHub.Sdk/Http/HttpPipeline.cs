@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Serialization.Metadata;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Errors;
@@ -17,7 +18,7 @@ namespace GptImageHub.Sdk.Http;
 /// </summary>
 internal sealed class HttpPipeline
 {
-    private static readonly MediaTypeWithQualityHeaderValue JsonAccept = new("application/json");
+    private const string JsonMediaType = "application/json";
 
     private readonly HttpClient _httpClient;
     private readonly ClientSettings _settings;
@@ -34,17 +35,36 @@ internal sealed class HttpPipeline
 
     public ClientSettings Settings => _settings;
 
-    public Task<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            call,
-            static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
-            (Pipeline: this, Call: call, TypeInfo: typeInfo),
-            cancellationToken);
+    public ValueTask<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        // An attempt that is already done successfully needs no retry frame around it.
+        var first = SendOnceAsync(call, typeInfo, cancellationToken);
+        return first.IsCompletedSuccessfully
+            ? first
+            : ExecuteAsync(
+                call,
+                first,
+                static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
+                (Pipeline: this, Call: call, TypeInfo: typeInfo),
+                cancellationToken);
+    }
 
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
     private async ValueTask<ApiResponse<T>> SendOnceAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         using var response = await SendCoreAsync(call, acceptJson: true, cancellationToken).ConfigureAwait(false);
-        var value = await ReadAsync(call, response, typeInfo, cancellationToken).ConfigureAwait(false);
+        T value;
+        try
+        {
+            value = await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, response.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+        {
+            throw TransportFailure(call, response.Timeout, ex);
+        }
+
         return new ApiResponse<T>(value, response.Message.StatusCode, RetryAfterHeader.Read(response.Message.Headers, _settings.TimeProvider));
     }
 
@@ -54,7 +74,8 @@ internal sealed class HttpPipeline
         // Only the send is repeated: once bytes have gone to the destination, a retry would corrupt it.
         using var response = await ExecuteAsync(
             call,
-            static (state, token) => new ValueTask<SentResponse>(state.Pipeline.SendCoreAsync(state.Call, acceptJson: false, token)),
+            SendCoreAsync(call, acceptJson: false, cancellationToken),
+            static (state, token) => state.Pipeline.SendCoreAsync(state.Call, acceptJson: false, token),
             (Pipeline: this, Call: call),
             cancellationToken).ConfigureAwait(false);
         try
@@ -71,24 +92,48 @@ internal sealed class HttpPipeline
         }
     }
 
-    /// <summary>Runs one attempt, or several under the call's retry rules, with the call in the Polly context for logging.</summary>
-    private async Task<TResult> ExecuteAsync<TResult, TState>(
-        ApiCall call, Func<TState, CancellationToken, ValueTask<TResult>> attempt, TState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Awaits the first attempt, already started, and runs further ones under the call's retry
+    /// rules, with the call in the Polly context for logging.
+    /// </summary>
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    private async ValueTask<TResult> ExecuteAsync<TResult, TState>(
+        ApiCall call, ValueTask<TResult> first, Func<TState, CancellationToken, ValueTask<TResult>> attempt, TState state, CancellationToken cancellationToken)
     {
         var pipeline = _retry.For(call.Retry);
-        if (ReferenceEquals(pipeline, ResiliencePipeline.Empty))
+        ExceptionDispatchInfo firstFailure;
+        try
         {
-            return await attempt(state, cancellationToken).ConfigureAwait(false);
+            return await first.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ReferenceEquals(pipeline, ResiliencePipeline.Empty) && !cancellationToken.IsCancellationRequested)
+        {
+            firstFailure = ExceptionDispatchInfo.Capture(ex);
         }
 
+        // The first attempt runs outside Polly: entering a pipeline costs more than the rest of a
+        // call, and nearly every call succeeds at once. A failure is handed to Polly as its own first
+        // attempt (thrown again without running anything), so whether to retry, the delays, the
+        // attempt numbers and the retry log are exactly those of a pipeline that ran it. A cancelled
+        // caller gets the failure as it is, which is what the pipeline would have returned.
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RetryStrategy.CallKey, call);
         try
         {
             return await pipeline.ExecuteAsync(
-                static (context, state) => state.Attempt(state.State, context.CancellationToken),
+                static (context, state) =>
+                {
+                    if (Interlocked.Exchange(ref state.FirstFailure.Value, null) is { } failure)
+                    {
+                        failure.Throw();
+                    }
+
+                    return state.Attempt(state.State, context.CancellationToken);
+                },
                 context,
-                (Attempt: attempt, State: state)).ConfigureAwait(false);
+                (Attempt: attempt, State: state, FirstFailure: new StrongBox<ExceptionDispatchInfo?>(firstFailure))).ConfigureAwait(false);
         }
         finally
         {
@@ -96,7 +141,10 @@ internal sealed class HttpPipeline
         }
     }
 
-    private async Task<SentResponse> SendCoreAsync(ApiCall call, bool acceptJson, CancellationToken cancellationToken)
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    private async ValueTask<SentResponse> SendCoreAsync(ApiCall call, bool acceptJson, CancellationToken cancellationToken)
     {
         if (call.Authenticate && _settings.ApiKey is null)
         {
@@ -107,12 +155,20 @@ internal sealed class HttpPipeline
             };
         }
 
-        var timeout = new CallTimeout(call.Timeout, _settings.TimeProvider, cancellationToken);
+        var timeout = CallTimeout.Start(call.Timeout, _settings.TimeProvider, cancellationToken);
         var method = call.Method.Method;
-        var path = call.Uri.AbsolutePath;
-        using var activity = StartActivity(call, method, path);
-        var started = _settings.TimeProvider.GetTimestamp();
-        Log.RequestStarting(_logger, method, path, call.GenerationId);
+
+        // The path is a string the Uri builds on demand: only a listener or an enabled log pays for it.
+        using var activity = StartActivity(call, method);
+        var logging = _logger.IsEnabled(LogLevel.Debug);
+
+        // The clock is read only for a log line that will be written: durations appear nowhere else.
+        var started = logging || _logger.IsEnabled(LogLevel.Warning) ? _settings.TimeProvider.GetTimestamp() : 0;
+        if (logging)
+        {
+            Log.RequestStarting(_logger, method, call.Uri.AbsolutePath, call.GenerationId);
+        }
+
         try
         {
             using var request = CreateRequest(call, acceptJson);
@@ -134,7 +190,11 @@ internal sealed class HttpPipeline
 
             var status = (int)message.StatusCode;
             activity?.SetTag(TelemetryTags.HttpStatusCode, status);
-            Log.RequestCompleted(_logger, method, path, status, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, call.GenerationId);
+            if (logging)
+            {
+                Log.RequestCompleted(_logger, method, call.Uri.AbsolutePath, status, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, call.GenerationId);
+            }
+
             if (!message.IsSuccessStatusCode)
             {
                 using (message)
@@ -156,29 +216,21 @@ internal sealed class HttpPipeline
                 activity.SetStatus(ActivityStatusCode.Error, errorType);
             }
 
-            Log.RequestFailed(_logger, method, path, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                Log.RequestFailed(_logger, method, call.Uri.AbsolutePath, started == 0 ? 0 : _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
+            }
             throw;
         }
     }
 
-    private async Task<T> ReadAsync<T>(ApiCall call, SentResponse response, JsonTypeInfo<T> typeInfo, CancellationToken callerToken)
-    {
-        try
-        {
-            return await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, response.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsTransportFailure(ex, callerToken))
-        {
-            throw TransportFailure(call, response.Timeout, ex);
-        }
-    }
-
     /// <summary>One client activity per HTTP request, polls included, named as OpenTelemetry names HTTP client spans.</summary>
-    private static Activity? StartActivity(ApiCall call, string method, string path)
+    private static Activity? StartActivity(ApiCall call, string method)
     {
         var activity = GptImageHubTelemetry.ActivitySource.StartActivity(method, ActivityKind.Client);
         if (activity is not null)
         {
+            var path = call.Uri.AbsolutePath;
             activity.SetTag(TelemetryTags.HttpMethod, method);
             activity.SetTag(TelemetryTags.ServerAddress, call.Uri.Host);
             activity.SetTag(TelemetryTags.ServerPort, call.Uri.Port);
@@ -196,20 +248,26 @@ internal sealed class HttpPipeline
     private HttpRequestMessage CreateRequest(ApiCall call, bool acceptJson)
     {
         var request = new HttpRequestMessage(call.Method, call.Uri);
+
+        // Unparsed values: the parsed header objects cost an allocation each and put the same bytes on the wire.
         var headers = request.Headers;
         headers.TryAddWithoutValidation("User-Agent", ClientSettings.UserAgent);
         if (acceptJson)
         {
-            headers.Accept.Add(JsonAccept);
+            headers.TryAddWithoutValidation("Accept", JsonMediaType);
         }
 
         // The key goes to the API origin only: never to a CDN, a foreign poll_url or anything else.
-        if (call.Authenticate && _settings.IsApiOrigin(call.Uri))
+        if (call.Authenticate && _settings.AuthorizationHeader is { } authorization && (call.OnApiOrigin || _settings.IsApiOrigin(call.Uri)))
         {
-            headers.Authorization = new AuthenticationHeaderValue("Bearer", _settings.ApiKey);
+            headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        if (call.CreateContent is { } createContent)
+        if (call.JsonBody is { } body)
+        {
+            request.Content = GenerationRequestBody.CreateContent(body);
+        }
+        else if (call.CreateContent is { } createContent)
         {
             request.Content = createContent();
         }

@@ -30,7 +30,7 @@ internal sealed class GenerationPoller : IGenerationSource
 
     public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
     {
-        var response = await PollOnceAsync(current, Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        var response = await PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
         return response.Value;
     }
 
@@ -49,7 +49,7 @@ internal sealed class GenerationPoller : IGenerationSource
     private async Task<ImageGeneration> WaitInScopeAsync(
         ImageGeneration current, bool pollImmediately, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
     {
-        using var scope = GenerationScope.Start(_logger, Settings.TimeProvider, current.Model, "wait", current.Id);
+        var scope = GenerationScope.Start(_logger, Settings.TimeProvider, current.Model, "wait", current.Id);
         try
         {
             return scope.Succeeded(await WaitCoreAsync(current, pollImmediately, progress, observe, cancellationToken).ConfigureAwait(false));
@@ -58,6 +58,10 @@ internal sealed class GenerationPoller : IGenerationSource
         {
             scope.Failed(ex, current.Id);
             throw;
+        }
+        finally
+        {
+            scope.Dispose();
         }
     }
 
@@ -71,6 +75,10 @@ internal sealed class GenerationPoller : IGenerationSource
         var schedule = new PollSchedule(Settings.Polling, _random);
         TimeSpan? retryAfter = null;
         var polls = 0;
+
+        // Each answer repeats the same poll_url; one that was already checked against the API origin
+        // is not parsed and checked again on every poll.
+        Uri? pollUri = null;
 
         // A resumed wait starts from a placeholder, which is no state to report.
         var stateKnown = !pollImmediately;
@@ -106,7 +114,10 @@ internal sealed class GenerationPoller : IGenerationSource
                 var pollTimeout = remaining == Timeout.InfiniteTimeSpan ? Settings.RequestTimeout : Min(Settings.RequestTimeout, remaining - delay);
                 try
                 {
-                    var response = await PollOnceAsync(current, pollTimeout, cancellationToken).ConfigureAwait(false);
+                    pollUri = current.PollUrl is { } sent && pollUri is not null && string.Equals(sent.OriginalString, pollUri.OriginalString, StringComparison.Ordinal)
+                        ? pollUri
+                        : PollUri(current);
+                    var response = await PollOnceAsync(current, pollUri, pollTimeout, cancellationToken).ConfigureAwait(false);
                     retryAfter = response.RetryAfter;
                     var previous = current;
                     current = response.Value;
@@ -162,12 +173,12 @@ internal sealed class GenerationPoller : IGenerationSource
     }
 
     /// <summary>One poll under the ordinary request timeout, for a caller that runs its own schedule (the batch runner).</summary>
-    internal Task<ApiResponse<ImageGeneration>> PollAsync(ImageGeneration current, CancellationToken cancellationToken) =>
-        PollOnceAsync(current, Settings.RequestTimeout, cancellationToken);
+    internal ValueTask<ApiResponse<ImageGeneration>> PollAsync(ImageGeneration current, CancellationToken cancellationToken) =>
+        PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken);
 
-    private Task<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, TimeSpan timeout, CancellationToken cancellationToken)
+    private ValueTask<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, Uri pollUri, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var call = new ApiCall(HttpMethod.Get, PollUri(current), timeout) { GenerationId = current.Id, Retry = RetryKind.None };
+        var call = new ApiCall(HttpMethod.Get, pollUri, timeout) { GenerationId = current.Id, Retry = RetryKind.None, OnApiOrigin = true };
         return _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken);
     }
 

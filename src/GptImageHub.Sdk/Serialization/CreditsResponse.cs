@@ -7,18 +7,23 @@ namespace GptImageHub.Sdk.Serialization;
 /// The <c>/credits</c> answer, whose shape the provider does not print: the balance fields at the
 /// top level, or a balance object wrapped in <c>balance</c> or <c>data</c>.
 /// </summary>
+/// <remarks>
+/// Settable rather than init-only: System.Text.Json reads init-only properties through its
+/// constructor path (an argument array, boxed numbers, per-object state), which this internal,
+/// never-shared type has no need for.
+/// </remarks>
 internal sealed record CreditsResponse
 {
-    public long? Credits { get; init; }
+    public long? Credits { get; set; }
 
-    public string? AccountType { get; init; }
+    public string? AccountType { get; set; }
 
     [JsonConverter(typeof(LenientDateTimeOffsetJsonConverter))]
-    public DateTimeOffset? NextExpiration { get; init; }
+    public DateTimeOffset? NextExpiration { get; set; }
 
-    public CreditBalance? Balance { get; init; }
+    public CreditBalance? Balance { get; set; }
 
-    public CreditBalance? Data { get; init; }
+    public CreditBalance? Data { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

@@ -62,7 +62,7 @@ internal sealed class CreditsPerImageJsonConverter : JsonConverter<IReadOnlyDict
                 var prices = new Dictionary<string, int>(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var tier = reader.GetString()!;
+                    var tier = WireReader.KnownString(ref reader)!;
                     reader.Read();
                     if (TryReadPrice(ref reader, out var price))
                     {
@@ -156,12 +156,13 @@ internal sealed class ModelListJsonConverter : JsonConverter<ModelList>
 
     private static List<ImageModel> ReadArray(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
-        var info = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ImageModel>)options.GetTypeInfo(typeof(ImageModel));
+        // The context reads ImageModel by hand; calling that reader directly skips a serializer entry per model.
         var models = new List<ImageModel>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            models.Add(JsonSerializer.Deserialize(ref reader, info)
-                ?? throw new JsonException("A model entry is null."));
+            models.Add(reader.TokenType == JsonTokenType.Null
+                ? throw new JsonException("A model entry is null.")
+                : ImageModelJsonConverter.ReadObject(ref reader, options));
         }
 
         return models;

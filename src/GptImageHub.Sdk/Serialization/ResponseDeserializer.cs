@@ -1,4 +1,7 @@
 using System.Globalization;
+#if NET6_0_OR_GREATER
+using System.Runtime.CompilerServices;
+#endif
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using GptImageHub.Sdk.Http;
@@ -12,9 +15,12 @@ namespace GptImageHub.Sdk.Serialization;
 /// </summary>
 internal static class ResponseDeserializer
 {
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, long maxBytes, string? generationId, CancellationToken cancellationToken)
+#if NET6_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    public static async ValueTask<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, long maxBytes, string? generationId, CancellationToken cancellationToken)
     {
-        if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
+        if (DeclaredLength(response.Content.Headers) is { } length && length > maxBytes)
         {
             throw Invalid(response, generationId, $"the body is larger than MaxResponseBytes ({maxBytes} bytes)", inner: null);
         }
@@ -40,6 +46,24 @@ internal static class ResponseDeserializer
                 throw Invalid(response, generationId, ex.Message, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// The Content-Length the response came with. On .NET it is read unparsed: the typed
+    /// <c>ContentLength</c> getter stores a parsed header object (or computes the length of an
+    /// in-memory body) on every response. A body with no declared length is still bounded while read.
+    /// </summary>
+    private static long? DeclaredLength(System.Net.Http.Headers.HttpContentHeaders headers)
+    {
+#if NET6_0_OR_GREATER
+        return headers.NonValidated.TryGetValues("Content-Length", out var values)
+            && values.Count == 1
+            && long.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                ? length
+                : null;
+#else
+        return headers.ContentLength;
+#endif
     }
 
     private static InvalidResponseException Invalid(HttpResponseMessage response, string? generationId, string reason, Exception? inner) =>

@@ -1,0 +1,180 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using GptImageHub.Sdk.Serialization;
+using GptImageHub.Sdk.Tests.Infrastructure;
+
+namespace GptImageHub.Sdk.Tests.Models;
+
+/// <summary>
+/// The generation records are read by hand-written converters (for speed) but must read exactly
+/// what the source-generated readers read: the same values, the same unknown fields, and a
+/// <see cref="JsonException"/> for the same inputs. The generated readers are still compiled in
+/// <see cref="GptImageHubJsonWriterContext"/>, so every mutated answer is read both ways and compared.
+/// </summary>
+public sealed class HandWrittenReaderTests
+{
+    private const int CasesPerSeed = 3_000;
+
+    private static readonly string[] GenerationSeeds =
+    [
+        SeedResponses.SyncSucceeded,
+        SeedResponses.AsyncQueued,
+        SeedResponses.Succeeded("g1"),
+        SeedResponses.Generation("g2", "failed", "\"error\":{\"code\":\"x\",\"message\":\"m\"}"),
+        """{"id":"g3","status":"processing","usage":{"credits":"8","credits_requested":"9","extra":[1]},"balance":{"credits":"7","next_expiration":{"at":1}},"images":[null],"poll_url":"/api/v1/generations/g3","created_at":"2026-04-30T08:00:00+02:00"}""",
+    ];
+
+    private static readonly string[] CreditSeeds =
+    [
+        """{"credits":112,"account_type":"PRO","next_expiration":null}""",
+        """{"balance":{"credits":5,"account_type":"FREE","next_expiration":"2026-12-31T00:00:00Z"}}""",
+        """{"data":{"credits":"5","expiring":3}}""",
+    ];
+
+    [Fact]
+    public void Generations_read_as_the_generated_reader_reads_them() =>
+        Compare(GenerationSeeds, GptImageHubJsonContext.Default.ImageGeneration, GptImageHubJsonWriterContext.Default.ImageGeneration, seed: 1);
+
+    [Fact]
+    public void Balances_read_as_the_generated_reader_reads_them() =>
+        Compare(CreditSeeds, GptImageHubJsonContext.Default.CreditBalance, GptImageHubJsonWriterContext.Default.CreditBalance, seed: 2);
+
+    [Fact]
+    public void Images_and_usage_read_as_the_generated_reader_reads_them()
+    {
+        Compare(["""{"id":"i","object":"image","url":"https://cdn.example/i.png","created_at":"2026-04-30T08:00:00.000Z","w":1}"""], GptImageHubJsonContext.Default.GeneratedImage, GptImageHubJsonWriterContext.Default.GeneratedImage, seed: 3);
+        Compare(["""{"credits":8,"credits_requested":12,"x":null}"""], GptImageHubJsonContext.Default.GenerationUsage, GptImageHubJsonWriterContext.Default.GenerationUsage, seed: 4);
+    }
+
+    [Fact]
+    public void Models_read_as_the_generated_reader_reads_them()
+    {
+        var models = JsonDocument.Parse(SeedResponses.Models).RootElement.GetProperty("data")[0].GetRawText();
+        Compare(
+            [models, """{"id":"m","aspect_ratios":["1:1",null,"\u0031:1","auto"],"qualities":null,"credits_per_image":8,"reference_image_limit":"4","x":{}}"""],
+            GptImageHubJsonContext.Default.ImageModel,
+            GptImageHubJsonWriterContext.Default.ImageModel,
+            seed: 5);
+    }
+
+    [Fact]
+    public void Writing_is_unchanged()
+    {
+        var generation = JsonSerializer.Deserialize(SeedResponses.SyncSucceeded, GptImageHubJsonWriterContext.Default.ImageGeneration)!;
+        Assert.Equal(
+            JsonSerializer.Serialize(generation, GptImageHubJsonWriterContext.Default.ImageGeneration),
+            JsonSerializer.Serialize(generation, GptImageHubJsonContext.Default.ImageGeneration));
+    }
+
+    private static void Compare<T>(string[] seeds, JsonTypeInfo<T> handWritten, JsonTypeInfo<T> generated, int seed)
+    {
+        var random = new Random(seed);
+        var kinds = new Dictionary<string, int>();
+        foreach (var json in seeds)
+        {
+            for (var i = 0; i < CasesPerSeed; i++)
+            {
+                var input = i == 0 ? json : Mutate(json, random);
+                var expected = Outcome(input, generated, generated);
+                var actual = Outcome(input, handWritten, generated);
+                Assert.True(expected == actual, $"Input {input}\nGenerated reader: {expected}\nHand-written reader: {actual}");
+                var kind = expected.StartsWith("JsonException", StringComparison.Ordinal) ? "rejected" : "read";
+                kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+            }
+        }
+
+        Assert.True(kinds.GetValueOrDefault("read") > 100 && kinds.GetValueOrDefault("rejected") > 100, string.Join(", ", kinds));
+    }
+
+    /// <summary>The value as the generated writer prints it (unknown fields included), or the exception type.</summary>
+    private static string Outcome<T>(string input, JsonTypeInfo<T> reader, JsonTypeInfo<T> writer)
+    {
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(input), reader);
+        }
+        catch (JsonException)
+        {
+            return "JsonException";
+        }
+
+        return value is null ? "null" : JsonSerializer.Serialize(value, writer);
+    }
+
+    private static string Mutate(string json, Random random)
+    {
+        string[] values = ["[\"1:1\",\"16:9\",\"x\"]", "{\"1K\":\"8\",\"2K\":1.5}", "null", "[]", "{}", "true", "0", "-3", "\"\"", "\"x\"", "\"12\"", "\"-1\"", "\" 5\"", "1.5", "1e3", "99999999999", "\"2026-04-30\"", "\"not a date\"", "\"http://[bad\"", "[null]", "[{}]", "{\"credits\":1}", "\"\\u0069d\""];
+        string[] names = ["\"id\"", "\"ID\"", "\"status\"", "\"url\"", "\"credits\"", "\"images\"", "\"usage\"", "\"balance\"", "\"object\"", "\"poll_url\"", "\"created_at\"", "\"next_expiration\"", "\"unknown\"", "\"i\\u0064\"", "\"additional_properties\"", "\"aspect_ratios\"", "\"qualities\"", "\"credits_per_image\"", "\"reference_image_limit\"", "\"provider\""];
+        switch (random.Next(5))
+        {
+            case 0:
+                return ReplaceAValue(json, values[random.Next(values.Length)], random);
+            case 1:
+                var quoted = names[random.Next(names.Length)];
+                var at = json.IndexOf(quoted, StringComparison.Ordinal);
+                return at < 0 ? json : json[..at] + names[random.Next(names.Length)] + json[(at + quoted.Length)..];
+            case 2:
+                var open = json.IndexOf('{', StringComparison.Ordinal);
+                return json[..(open + 1)] + names[random.Next(names.Length)] + ":" + values[random.Next(values.Length)] + "," + json[(open + 1)..];
+            case 3:
+                return ReplaceAValue(ReplaceAValue(json, values[random.Next(values.Length)], random), values[random.Next(values.Length)], random);
+            default:
+                return json[..random.Next(json.Length)];
+        }
+    }
+
+    private static string ReplaceAValue(string json, string replacement, Random random)
+    {
+        var colons = Enumerable.Range(0, json.Length).Where(i => json[i] == ':' && !InString(json, i)).ToArray();
+        if (colons.Length == 0)
+        {
+            return json;
+        }
+
+        var start = colons[random.Next(colons.Length)] + 1;
+        var end = start;
+        var nesting = 0;
+        var inString = false;
+        for (; end < json.Length; end++)
+        {
+            var c = json[end];
+            if (c == '"' && json[end - 1] != '\\')
+            {
+                inString = !inString;
+            }
+            else if (!inString && c is '[' or '{')
+            {
+                nesting++;
+            }
+            else if (!inString && c is ']' or '}')
+            {
+                if (nesting-- == 0)
+                {
+                    break;
+                }
+            }
+            else if (!inString && c == ',' && nesting == 0)
+            {
+                break;
+            }
+        }
+
+        return json[..start] + replacement + json[end..];
+    }
+
+    private static bool InString(string json, int index)
+    {
+        var inString = false;
+        for (var i = 0; i < index; i++)
+        {
+            if (json[i] == '"' && (i == 0 || json[i - 1] != '\\'))
+            {
+                inString = !inString;
+            }
+        }
+
+        return inString;
+    }
+}
