@@ -18,6 +18,8 @@ public static class Program
           loopback     requests per second over loopback against a minimal Kestrel server, 1 and 64 callers
           coldstart    process start to first parsed response, Native AOT vs JIT (publish the probe first)
           upload       allocation and peak working set of 16 x 50 MB reference images vs 16 x 1 MB
+          batch        a 1,000-item batch (200 with --quick) against the emulator in a child process, 16 at once:
+                       items per second and the client's peak working set
           verify       runs every per-call benchmark once and prints what it returned
           alloc NAME [CALLS]   allocation by type for one per-call benchmark (BENCH_TIME=1: time instead)
         """;
@@ -34,6 +36,7 @@ public static class Program
                 await Loopback.ThroughputRun.RunAsync(quick).ConfigureAwait(false);
                 await ColdStart.ColdStartRun.RunAsync(quick).ConfigureAwait(false);
                 await Upload.UploadMemoryRun.RunAsync(quick).ConfigureAwait(false);
+                await Batch.BatchThroughputRun.RunAsync(quick).ConfigureAwait(false);
                 return 0;
             case "percall":
                 RunPerCall(rest.Where(a => a != "--quick").ToArray(), quick);
@@ -45,6 +48,12 @@ public static class Program
                 return await ColdStart.ColdStartRun.RunAsync(quick).ConfigureAwait(false);
             case "upload":
                 await Upload.UploadMemoryRun.RunAsync(quick).ConfigureAwait(false);
+                return 0;
+            case "batch":
+                await Batch.BatchThroughputRun.RunAsync(quick).ConfigureAwait(false);
+                return 0;
+            case "batch-emulator":
+                await Batch.BatchThroughputRun.ServeEmulatorAsync().ConfigureAwait(false);
                 return 0;
             case "verify":
                 await Verify.RunAsync().ConfigureAwait(false);
