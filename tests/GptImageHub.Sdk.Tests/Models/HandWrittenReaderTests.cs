@@ -110,7 +110,7 @@ public sealed class HandWrittenReaderTests
         switch (random.Next(5))
         {
             case 0:
-                return ReplaceAValue(json, values[random.Next(values.Length)], random);
+                return JsonMutations.ReplaceAValue(json, values[random.Next(values.Length)], random);
             case 1:
                 var quoted = names[random.Next(names.Length)];
                 var at = json.IndexOf(quoted, StringComparison.Ordinal);
@@ -119,62 +119,9 @@ public sealed class HandWrittenReaderTests
                 var open = json.IndexOf('{', StringComparison.Ordinal);
                 return json[..(open + 1)] + names[random.Next(names.Length)] + ":" + values[random.Next(values.Length)] + "," + json[(open + 1)..];
             case 3:
-                return ReplaceAValue(ReplaceAValue(json, values[random.Next(values.Length)], random), values[random.Next(values.Length)], random);
+                return JsonMutations.ReplaceAValue(JsonMutations.ReplaceAValue(json, values[random.Next(values.Length)], random), values[random.Next(values.Length)], random);
             default:
                 return json[..random.Next(json.Length)];
         }
-    }
-
-    private static string ReplaceAValue(string json, string replacement, Random random)
-    {
-        var colons = Enumerable.Range(0, json.Length).Where(i => json[i] == ':' && !InString(json, i)).ToArray();
-        if (colons.Length == 0)
-        {
-            return json;
-        }
-
-        var start = colons[random.Next(colons.Length)] + 1;
-        var end = start;
-        var nesting = 0;
-        var inString = false;
-        for (; end < json.Length; end++)
-        {
-            var c = json[end];
-            if (c == '"' && json[end - 1] != '\\')
-            {
-                inString = !inString;
-            }
-            else if (!inString && c is '[' or '{')
-            {
-                nesting++;
-            }
-            else if (!inString && c is ']' or '}')
-            {
-                if (nesting-- == 0)
-                {
-                    break;
-                }
-            }
-            else if (!inString && c == ',' && nesting == 0)
-            {
-                break;
-            }
-        }
-
-        return json[..start] + replacement + json[end..];
-    }
-
-    private static bool InString(string json, int index)
-    {
-        var inString = false;
-        for (var i = 0; i < index; i++)
-        {
-            if (json[i] == '"' && (i == 0 || json[i - 1] != '\\'))
-            {
-                inString = !inString;
-            }
-        }
-
-        return inString;
     }
 }

@@ -20,6 +20,8 @@ public sealed class HostileResponseFuzzTests
         """{"credits":112,"account_type":"PRO","next_expiration":null}""", """[{"id":"a","credits_per_image":1}]""",
     ];
 
+    private static readonly string[] SwappedValues = ["null", "[]", "{}", "true", "0", "\"\"", "\"x\"", "[1,{\"a\":null}]"];
+
     private static readonly string[] ContentTypes = ["application/json", "text/html", "text/plain; charset=utf-16", "application/octet-stream", "", "application/json; charset=latin1"];
 
     private static readonly Func<GptImageHubClient, Task>[] Endpoints =
@@ -106,7 +108,7 @@ public sealed class HostileResponseFuzzTests
 
                 return (bytes, "bytes flipped");
             case 2:
-                return (Encoding.UTF8.GetBytes(SwapAValue(seed, random)), "type swapped");
+                return (Encoding.UTF8.GetBytes(JsonMutations.ReplaceAValue(seed, SwappedValues[random.Next(SwappedValues.Length)], random)), "type swapped");
             case 3:
                 return (Encoding.UTF8.GetBytes(seed.Replace("8", new[] { "1e400", "99999999999999999999999", "-1", "8.5", "NaN", "\"8\"" }[random.Next(6)], StringComparison.Ordinal)), "odd number");
             case 4:
@@ -123,46 +125,6 @@ public sealed class HostileResponseFuzzTests
             default:
                 return (bytes, "seed");
         }
-    }
-
-    private static string SwapAValue(string json, Random random)
-    {
-        string[] replacements = ["null", "[]", "{}", "true", "0", "\"\"", "\"x\"", "[1,{\"a\":null}]"];
-        var colons = Enumerable.Range(0, json.Length).Where(i => json[i] == ':').ToArray();
-        if (colons.Length == 0)
-        {
-            return json;
-        }
-
-        var start = colons[random.Next(colons.Length)] + 1;
-        var end = start;
-        var nesting = 0;
-        var inString = false;
-        for (; end < json.Length; end++)
-        {
-            var c = json[end];
-            if (c == '"' && json[end - 1] != '\\')
-            {
-                inString = !inString;
-            }
-            else if (!inString && c is '[' or '{')
-            {
-                nesting++;
-            }
-            else if (!inString && c is ']' or '}')
-            {
-                if (nesting-- == 0)
-                {
-                    break;
-                }
-            }
-            else if (!inString && c == ',' && nesting == 0)
-            {
-                break;
-            }
-        }
-
-        return json[..start] + replacements[random.Next(replacements.Length)] + json[end..];
     }
 
     private sealed record Answer(HttpStatusCode Status, byte[] Body, string ContentType, List<(string Name, string Value)> Headers, string Description);
