@@ -287,7 +287,8 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             return;
         }
 
-        var estimate = await EstimateCreditsAsync(request, cancellationToken).ConfigureAwait(false);
+        // The request was validated by the public entry point; price it without checking it again.
+        var estimate = CreditEstimator.Estimate(request, await GetFreshModelsAsync(cancellationToken).ConfigureAwait(false));
         if (_settings.MaxCreditsPerRequest is { } limit)
         {
             if (estimate.Credits is not { } credits)

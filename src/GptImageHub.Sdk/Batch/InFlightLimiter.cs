@@ -13,17 +13,6 @@ internal sealed class InFlightLimiter
 
     public InFlightLimiter(int limit) => _limit = limit;
 
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _count;
-            }
-        }
-    }
-
     public int Peak { get; private set; }
 
     public Task AcquireAsync(CancellationToken cancellationToken)
