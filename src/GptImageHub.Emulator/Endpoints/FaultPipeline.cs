@@ -22,7 +22,7 @@ internal static class FaultPipeline
                 await Task.Delay(delay, state.Time, cancellationToken).ConfigureAwait(false);
             }
 
-            var dropAfter = false;
+            ResponseFault? after = null;
             if (state.Faults.TryTakeResponseFault(endpoint, out var fault))
             {
                 switch (fault.Drop)
@@ -31,18 +31,33 @@ internal static class FaultPipeline
                         context.Abort();
                         return;
                     case DropMoment.AfterProcessing:
-                        dropAfter = true;
+                        after = fault;
                         break;
                     default:
+                        if (fault.AfterProcessing)
+                        {
+                            after = fault;
+                            break;
+                        }
+
                         await WriteAsync(context, fault, cancellationToken).ConfigureAwait(false);
                         return;
                 }
             }
 
             var result = await handle(cancellationToken).ConfigureAwait(false);
-            if (dropAfter)
+            if (after is not null)
             {
-                context.Abort();
+                // The work is done (and charged); the client sees only the fault.
+                if (after.Drop == DropMoment.AfterProcessing)
+                {
+                    context.Abort();
+                }
+                else
+                {
+                    await WriteAsync(context, after, cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             }
 

@@ -38,8 +38,13 @@ public sealed class EmulatorFaults
     /// <param name="count">How many requests get this answer; at least 1.</param>
     /// <param name="endpoint">The only endpoint affected; null for any.</param>
     /// <param name="retryAfter">When set, a <c>Retry-After</c> header in whole seconds.</param>
+    /// <param name="afterProcessing">
+    /// False to answer instead of handling the request; true to handle it first (a generation is
+    /// charged and runs) and answer with the error anyway, as a gateway that times out in front of a
+    /// healthy service does.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusCode"/> is not 100 to 599, <paramref name="count"/> is below 1, or <paramref name="retryAfter"/> is negative.</exception>
-    public void FailNext(int statusCode, string? errorCode = null, string? message = null, int count = 1, EmulatorEndpoint? endpoint = null, TimeSpan? retryAfter = null)
+    public void FailNext(int statusCode, string? errorCode = null, string? message = null, int count = 1, EmulatorEndpoint? endpoint = null, TimeSpan? retryAfter = null, bool afterProcessing = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
@@ -57,7 +62,7 @@ public sealed class EmulatorFaults
             body = JsonSerializer.Serialize(envelope, EmulatorJsonContext.Default.ErrorEnvelopeWire);
         }
 
-        _responses.Add(new ResponseFault(statusCode, body, body is null ? null : "application/json; charset=utf-8", retryAfter, DropMoment.None), count, endpoint);
+        _responses.Add(new ResponseFault(statusCode, body, body is null ? null : "application/json; charset=utf-8", retryAfter, DropMoment.None, afterProcessing), count, endpoint);
     }
 
     /// <summary>Answers the next requests with any body, such as a proxy's HTML error page or text that is not JSON.</summary>
@@ -66,16 +71,17 @@ public sealed class EmulatorFaults
     /// <param name="contentType">The <c>Content-Type</c> of the body.</param>
     /// <param name="count">How many requests get this answer; at least 1.</param>
     /// <param name="endpoint">The only endpoint affected; null for any.</param>
+    /// <param name="afterProcessing">True to handle the request first (a generation is charged and runs) and then answer with this body, as a proxy's error page after the service accepted the job.</param>
     /// <exception cref="ArgumentNullException"><paramref name="body"/> or <paramref name="contentType"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusCode"/> is not 100 to 599 or <paramref name="count"/> is below 1.</exception>
-    public void RespondNext(int statusCode, string body, string contentType = "text/html; charset=utf-8", int count = 1, EmulatorEndpoint? endpoint = null)
+    public void RespondNext(int statusCode, string body, string contentType = "text/html; charset=utf-8", int count = 1, EmulatorEndpoint? endpoint = null, bool afterProcessing = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(contentType);
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        _responses.Add(new ResponseFault(statusCode, body, contentType, null, DropMoment.None), count, endpoint);
+        _responses.Add(new ResponseFault(statusCode, body, contentType, null, DropMoment.None, afterProcessing), count, endpoint);
     }
 
     /// <summary>Holds the next requests for an extra time (measured by the emulator's time provider) before handling them.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GptImageHub.Sdk.Diagnostics;
+using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Polling;
 using Microsoft.Extensions.Logging;
@@ -285,7 +286,7 @@ internal sealed class BatchRunner
                 // Not the caller's token: a submit that has started must end with its id known.
                 generation = await _runner._client.SubmitAsync(item.Request, submitAsync: true, _runner._settings.RequestTimeout, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex) when (WasNotCharged(ex))
+            catch (Exception ex) when (ChargeClassifier.Classify(ex) is not SubmitOutcome.PossiblyCharged)
             {
                 _journal?.Append(new JournalEntry { Event = JournalEvents.Rejected, Key = item.Key, Error = ex.GetType().Name, Message = ex.Message });
                 Unreserve(item.Key);
@@ -347,19 +348,6 @@ internal sealed class BatchRunner
             Write(result);
             return Task.CompletedTask;
         }
-
-        /// <summary>
-        /// Whether a failed submit cannot have cost anything: it was refused before sending (a guard,
-        /// a bad reference image), or the service answered it with an error status.
-        /// </summary>
-        private static bool WasNotCharged(Exception exception) => exception switch
-        {
-            CreditLimitExceededException or ReferenceImageException or ArgumentException => true,
-            InsufficientCreditsException { StatusCode: null } => true,
-            InvalidResponseException => false,
-            GptImageHubException { StatusCode: not null } => true,
-            _ => false,
-        };
 
         private static BatchItemResult Unknown(string key, Exception? error, bool fromJournal) => new()
         {

@@ -29,17 +29,17 @@ internal static class ErrorMapper
     };
 
     public static async Task<GptImageHubException> CreateExceptionAsync(
-        HttpResponseMessage response, string? generationId, TimeSpan? retryAfter, string? apiKey, CancellationToken cancellationToken)
+        HttpResponseMessage response, string? generationId, TimeSpan? retryAfter, string? apiKey, bool chargedSubmit, CancellationToken cancellationToken)
     {
         var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
-        return Map(response.StatusCode, body, retryAfter, generationId, apiKey);
+        return Map(response.StatusCode, body, retryAfter, generationId, apiKey, chargedSubmit);
     }
 
-    public static GptImageHubException Map(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
+    public static GptImageHubException Map(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit = false)
     {
         var exception = Create(status, body, retryAfter, generationId, apiKey);
         exception.ServerRetryAfter = retryAfter;
-        return exception;
+        return ChargeClassifier.Describe(exception, chargedSubmit);
     }
 
     private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)

@@ -58,6 +58,22 @@ public class GptImageHubException : Exception
     /// </summary>
     public string? GenerationId { get; internal set; }
 
+    /// <summary>
+    /// Whether this failure ended a generation POST that may have reached the service and been
+    /// charged (a 5xx from a gateway, a timeout or reset after sending, an unreadable answer). Do
+    /// not send the same request again blindly: when <see cref="GenerationId"/> is set, resume it;
+    /// otherwise check the balance or the job list first. False for every other failure, including
+    /// the service's own refusals (400, 401, 402, 404, 429, 500 <c>generationFailed</c>), which charge nothing.
+    /// </summary>
+    public bool PossiblyCharged { get; internal set; }
+
+    /// <summary>The failure's description; after a possibly charged submit it says so, and what to do.</summary>
+    public override string Message => PossiblyCharged ? base.Message + " " + PossiblyChargedNote(GenerationId) : base.Message;
+
     /// <summary>The wait the service asked for in <c>Retry-After</c>, which the retry and polling loops honour.</summary>
     internal TimeSpan? ServerRetryAfter { get; set; }
+
+    private static string PossiblyChargedNote(string? generationId) => generationId is null
+        ? "The request was possibly charged: it may have reached the service before this failure, so check your balance (GetCreditsAsync) before sending it again."
+        : $"The request was possibly charged: generation '{generationId}' exists; resume it with WaitForGenerationAsync(\"{generationId}\") instead of sending the request again.";
 }

@@ -43,4 +43,7 @@ internal sealed class ApiCall
 
     /// <summary>The generation the call concerns, stamped on any exception it raises.</summary>
     public string? GenerationId { get; init; }
+
+    /// <summary>Whether this is the charged generation POST, whose failures say whether they were possibly charged.</summary>
+    public bool IsChargedSubmit => Retry == RetryKind.Submit;
 }

@@ -58,7 +58,7 @@ internal sealed class HttpPipeline
         T value;
         try
         {
-            value = await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, response.Token).ConfigureAwait(false);
+            value = await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, call.IsChargedSubmit, response.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
@@ -200,7 +200,7 @@ internal sealed class HttpPipeline
                 using (message)
                 {
                     var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
-                    throw await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, timeout.Token).ConfigureAwait(false);
+                    throw await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false);
                 }
             }
 
@@ -288,15 +288,19 @@ internal sealed class HttpPipeline
             var message = limit is { } l
                 ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s ({2}).", target, l.TotalSeconds, call.TimeoutSetting)
                 : string.Format(CultureInfo.InvariantCulture, "{0} timed out (HttpClient.Timeout).", target);
-            return new GptImageHubConnectionException(message, statusCode: null, errorCode: null, call.GenerationId, new TimeoutException(message, ex));
+            return ChargeClassifier.Describe(
+                new GptImageHubConnectionException(message, statusCode: null, errorCode: null, call.GenerationId, new TimeoutException(message, ex)),
+                call.IsChargedSubmit);
         }
 
-        return new GptImageHubConnectionException(
-            string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, ex.Message),
-            statusCode: null,
-            errorCode: null,
-            call.GenerationId,
-            ex);
+        return ChargeClassifier.Describe(
+            new GptImageHubConnectionException(
+                string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, ex.Message),
+                statusCode: null,
+                errorCode: null,
+                call.GenerationId,
+                ex),
+            call.IsChargedSubmit);
     }
 
     /// <summary>A response whose body is still to be read, with the timeout that bounds the reading.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using Polly;
 using GptImageHub.Sdk.Diagnostics;
+using GptImageHub.Sdk.Errors;
 using Microsoft.Extensions.Logging;
 using Polly.Retry;
 
@@ -70,39 +70,16 @@ internal sealed class RetryStrategy
     } && !AsksForTooLongAWait(exception);
 
     /// <summary>
-    /// Whether a generation POST that failed this way may be sent again: only when it cannot have
-    /// reached the service. A timeout, a reset mid-request or any 5xx may follow a charge.
+    /// Whether a generation POST that failed this way may be sent again: only when the charge
+    /// classifier says it never left (and the network, not the caller, stopped it), or the service
+    /// refused it unprocessed with 429. Anything possibly charged is never repeated.
     /// </summary>
-    internal static bool IsRetriableForSubmit(Exception exception) => exception switch
+    internal static bool IsRetriableForSubmit(Exception exception) => ChargeClassifier.Classify(exception) switch
     {
-        RateLimitedException => !AsksForTooLongAWait(exception),
-        GptImageHubConnectionException { InnerException: HttpRequestException inner } => NeverReachedTheServer(inner),
+        SubmitOutcome.NotSent => exception is GptImageHubConnectionException,
+        SubmitOutcome.Refused => exception is RateLimitedException && !AsksForTooLongAWait(exception),
         _ => false,
     };
-
-    private static bool NeverReachedTheServer(HttpRequestException exception)
-    {
-#if NET8_0_OR_GREATER
-        if (exception.HttpRequestError is HttpRequestError.NameResolutionError)
-        {
-            return true;
-        }
-#endif
-        for (Exception? inner = exception.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is SocketException socket)
-            {
-                return socket.SocketErrorCode is SocketError.ConnectionRefused
-                    or SocketError.HostNotFound
-                    or SocketError.HostUnreachable
-                    or SocketError.NetworkUnreachable
-                    or SocketError.NoData
-                    or SocketError.TryAgain;
-            }
-        }
-
-        return false;
-    }
 
     private static bool AsksForTooLongAWait(Exception exception) =>
         exception is GptImageHubException { ServerRetryAfter: { } delay } && delay > MaxServerDelay;

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 #endif
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Http;
 
 namespace GptImageHub.Sdk.Serialization;
@@ -18,11 +19,11 @@ internal static class ResponseDeserializer
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    public static async ValueTask<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, long maxBytes, string? generationId, CancellationToken cancellationToken)
+    public static async ValueTask<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, long maxBytes, string? generationId, bool chargedSubmit, CancellationToken cancellationToken)
     {
         if (DeclaredLength(response.Content.Headers) is { } length && length > maxBytes)
         {
-            throw Invalid(response, generationId, $"the body is larger than MaxResponseBytes ({maxBytes} bytes)", inner: null);
+            throw Invalid(response, generationId, chargedSubmit, $"the body is larger than MaxResponseBytes ({maxBytes} bytes)", inner: null);
         }
 
 #if NET
@@ -35,15 +36,15 @@ internal static class ResponseDeserializer
             try
             {
                 var value = await JsonSerializer.DeserializeAsync(bounded, typeInfo, cancellationToken).ConfigureAwait(false);
-                return value ?? throw Invalid(response, generationId, "the body is JSON null", inner: null);
+                return value ?? throw Invalid(response, generationId, chargedSubmit, "the body is JSON null", inner: null);
             }
             catch (JsonException ex)
             {
-                throw Invalid(response, generationId, ex.Message, ex);
+                throw Invalid(response, generationId, chargedSubmit, ex.Message, ex);
             }
             catch (ResponseTooLargeException ex)
             {
-                throw Invalid(response, generationId, ex.Message, ex);
+                throw Invalid(response, generationId, chargedSubmit, ex.Message, ex);
             }
         }
     }
@@ -66,11 +67,11 @@ internal static class ResponseDeserializer
 #endif
     }
 
-    private static InvalidResponseException Invalid(HttpResponseMessage response, string? generationId, string reason, Exception? inner) =>
-        new(
+    private static InvalidResponseException Invalid(HttpResponseMessage response, string? generationId, bool chargedSubmit, string reason, Exception? inner) =>
+        ChargeClassifier.Describe(new InvalidResponseException(
             string.Format(CultureInfo.InvariantCulture, "The service returned HTTP {0} with a body the SDK cannot read: {1}", (int)response.StatusCode, reason),
             response.StatusCode,
             errorCode: null,
             generationId,
-            inner);
+            inner), chargedSubmit);
 }

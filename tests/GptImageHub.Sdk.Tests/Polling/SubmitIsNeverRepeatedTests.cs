@@ -63,7 +63,8 @@ public sealed class SubmitIsNeverRepeatedTests
 
         var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => submit);
         Assert.IsType<TimeoutException>(ex.InnerException);
-        Assert.Equal("POST /api/v1/images/generations timed out after 100 s (RequestTimeout).", ex.Message);
+        Assert.Equal("POST /api/v1/images/generations timed out after 100 s (RequestTimeout). The request was possibly charged: it may have reached the service before this failure, so check your balance (GetCreditsAsync) before sending it again.", ex.Message);
+        Assert.True(ex.PossiblyCharged);
         Assert.Single(server.Received);
     }
 
@@ -83,6 +84,7 @@ public sealed class SubmitIsNeverRepeatedTests
 
         clock.Fake.Advance(TimeSpan.FromSeconds(1));
         var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => generate);
-        Assert.Equal("POST /api/v1/images/generations timed out after 900 s (ServerWaitTimeout).", ex.Message);
+        Assert.Equal("POST /api/v1/images/generations timed out after 900 s (ServerWaitTimeout). The request was possibly charged: it may have reached the service before this failure, so check your balance (GetCreditsAsync) before sending it again.", ex.Message);
+        Assert.True(ex.PossiblyCharged);
     }
 }

@@ -1,0 +1,49 @@
+namespace GptImageHub.Sdk.Batch;
+
+/// <summary>
+/// One process's part in a batch, opened by <see cref="BatchStore.OpenAsync"/>. The batch runner
+/// enqueues the caller's items, claims work, and records each step. Methods may be called
+/// concurrently. See <see cref="BatchStore"/> for the contract.
+/// </summary>
+public abstract class BatchStoreSession : IAsyncDisposable
+{
+    /// <summary>Adds items to the batch, idempotently by key.</summary>
+    /// <param name="items">The next chunk of the caller's items, in order.</param>
+    /// <param name="isLastChunk">True when no more items will be enqueued by this session.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>A task that completes when the items are enqueued.</returns>
+    /// <exception cref="ArgumentException">A key was recorded earlier with a different request fingerprint.</exception>
+    public abstract ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken);
+
+    /// <summary>Claims up to <paramref name="maxCount"/> pieces of work for this session.</summary>
+    /// <param name="maxCount">The most claims wanted; at least 1.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>
+    /// The claims, in enqueue order where the store has one. An empty list with
+    /// <see cref="BatchClaims.Drained"/> false means "nothing now; ask again later" (another worker
+    /// still owns items that may come back).
+    /// </returns>
+    public abstract ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records, durably, that a claimed item is about to be posted, and reserves its credits inside
+    /// the budget. Nothing may be sent unless this returned true.
+    /// </summary>
+    /// <param name="key">The claimed item's key.</param>
+    /// <param name="credits">The estimated price, or null when there is no budget to keep.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>True when recorded and reserved; false when the reservation would pass the budget (nothing recorded, the claim released for this run).</returns>
+    /// <exception cref="IOException">The record could not be made durable.</exception>
+    public abstract ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken);
+
+    /// <summary>Records a step of a claimed item after its submit: its id, its outcome, or why it was not charged.</summary>
+    /// <param name="record">What happened.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>A task that completes once the record is durable.</returns>
+    /// <exception cref="IOException">The record could not be made durable.</exception>
+    public abstract ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Releases ownership (a lock, a lease). Never throws for a failed flush: records are durable when recorded.</summary>
+    /// <returns>A task that completes once released.</returns>
+    public abstract ValueTask DisposeAsync();
+}

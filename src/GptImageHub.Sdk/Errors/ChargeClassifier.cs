@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace GptImageHub.Sdk.Errors;
+
+/// <summary>
+/// The one place that decides what a failed generation POST may have cost. The submit retry rule,
+/// the exceptions' <see cref="GptImageHubException.PossiblyCharged"/> flag and the batch journal
+/// all ask it; nothing else answers that question. When unsure, the answer is
+/// <see cref="SubmitOutcome.PossiblyCharged"/>.
+/// </summary>
+internal static class ChargeClassifier
+{
+    /// <summary>Classifies any exception that ended a generation POST.</summary>
+    public static SubmitOutcome Classify(Exception exception) => exception switch
+    {
+        // Thrown before a byte left: the caller's mistake, a guard, a reference image that could not be read.
+        ArgumentException or CreditLimitExceededException or ReferenceImageException => SubmitOutcome.NotSent,
+        GptImageHubConnectionException connection => ForConnectionFailure(connection),
+        InvalidResponseException => SubmitOutcome.PossiblyCharged,
+
+        // The guards (no key configured, CheckBalanceBeforeSubmit) throw typed errors without a status.
+        GptImageHubException { StatusCode: null } => SubmitOutcome.NotSent,
+        GptImageHubException { StatusCode: { } status } service => ForResponse(status, service.ErrorCode),
+        _ => SubmitOutcome.PossiblyCharged,
+    };
+
+    /// <summary>
+    /// Completes an exception before it is thrown: when it ends a charged submit, it says whether
+    /// the request was possibly charged.
+    /// </summary>
+    public static T Describe<T>(T exception, bool chargedSubmit)
+        where T : GptImageHubException
+    {
+        exception.PossiblyCharged = chargedSubmit && Classify(exception) == SubmitOutcome.PossiblyCharged;
+        return exception;
+    }
+
+    /// <summary>
+    /// Only the service's own documented refusals charge nothing. A proxy or gateway in front of it can
+    /// answer 502/503/504 (or anything else) after the service accepted and charged the job.
+    /// </summary>
+    public static SubmitOutcome ForResponse(HttpStatusCode status, string? errorCode) => ((int)status, errorCode) switch
+    {
+        (400, "invalid_request") => SubmitOutcome.Refused,
+        (401, "missingApiKey" or "invalidApiKey" or "expiredApiKey") => SubmitOutcome.Refused,
+        (402, "insufficientCredits") => SubmitOutcome.Refused,
+        (404, "notFound") => SubmitOutcome.Refused,
+        (429, _) => SubmitOutcome.Refused,
+        (500, "generationFailed") => SubmitOutcome.Refused,
+        _ => SubmitOutcome.PossiblyCharged,
+    };
+
+    /// <summary>A connection that was refused or a name that did not resolve never carried the request; anything later may have.</summary>
+    private static SubmitOutcome ForConnectionFailure(GptImageHubConnectionException exception)
+    {
+        if (exception.InnerException is not HttpRequestException request)
+        {
+            return SubmitOutcome.PossiblyCharged;
+        }
+
+#if NET8_0_OR_GREATER
+        if (request.HttpRequestError is HttpRequestError.NameResolutionError)
+        {
+            return SubmitOutcome.NotSent;
+        }
+#endif
+        for (Exception? inner = request.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException socket)
+            {
+                return socket.SocketErrorCode is SocketError.ConnectionRefused
+                    or SocketError.HostNotFound
+                    or SocketError.HostUnreachable
+                    or SocketError.NetworkUnreachable
+                    or SocketError.NoData
+                    or SocketError.TryAgain
+                    ? SubmitOutcome.NotSent
+                    : SubmitOutcome.PossiblyCharged;
+            }
+        }
+
+        return SubmitOutcome.PossiblyCharged;
+    }
+}
