@@ -81,6 +81,11 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 
     internal HttpClient HttpClient => _httpClient;
 
+    /// <summary>The settings, shared with code that runs over the public API (the batch runner) and should match this client.</summary>
+    internal ClientSettings Settings => _settings;
+
+    internal ILogger Logger => _logger;
+
     private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientSettings settings, ILoggerFactory? loggerFactory)
     {
         _httpClient = httpClient;
@@ -189,10 +194,6 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         var models = await GetFreshModelsAsync(cancellationToken).ConfigureAwait(false);
         return CreditEstimator.Estimate(request, models);
     }
-
-    /// <inheritdoc/>
-    public IAsyncEnumerable<BatchItemResult> GenerateBatchAsync(IEnumerable<BatchItem> items, BatchOptions options, CancellationToken cancellationToken = default) =>
-        new BatchRunner(this, _poller, _settings, _logger).RunAsync(items, options, cancellationToken);
 
     /// <inheritdoc/>
     public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default)

@@ -89,20 +89,6 @@ public interface IGptImageHubClient
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Generates many images with bounded concurrency and streams each item's result as it ends.
-    /// With <see cref="BatchOptions.JournalPath"/> the batch survives a crash: run it again with the
-    /// same journal and finished items are reported without a request, submitted ones are resumed
-    /// by id, and none is paid for twice.
-    /// </summary>
-    /// <param name="items">The items; keys must be unique.</param>
-    /// <param name="options">Concurrency, budget and journal.</param>
-    /// <param name="cancellationToken">Stops new submissions and the waiting; a submit already started completes so its id is journaled.</param>
-    /// <returns>The results in completion order.</returns>
-    /// <exception cref="ArgumentException">A key repeats, a request is invalid, an option is out of range, or the journal is in use by another process.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    IAsyncEnumerable<BatchItemResult> GenerateBatchAsync(IEnumerable<BatchItem> items, BatchOptions options, CancellationToken cancellationToken = default);
-
     /// <summary>Streams an image to <paramref name="destination"/>. The API key is never sent to the image host.</summary>
     /// <param name="image">The image, from <see cref="ImageGeneration.Images"/>.</param>
     /// <param name="destination">Where the bytes go; the caller owns it.</param>

@@ -1,6 +1,6 @@
 namespace GptImageHub.Sdk;
 
-/// <summary>How <see cref="IGptImageHubClient.GenerateBatchAsync"/> runs a batch.</summary>
+/// <summary>How <see cref="GptImageHubBatchExtensions.GenerateBatchAsync"/> runs a batch.</summary>
 public sealed class BatchOptions
 {
     /// <summary>How many items may be submitted and unfinished on the service at once.</summary>
@@ -23,6 +23,14 @@ public sealed class BatchOptions
     /// </summary>
     /// <value>The default is null: no journal.</value>
     public string? JournalPath { get; set; }
+
+    /// <summary>
+    /// A store other than the file journal, such as the PostgreSQL fleet store
+    /// (<c>GptImageHub.Sdk.Batch.PostgreSql</c>), through which several processes share one batch
+    /// and one budget. Set this or <see cref="JournalPath"/>, not both.
+    /// </summary>
+    /// <value>The default is null: the file journal at <see cref="JournalPath"/>, or none.</value>
+    public Batch.BatchStore? Store { get; set; }
 
     /// <summary>
     /// Whether an item whose POST was started but whose id never came back (a crash or a lost

@@ -3,38 +3,47 @@ using GptImageHub.Sdk.Polling;
 namespace GptImageHub.Sdk.Batch;
 
 /// <summary>
-/// One polling loop for every waiting job of a batch: it sleeps until the earliest job is due,
-/// polls the due ones (at most <c>maxParallelPolls</c> at once), and reschedules each on its own
-/// backoff. A thousand waiting jobs cost one loop and one timer, not a thousand. Changes wake the
-/// loop through a signal swapped under the state's lock: a SemaphoreSlim wait that is cancelled can
-/// still swallow a later release, which lost wake-ups here.
+/// One polling loop for every waiting job of a batch: it sleeps until the earliest job is due and
+/// starts each due poll on its own (at most <c>maxParallelPolls</c> at once), so one slow poll never
+/// holds back the others. Each job keeps its own backoff. A thousand waiting jobs cost one loop and
+/// one timer, not a thousand. Changes wake the loop through a signal swapped under the state's lock.
 /// </summary>
-internal sealed class BatchPoller : IDisposable
+internal sealed class BatchPoller
 {
-    private readonly GenerationPoller _poller;
+    private readonly IGptImageHubClient _client;
     private readonly PollingOptions _polling;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _parallelPolls;
-    private readonly Func<PolledJob, ImageGeneration?, Exception?, Task> _finished;
+    private readonly int _maxParallelPolls;
+    private readonly Action<PolledJob, ImageGeneration?, Exception?> _finished;
     private readonly object _gate = new();
     private readonly List<PolledJob> _jobs = [];
+    private readonly HashSet<Task> _polls = [];
     private TaskCompletionSource<bool> _changed = NewSignal();
     private bool _complete;
 
-    public BatchPoller(GenerationPoller poller, PollingOptions polling, TimeProvider time, int maxParallelPolls, Func<PolledJob, ImageGeneration?, Exception?, Task> finished)
+    /// <param name="client">Polls with <see cref="IGptImageHubClient.GetGenerationAsync"/>.</param>
+    /// <param name="polling">The schedule each job follows.</param>
+    /// <param name="time">The clock of the schedule.</param>
+    /// <param name="maxParallelPolls">The most polls on the wire at once.</param>
+    /// <param name="finished">
+    /// Called once per job: with the terminal generation, or with the error that ended the wait
+    /// (a poll timeout, a refused key, the client disposed, or <see cref="OperationCanceledException"/>
+    /// when the batch stopped); the job is then unfinished but paid for.
+    /// </param>
+    public BatchPoller(IGptImageHubClient client, PollingOptions polling, TimeProvider time, int maxParallelPolls, Action<PolledJob, ImageGeneration?, Exception?> finished)
     {
-        _poller = poller;
+        _client = client;
         _polling = polling;
         _time = time;
-        _parallelPolls = new SemaphoreSlim(maxParallelPolls);
+        _maxParallelPolls = maxParallelPolls;
         _finished = finished;
     }
 
-    public void Track(BatchItem item, ImageGeneration current, bool pollNow)
+    public void Track(BatchItem item, string generationId, bool pollNow)
     {
         var schedule = new PollSchedule(_polling, random: null);
         var now = _time.GetTimestamp();
-        var job = new PolledJob(item, current, schedule, now, pollNow ? now : now + Ticks(schedule.NextDelay(null)));
+        var job = new PolledJob(item, generationId, schedule, now, pollNow ? now : now + Ticks(schedule.NextDelay(null)));
         lock (_gate)
         {
             _jobs.Add(job);
@@ -52,34 +61,96 @@ internal sealed class BatchPoller : IDisposable
         }
     }
 
+    /// <summary>
+    /// Polls until every job has finished and <see cref="Complete"/> was called. When
+    /// <paramref name="cancellationToken"/> fires, the polls in flight end and every job still
+    /// waiting is reported unfinished; this never throws.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        var due = new List<PolledJob>();
+        while (!cancellationToken.IsCancellationRequested)
         {
-            List<PolledJob> due;
             TimeSpan? wait;
             Task changed;
+            due.Clear();
             lock (_gate)
             {
                 // Taken with the state it answers for, so a change made after this read always wakes the wait below.
                 changed = _changed.Task;
                 if (_complete && _jobs.Count == 0)
                 {
-                    return;
+                    break;
                 }
 
                 var now = _time.GetTimestamp();
-                due = _jobs.Where(j => j.NextPoll <= now).ToList();
-                wait = due.Count > 0 || _jobs.Count == 0 ? null : _time.GetElapsedTime(now, _jobs.Min(j => j.NextPoll));
+                long? next = null;
+                foreach (var job in _jobs)
+                {
+                    if (job.Polling)
+                    {
+                        continue;
+                    }
+
+                    if (job.NextPoll <= now && _polls.Count + due.Count < _maxParallelPolls)
+                    {
+                        job.Polling = true;
+                        due.Add(job);
+                    }
+                    else if (job.NextPoll > now)
+                    {
+                        next = next is { } earliest ? Math.Min(earliest, job.NextPoll) : job.NextPoll;
+                    }
+                }
+
+                wait = next is { } at ? _time.GetElapsedTime(now, at) : null;
+            }
+
+            // Started outside the lock: a poll that ends at once reports its job, and that report must not run under the poller's lock.
+            foreach (var job in due)
+            {
+                var poll = PollAsync(job, cancellationToken);
+                lock (_gate)
+                {
+                    _polls.Add(poll);
+                }
+
+                _ = poll.ContinueWith(Forget, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             if (due.Count == 0)
             {
                 await WaitForChangeAsync(changed, wait, cancellationToken).ConfigureAwait(false);
-                continue;
             }
+        }
 
-            await Task.WhenAll(due.Select(job => PollAsync(job, cancellationToken))).ConfigureAwait(false);
+        Task[] inFlight;
+        lock (_gate)
+        {
+            inFlight = [.. _polls];
+        }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+        List<PolledJob> left;
+        lock (_gate)
+        {
+            left = [.. _jobs];
+            _jobs.Clear();
+        }
+
+        foreach (var job in left)
+        {
+            _finished(job, null, new OperationCanceledException("The batch stopped before this generation finished.", cancellationToken));
+        }
+    }
+
+    private static void Forget(Task poll, object? state)
+    {
+        var poller = (BatchPoller)state!;
+        lock (poller._gate)
+        {
+            poller._polls.Remove(poll);
+            poller.SignalLocked();
         }
     }
 
@@ -90,53 +161,51 @@ internal sealed class BatchPoller : IDisposable
         var timer = wait is { } delay ? DelayAsync(delay, stop.Token) : cancelled;
         await Task.WhenAny(changed, timer, cancelled).ConfigureAwait(false);
         stop.Cancel();
-        cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>Polls one job once; never throws, so a failed poll can never stop the loop.</summary>
     private async Task PollAsync(PolledJob job, CancellationToken cancellationToken)
     {
-        await _parallelPolls.WaitAsync(cancellationToken).ConfigureAwait(false);
+        TimeSpan? retryAfter = null;
         try
         {
-            var timedOut = _polling.Timeout != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(job.Started) >= _polling.Timeout;
-            if (timedOut)
+            if (_polling.Timeout != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(job.Started) >= _polling.Timeout)
             {
-                await FinishAsync(job, null, GenerationPollerTimeout(job)).ConfigureAwait(false);
+                Finish(job, null, TimedOut(job));
                 return;
             }
 
-            TimeSpan? retryAfter = null;
-            try
+            var generation = await _client.GetGenerationAsync(job.GenerationId, cancellationToken).ConfigureAwait(false);
+            if (generation.Status.IsTerminal)
             {
-                var response = await _poller.PollAsync(job.Current, cancellationToken).ConfigureAwait(false);
-                job.Current = response.Value;
-                retryAfter = response.RetryAfter;
-                if (job.Current.Status.IsTerminal)
-                {
-                    await FinishAsync(job, job.Current, null).ConfigureAwait(false);
-                    return;
-                }
-            }
-            catch (GptImageHubException ex) when (GenerationPoller.IsTransient(ex))
-            {
-                retryAfter = ex.ServerRetryAfter;
-            }
-            catch (GptImageHubException ex)
-            {
-                ex.GenerationId ??= job.Current.Id;
-                await FinishAsync(job, null, ex).ConfigureAwait(false);
+                Finish(job, generation, null);
                 return;
             }
-
-            job.NextPoll = _time.GetTimestamp() + Ticks(job.Schedule.NextDelay(retryAfter));
         }
-        finally
+        catch (GptImageHubException ex) when (GenerationPoller.IsTransient(ex))
         {
-            _parallelPolls.Release();
+            retryAfter = ex.ServerRetryAfter;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Reported with the other waiting jobs when the loop ends.
+        }
+        catch (Exception ex)
+        {
+            // A refused key, a job the service no longer knows, a disposed client: the wait ends here, the job stays paid for.
+            Finish(job, null, ex);
+            return;
+        }
+
+        lock (_gate)
+        {
+            job.NextPoll = _time.GetTimestamp() + Ticks(job.Schedule.NextDelay(retryAfter));
+            job.Polling = false;
+            SignalLocked();
         }
     }
 
-    private async Task FinishAsync(PolledJob job, ImageGeneration? generation, Exception? error)
+    private void Finish(PolledJob job, ImageGeneration? generation, Exception? error)
     {
         lock (_gate)
         {
@@ -144,7 +213,7 @@ internal sealed class BatchPoller : IDisposable
             SignalLocked();
         }
 
-        await _finished(job, generation, error).ConfigureAwait(false);
+        _finished(job, generation, error);
     }
 
     /// <summary>Wakes the loop: completes the current signal and arms a new one, under the lock that guards the state.</summary>
@@ -157,10 +226,8 @@ internal sealed class BatchPoller : IDisposable
 
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Dispose() => _parallelPolls.Dispose();
-
-    private static GenerationTimeoutException GenerationPollerTimeout(PolledJob job) =>
-        new($"Generation '{job.Current.Id}' of batch item '{job.Item.Key}' did not finish within Polling.Timeout. It may still finish: run the batch again with the same journal to resume it.", statusCode: null, errorCode: null, job.Current.Id);
+    private static GenerationTimeoutException TimedOut(PolledJob job) =>
+        new($"Generation '{job.GenerationId}' of batch item '{job.Item.Key}' did not finish within Polling.Timeout. It may still finish: run the batch again with the same journal to resume it.", statusCode: null, errorCode: null, job.GenerationId);
 
     private long Ticks(TimeSpan delay) => (long)(delay.TotalSeconds * _time.TimestampFrequency);
 
@@ -171,17 +238,19 @@ internal sealed class BatchPoller : IDisposable
         _time.Delay(delay, cancellationToken);
 #endif
 
-    /// <summary>A waiting job: its item, latest snapshot and backoff.</summary>
-    internal sealed class PolledJob(BatchItem item, ImageGeneration current, PollSchedule schedule, long started, long nextPoll)
+    /// <summary>A waiting job: its item, id and backoff. <see cref="NextPoll"/> and <see cref="Polling"/> change under the poller's lock.</summary>
+    internal sealed class PolledJob(BatchItem item, string generationId, PollSchedule schedule, long started, long nextPoll)
     {
         public BatchItem Item { get; } = item;
 
-        public ImageGeneration Current { get; set; } = current;
+        public string GenerationId { get; } = generationId;
 
         public PollSchedule Schedule { get; } = schedule;
 
         public long Started { get; } = started;
 
         public long NextPoll { get; set; } = nextPoll;
+
+        public bool Polling { get; set; }
     }
 }

@@ -2,40 +2,44 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Errors;
-using GptImageHub.Sdk.Http;
-using GptImageHub.Sdk.Polling;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GptImageHub.Sdk.Batch;
 
 /// <summary>
-/// Runs a batch: replays the journal, resumes submitted jobs by id, then submits the rest with at
-/// most <see cref="BatchOptions.MaxConcurrency"/> on the service, inside the budget, and polls every
-/// waiting job from one shared loop. Results stream out in completion order.
+/// Runs a batch over any <see cref="IGptImageHubClient"/> and any <see cref="BatchStore"/>: the
+/// caller's items are checked and enqueued, then claimed one free slot at a time. A claim is
+/// reported (finished earlier), resumed by id (paid earlier), or admitted and submitted. Each step
+/// is recorded before the next one depends on it; the <c>submitting</c> record is durable before
+/// the POST. Results stream out in completion order. Every started submit completes and is
+/// reported, whether the caller cancels, stops reading, or the store fails.
 /// </summary>
 internal sealed class BatchRunner
 {
-    private readonly GptImageHubClient _client;
-    private readonly GenerationPoller _poller;
-    private readonly ClientSettings _settings;
+    private readonly IGptImageHubClient _client;
+    private readonly PollingOptions _polling;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public BatchRunner(GptImageHubClient client, GenerationPoller poller, ClientSettings settings, ILogger logger)
+    public BatchRunner(IGptImageHubClient client)
     {
         _client = client;
-        _poller = poller;
-        _settings = settings;
-        _logger = logger;
+
+        // The SDK's own client shares its settings; any other implementation gets the documented defaults.
+        var settings = (client as GptImageHubClient)?.Settings;
+        _polling = settings?.Polling ?? new PollingOptions();
+        _time = settings?.TimeProvider ?? TimeProvider.System;
+        _logger = (client as GptImageHubClient)?.Logger ?? NullLogger.Instance;
     }
 
     public async IAsyncEnumerable<BatchItemResult> RunAsync(IEnumerable<BatchItem> items, BatchOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var list = Validate(items, options);
-        using var journal = options.JournalPath is null ? null : BatchJournal.Open(options.JournalPath, _settings.TimeProvider);
+        var store = ValidateOptions(items, options);
         var results = Channel.CreateUnbounded<BatchItemResult>(new UnboundedChannelOptions { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var run = new Run(this, options, journal, results.Writer, stop.Token);
-        var work = run.ExecuteAsync(list);
+        var run = new Run(this, options, results.Writer, stop.Token);
+        var work = run.ExecuteAsync(store, items);
         try
         {
             await foreach (var result in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
@@ -47,19 +51,20 @@ internal sealed class BatchRunner
         }
         finally
         {
-            // A caller that stops reading early ends the batch too; submits already started still finish and are journaled.
+            // A caller that stops reading early ends the batch too; submits already started still finish and are recorded.
             stop.Cancel();
             try
             {
                 await work.ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {
+                // Already thrown to a reader that got this far, or of no interest to one that stopped reading.
             }
         }
     }
 
-    private static List<BatchItem> Validate(IEnumerable<BatchItem> items, BatchOptions options)
+    private static BatchStore ValidateOptions(IEnumerable<BatchItem> items, BatchOptions options)
     {
         if (items is null)
         {
@@ -81,329 +86,469 @@ internal sealed class BatchRunner
             throw new ArgumentException($"BatchOptions.CreditBudget must not be negative but is {options.CreditBudget}.", nameof(options));
         }
 
-        var list = items.ToList();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in list)
+        if (options.Store is not null && options.JournalPath is not null)
         {
-            if (item is null || string.IsNullOrWhiteSpace(item.Key))
-            {
-                throw new ArgumentException("Every batch item needs a non-empty key.", nameof(items));
-            }
-
-            if (!keys.Add(item.Key))
-            {
-                throw new ArgumentException($"The batch key '{item.Key}' appears more than once; keys must be unique, since the journal finds items by them.", nameof(items));
-            }
-
-            try
-            {
-                GenerationRequestBody.Validate(item.Request);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ArgumentException($"Batch item '{item.Key}': {ex.Message}", nameof(items), ex);
-            }
+            throw new ArgumentException("Set BatchOptions.JournalPath or BatchOptions.Store, not both: JournalPath is the file store.", nameof(options));
         }
 
-        return list;
+        return options.Store ?? new FileBatchStore(options.JournalPath);
+    }
+
+    /// <summary>A key is stored and matched exactly: text that cannot round-trip through UTF-8 (half a surrogate pair) or a database (NUL) is refused.</summary>
+    internal static void ValidateKey(string? key)
+    {
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw new ArgumentException("Every batch item needs a non-empty key.", nameof(key));
+        }
+
+        for (var i = 0; i < key!.Length; i++)
+        {
+            var c = key[i];
+            if (c == '\0')
+            {
+                throw new ArgumentException($"The batch key '{key.Replace("\0", "\\0")}' contains a NUL character, which no journal keeps exactly.", nameof(key));
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < key.Length && char.IsLowSurrogate(key[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw new ArgumentException(
+                    $"The batch key at index {i} holds half of a surrogate pair (U+{(int)c:X4}), as a key cut from a longer text in the middle of an emoji does; it cannot be journaled exactly. Cut keys on whole characters.",
+                    nameof(key));
+            }
+        }
     }
 
     /// <summary>The state of one run of a batch.</summary>
-    private sealed class Run : IDisposable
+    private sealed class Run
     {
+        private const int EnqueueChunk = 1000;
+
         private readonly BatchRunner _runner;
         private readonly BatchOptions _options;
-        private readonly BatchJournal? _journal;
         private readonly ChannelWriter<BatchItemResult> _results;
-        private readonly CancellationToken _cancellationToken;
+        private readonly CancellationToken _stopping;
         private readonly InFlightLimiter _limiter;
+        private readonly BatchAdmission _admission;
         private readonly BatchPoller _poller;
-        private readonly object _gate = new();
-        private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
-        private long _spent;
-        private string? _stopReason;
+        private readonly Dictionary<string, BatchItem> _items = new(StringComparer.Ordinal);
+        private readonly List<Task> _submits = [];
+        private BatchStoreSession _session = null!;
+        private IOException? _storeFailure;
 
-        public Run(BatchRunner runner, BatchOptions options, BatchJournal? journal, ChannelWriter<BatchItemResult> results, CancellationToken cancellationToken)
+        public Run(BatchRunner runner, BatchOptions options, ChannelWriter<BatchItemResult> results, CancellationToken stopping)
         {
             _runner = runner;
             _options = options;
-            _journal = journal;
             _results = results;
-            _cancellationToken = cancellationToken;
+            _stopping = stopping;
             _limiter = new InFlightLimiter(options.MaxConcurrency);
-            _poller = new BatchPoller(runner._poller, runner._settings.Polling, runner._settings.TimeProvider, options.MaxConcurrency, FinishedAsync);
+            _admission = new BatchAdmission(runner._client, options.CreditBudget);
+            _poller = new BatchPoller(runner._client, runner._polling, runner._time, options.MaxConcurrency, Finished);
         }
 
-        public async Task ExecuteAsync(List<BatchItem> items)
+        public async Task ExecuteAsync(BatchStore store, IEnumerable<BatchItem> items)
         {
-            var polling = _poller.RunAsync(_cancellationToken);
-            var submits = new List<Task>();
+            var count = 0;
             try
             {
-                var pending = await ReplayAsync(items).ConfigureAwait(false);
-                foreach (var item in pending)
+                var settings = new BatchRunSettings { CreditBudget = _options.CreditBudget, ResubmitUnknown = _options.ResubmitUnknown, TimeProvider = _runner._time };
+                _session = await store.OpenAsync(settings, _stopping).ConfigureAwait(false);
+                try
                 {
+                    count = await EnqueueAsync(items).ConfigureAwait(false);
+                    Log.BatchStarting(_runner._logger, count, 0, _options.MaxConcurrency);
+                    var polling = _poller.RunAsync(_stopping);
                     try
                     {
-                        await _limiter.AcquireAsync(_cancellationToken).ConfigureAwait(false);
+                        await ClaimLoopAsync().ConfigureAwait(false);
                     }
-                    catch (OperationCanceledException)
+                    finally
                     {
-                        break;
+                        // Every started submit ends with its id recorded and reported before the store is let go.
+                        await DrainAsync().ConfigureAwait(false);
+                        _poller.Complete();
+                        await polling.ConfigureAwait(false);
+                        await DrainAsync().ConfigureAwait(false);
                     }
-
-                    var skip = await CheckAsync(item).ConfigureAwait(false);
-                    if (skip is not null)
-                    {
-                        _limiter.Release();
-                        Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Skipped, Reason = skip });
-                        continue;
-                    }
-
-                    // Journaled before the POST: from here on the submit always completes, so its id is recorded.
-                    _journal?.Append(new JournalEntry { Event = JournalEvents.Submitting, Key = item.Key });
-                    submits.Add(SubmitAsync(item));
                 }
-
-                await Task.WhenAll(submits).ConfigureAwait(false);
-                _poller.Complete();
-                await polling.ConfigureAwait(false);
+                finally
+                {
+                    await _session.DisposeAsync().ConfigureAwait(false);
+                }
             }
             finally
             {
-                _poller.Complete();
                 _results.TryComplete();
-                Log.BatchEnded(_runner._logger, items.Count, _limiter.Peak, Volatile.Read(ref _stopReason) ?? "completed");
+                Log.BatchEnded(_runner._logger, count, _limiter.Peak, _admission.StopReason ?? (_stopping.IsCancellationRequested ? "canceled" : "completed"));
             }
 
-            _cancellationToken.ThrowIfCancellationRequested();
+            if (_storeFailure is { } failure)
+            {
+                throw new IOException(failure.Message, failure);
+            }
+
+            _stopping.ThrowIfCancellationRequested();
         }
 
-        public void Dispose() => _poller.Dispose();
-
-        /// <summary>Reports what the journal already knows and resumes submitted jobs; returns the items still to submit.</summary>
-        private async Task<List<BatchItem>> ReplayAsync(List<BatchItem> items)
+        /// <summary>Waits for every submit and record started so far, and for those they start in turn.</summary>
+        private async Task DrainAsync()
         {
-            var history = _journal?.History ?? new Dictionary<string, JournalItem>();
-            Log.BatchStarting(_runner._logger, items.Count, items.Count(i => history.ContainsKey(i.Key)), _options.MaxConcurrency);
-            var pending = new List<BatchItem>();
+            while (true)
+            {
+                Task[] pending;
+                lock (_submits)
+                {
+                    pending = [.. _submits];
+                    _submits.Clear();
+                }
+
+                if (pending.Length == 0)
+                {
+                    return;
+                }
+
+                await Task.WhenAll(pending).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Checks every item before any is submitted, and hands them to the store in chunks.</summary>
+        private async Task<int> EnqueueAsync(IEnumerable<BatchItem> items)
+        {
+            var chunk = new List<BatchStoreItem>(EnqueueChunk);
+            var count = 0;
             foreach (var item in items)
             {
-                if (!history.TryGetValue(item.Key, out var known) || known.State is JournalEvents.Rejected)
+                ValidateKey(item?.Key);
+                if (_items.ContainsKey(item!.Key))
                 {
-                    pending.Add(item);
-                    continue;
+                    throw new ArgumentException($"The batch key '{item.Key}' appears more than once; keys must be unique, since the journal finds items by them.", nameof(items));
                 }
 
-                switch (known.State)
+                try
                 {
-                    case JournalEvents.Succeeded:
-                        AddSpent(known.Credits ?? known.Generation?.Usage?.Credits ?? 0);
-                        Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Succeeded, GenerationId = known.GenerationId, Generation = known.Generation, FromJournal = true });
-                        break;
-                    case JournalEvents.Failed:
-                        Write(new BatchItemResult
-                        {
-                            Key = item.Key,
-                            Status = BatchItemStatus.Failed,
-                            GenerationId = known.GenerationId,
-                            Reason = $"{known.Error}: {known.Message}",
-                            FromJournal = true,
-                        });
-                        break;
-                    case JournalEvents.Submitted when known.GenerationId is { } id:
-                        // Paid for already: follow it by id, never POST again.
-                        _limiter.ForceAcquire();
-                        await ReserveAsync(item).ConfigureAwait(false);
-                        _poller.Track(item, new ImageGeneration { Id = id, Status = default }, pollNow: true);
-                        break;
-                    default:
-                        if (_options.ResubmitUnknown)
-                        {
-                            pending.Add(item);
-                        }
-                        else
-                        {
-                            AddSpent(await EstimateOrZeroAsync(item).ConfigureAwait(false));
-                            Write(Unknown(item.Key, error: null, fromJournal: true));
-                        }
+                    Http.GenerationRequestBody.Validate(item.Request);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ArgumentException($"Batch item '{item.Key}': {ex.Message}", nameof(items), ex);
+                }
 
-                        break;
+                _items.Add(item.Key, item);
+                chunk.Add(new BatchStoreItem(item.Key, BatchFingerprint.Of(item.Request)));
+                count++;
+                if (chunk.Count == EnqueueChunk)
+                {
+                    await _session.EnqueueAsync(chunk, isLastChunk: false, _stopping).ConfigureAwait(false);
+                    chunk = new List<BatchStoreItem>(EnqueueChunk);
                 }
             }
 
-            return pending;
+            await _session.EnqueueAsync(chunk, isLastChunk: true, _stopping).ConfigureAwait(false);
+            return count;
         }
 
-        /// <summary>Why an item must not be submitted now, or null: the batch stopped, or the budget does not allow it.</summary>
-        private async Task<string?> CheckAsync(BatchItem item)
+        private async Task ClaimLoopAsync()
         {
-            var stopReason = Volatile.Read(ref _stopReason);
-            if (stopReason is not null)
+            while (!_stopping.IsCancellationRequested && _storeFailure is null)
             {
-                return stopReason;
-            }
-
-            if (_options.CreditBudget is not { } budget)
-            {
-                return null;
-            }
-
-            CreditEstimate estimate;
-            try
-            {
-                estimate = await _runner._client.EstimateCreditsAsync(item.Request, _cancellationToken).ConfigureAwait(false);
-            }
-            catch (GptImageHubException ex)
-            {
-                return $"Not submitted: its price could not be estimated ({ex.Message}).";
-            }
-
-            if (estimate.Credits is not { } credits)
-            {
-                return $"Not submitted: the budget cannot be kept for an item whose price is unknown ({estimate.Reason}).";
-            }
-
-            lock (_gate)
-            {
-                if (_spent + credits > budget)
+                try
                 {
-                    return $"Not submitted: its {credits} credits would take the batch to {_spent + credits}, past its budget of {budget}.";
+                    await _limiter.AcquireAsync(_stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
 
-                _spent += credits;
-                _reserved[item.Key] = credits;
+                var slots = 1 + _limiter.TryAcquireUpTo(_options.MaxConcurrency);
+                BatchClaims claims;
+                try
+                {
+                    claims = await _session.ClaimAsync(slots, _stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    _limiter.Release(slots);
+                    return;
+                }
+                catch (IOException ex)
+                {
+                    _limiter.Release(slots);
+                    Fail(ex);
+                    return;
+                }
+
+                _limiter.Release(slots - claims.Claims.Count);
+                foreach (var claim in claims.Claims)
+                {
+                    Start(claim);
+                }
+
+                if (claims.Claims.Count == 0)
+                {
+                    if (claims.Drained)
+                    {
+                        return;
+                    }
+
+                    // Another process still owns items that may come back to this one: ask again shortly.
+                    try
+                    {
+                        await DelayAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void Start(BatchClaim claim)
+        {
+            BatchItem? item;
+            lock (_items)
+            {
+                _items.TryGetValue(claim.Key, out item);
             }
 
-            return null;
+            if (item is null)
+            {
+                // A shared store may offer an item enqueued by another process only; this one cannot build its request.
+                _limiter.Release();
+                return;
+            }
+
+            switch (claim.Kind)
+            {
+                case BatchClaimKind.Report:
+                    _limiter.Release();
+                    Report(item, claim.Record!);
+                    break;
+                case BatchClaimKind.Resume:
+                    // Paid for already: follow it by id, never POST again.
+                    _poller.Track(item, claim.GenerationId!, pollNow: true);
+                    break;
+                default:
+                    lock (_submits)
+                    {
+                        _submits.Add(SubmitAsync(item));
+                    }
+
+                    break;
+            }
+        }
+
+        private void Report(BatchItem item, BatchRecord record)
+        {
+            Forget(item.Key);
+            Write(record.Event switch
+            {
+                BatchJournalEvent.Succeeded => new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Succeeded, GenerationId = record.GenerationId, Generation = record.Generation, FromJournal = true },
+                BatchJournalEvent.Failed => new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Failed, GenerationId = record.GenerationId, Reason = $"{record.Error}: {record.Message}", FromJournal = true },
+                _ => Unknown(item.Key, record.GenerationId, error: null, fromJournal: true),
+            });
         }
 
         private async Task SubmitAsync(BatchItem item)
         {
-            ImageGeneration generation;
+            var (credits, skip) = await PriceAsync(item).ConfigureAwait(false);
+            if (skip is null)
+            {
+                try
+                {
+                    // Durable before the POST: a submit whose "submitting" record failed is never sent.
+                    if (!await _session.BeginSubmitAsync(item.Key, credits, _stopping).ConfigureAwait(false))
+                    {
+                        skip = _admission.OverBudget(credits ?? 0);
+                    }
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    // If the record did reach the store, the next run reports the item unknown: never paid twice, at worst asked about.
+                    skip = "Not submitted: the batch was canceled.";
+                }
+                catch (IOException ex)
+                {
+                    Fail(ex);
+                    skip = $"Not submitted: the batch stopped because its store failed ({ex.Message}).";
+                }
+            }
+
+            if (skip is not null)
+            {
+                _limiter.Release();
+                Forget(item.Key);
+                Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Skipped, Reason = skip });
+                return;
+            }
+
+            GenerationOperation operation;
             try
             {
                 // Not the caller's token: a submit that has started must end with its id known.
-                generation = await _runner._client.SubmitAsync(item.Request, submitAsync: true, _runner._settings.RequestTimeout, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ChargeClassifier.Classify(ex) is not SubmitOutcome.PossiblyCharged)
-            {
-                _journal?.Append(new JournalEntry { Event = JournalEvents.Rejected, Key = item.Key, Error = ex.GetType().Name, Message = ex.Message });
-                Unreserve(item.Key);
-
-                // Stopped before the slot is freed, so the next item cannot slip through in between.
-                if (ex is InsufficientCreditsException or UnauthorizedException)
-                {
-                    Interlocked.CompareExchange(ref _stopReason, $"Not submitted: the batch stopped after {ex.GetType().Name} on item '{item.Key}'.", null);
-                }
-
-                _limiter.Release();
-
-                Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Failed, Error = ex, Reason = ex.Message });
-                return;
+                operation = await _runner._client.StartImageGenerationAsync(item.Request, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                _journal?.Append(new JournalEntry { Event = JournalEvents.Unknown, Key = item.Key, Error = ex.GetType().Name, Message = ex.Message });
+                var outcome = ChargeClassifier.Classify(ex);
+                var recorded = outcome switch
+                {
+                    SubmitOutcome.NotSent => BatchJournalEvent.NotSent,
+                    SubmitOutcome.Refused => BatchJournalEvent.Refused,
+                    _ => BatchJournalEvent.Unknown,
+                };
+                var generationId = (ex as GptImageHubException)?.GenerationId;
+                await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
+                if (outcome != SubmitOutcome.PossiblyCharged)
+                {
+                    // Stopped before the slot is freed, so the next item cannot slip through in between.
+                    _admission.StopIfFatal(ex, item.Key);
+                }
+
                 _limiter.Release();
-                Write(Unknown(item.Key, ex, fromJournal: false));
+                Forget(item.Key);
+                Write(outcome == SubmitOutcome.PossiblyCharged
+                    ? Unknown(item.Key, generationId, ex, fromJournal: false)
+                    : new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Failed, Error = ex, Reason = ex.Message });
                 return;
             }
 
-            _journal?.Append(new JournalEntry { Event = JournalEvents.Submitted, Key = item.Key, GenerationId = generation.Id });
-            _poller.Track(item, generation, pollNow: generation.Status.IsTerminal);
+            await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Submitted) { GenerationId = operation.Id }).ConfigureAwait(false);
+            _poller.Track(item, operation.Id, pollNow: operation.Value.Status.IsTerminal);
         }
 
-        private Task FinishedAsync(BatchPoller.PolledJob job, ImageGeneration? generation, Exception? error)
+        private async Task<(long? Credits, string? Skip)> PriceAsync(BatchItem item)
+        {
+            if (_storeFailure is not null)
+            {
+                return (null, $"Not submitted: the batch stopped because its store failed ({_storeFailure.Message}).");
+            }
+
+            if (_stopping.IsCancellationRequested)
+            {
+                return (null, "Not submitted: the batch was canceled.");
+            }
+
+            try
+            {
+                return await _admission.PriceAsync(item, _stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return (null, "Not submitted: the batch was canceled.");
+            }
+        }
+
+        /// <summary>A job's wait ended: record a final outcome, or report a paid job that is not finished.</summary>
+        private void Finished(BatchPoller.PolledJob job, ImageGeneration? generation, Exception? error)
         {
             var key = job.Item.Key;
             BatchItemResult result;
             if (generation is { } done && done.Status == GenerationStatus.Succeeded)
             {
                 var credits = done.Usage?.Credits ?? 0;
-                _journal?.Append(new JournalEntry { Event = JournalEvents.Succeeded, Key = key, GenerationId = done.Id, Credits = credits, Generation = done });
-                Settle(key, credits);
+                Record(new BatchRecord(key, BatchJournalEvent.Succeeded) { GenerationId = done.Id, Credits = credits, Generation = done });
                 result = new BatchItemResult { Key = key, Status = BatchItemStatus.Succeeded, GenerationId = done.Id, Generation = done };
             }
             else if (generation is { } failed)
             {
-                var exception = GenerationPoller.Failed(failed);
-                _journal?.Append(new JournalEntry { Event = JournalEvents.Failed, Key = key, GenerationId = failed.Id, Error = exception.GetType().Name, Message = exception.Message });
-                Settle(key, 0);
+                var exception = Polling.GenerationPoller.Failed(failed);
+                Record(new BatchRecord(key, BatchJournalEvent.Failed) { GenerationId = failed.Id, Error = exception.GetType().Name, Message = exception.Message });
                 result = new BatchItemResult { Key = key, Status = BatchItemStatus.Failed, GenerationId = failed.Id, Error = exception, Reason = exception.Message };
             }
             else
             {
-                // A timeout or a poll error says nothing final about the job: the journal keeps it "submitted" for the next run.
-                if (error is UnauthorizedException)
+                // A timeout, a stop or a poll error says nothing final about the job: the store keeps it "submitted" for the next run.
+                if (error is not null)
                 {
-                    Interlocked.CompareExchange(ref _stopReason, $"Not submitted: the batch stopped after {error.GetType().Name} on item '{key}'.", null);
+                    _admission.StopIfFatal(error, key);
                 }
 
-                result = new BatchItemResult { Key = key, Status = BatchItemStatus.Failed, GenerationId = job.Current.Id, Error = error, Reason = error?.Message };
+                result = new BatchItemResult
+                {
+                    Key = key,
+                    Status = BatchItemStatus.Incomplete,
+                    GenerationId = job.GenerationId,
+                    Error = error,
+                    Reason = $"Submitted and paid for as generation '{job.GenerationId}', but the batch stopped waiting ({error?.Message}). Run the batch again with the same journal, or WaitForGenerationAsync(\"{job.GenerationId}\"), to get its images without paying again.",
+                };
             }
 
-            // Freed only once the outcome is journaled and the spend settled, so the next submit sees both.
+            // Freed only once the outcome is recorded, so the next submit sees the settled budget.
             _limiter.Release();
+            Forget(key);
             Write(result);
-            return Task.CompletedTask;
         }
 
-        private static BatchItemResult Unknown(string key, Exception? error, bool fromJournal) => new()
+        /// <summary>
+        /// Records a step; a store that fails stops the batch (reported at its end) but never loses the
+        /// result in hand, which carries the id. A caller who cancels while a shared store is out does
+        /// not wait for it: the item then stays "submitting" there, which the next run reports unknown.
+        /// </summary>
+        private async Task RecordAsync(BatchRecord record)
+        {
+            try
+            {
+                await _session.RecordAsync(record, _stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (IOException ex)
+            {
+                Fail(ex);
+            }
+        }
+
+        private void Record(BatchRecord record)
+        {
+            var pending = RecordAsync(record);
+            if (!pending.IsCompleted)
+            {
+                lock (_submits)
+                {
+                    _submits.Add(pending);
+                }
+            }
+        }
+
+        private void Fail(IOException failure)
+        {
+            Interlocked.CompareExchange(ref _storeFailure, failure, null);
+            _admission.Stop($"Not submitted: the batch stopped because its store failed ({failure.Message}).");
+        }
+
+        private void Forget(string key)
+        {
+            lock (_items)
+            {
+                _items.Remove(key);
+            }
+        }
+
+        private static BatchItemResult Unknown(string key, string? generationId, Exception? error, bool fromJournal) => new()
         {
             Key = key,
             Status = BatchItemStatus.Unknown,
+            GenerationId = generationId,
             Error = error,
             FromJournal = fromJournal,
-            Reason = "Unknown, possibly charged: the submit was started but its generation id never came back. It is not submitted again unless BatchOptions.ResubmitUnknown is set.",
+            Reason = "Unknown, possibly charged: the submit may have reached the service but its generation id never came back. It is not submitted again unless BatchOptions.ResubmitUnknown is set.",
         };
 
-        private async Task ReserveAsync(BatchItem item)
-        {
-            var credits = await EstimateOrZeroAsync(item).ConfigureAwait(false);
-            lock (_gate)
-            {
-                _spent += credits;
-                _reserved[item.Key] = credits;
-            }
-        }
-
-        private async Task<long> EstimateOrZeroAsync(BatchItem item)
-        {
-            if (_options.CreditBudget is null)
-            {
-                return 0;
-            }
-
-            try
-            {
-                return (await _runner._client.EstimateCreditsAsync(item.Request, _cancellationToken).ConfigureAwait(false)).Credits ?? 0;
-            }
-            catch (GptImageHubException)
-            {
-                return 0;
-            }
-        }
-
-        private void Settle(string key, long actual)
-        {
-            lock (_gate)
-            {
-                _spent += actual - (_reserved.TryGetValue(key, out var reserved) ? reserved : 0);
-                _reserved.Remove(key);
-            }
-        }
-
-        private void Unreserve(string key) => Settle(key, 0);
-
-        private void AddSpent(long credits)
-        {
-            lock (_gate)
-            {
-                _spent += credits;
-            }
-        }
-
         private void Write(BatchItemResult result) => _results.TryWrite(result);
+
+        private Task DelayAsync(TimeSpan delay) =>
+#if NET8_0_OR_GREATER
+            Task.Delay(delay, _runner._time, _stopping);
+#else
+            _runner._time.Delay(delay, _stopping);
+#endif
     }
 }

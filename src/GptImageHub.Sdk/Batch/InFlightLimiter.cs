@@ -2,7 +2,7 @@ namespace GptImageHub.Sdk.Batch;
 
 /// <summary>
 /// Counts the batch's jobs that are on the service. New submissions wait for a free place; jobs
-/// resumed from a journal are counted at once, even past the limit, because they already run.
+/// resumed from a journal take a place like any other.
 /// </summary>
 internal sealed class InFlightLimiter
 {
@@ -33,19 +33,32 @@ internal sealed class InFlightLimiter
         return WaitAsync(waiter, cancellationToken);
     }
 
-    public void ForceAcquire()
+    /// <summary>Takes as many free places as there are, up to <paramref name="max"/>, without waiting.</summary>
+    public int TryAcquireUpTo(int max)
     {
         lock (_gate)
         {
-            Take();
+            var taken = 0;
+            while (taken < max && _count < _limit && _waiters.Count == 0)
+            {
+                Take();
+                taken++;
+            }
+
+            return taken;
         }
     }
 
-    public void Release()
+    public void Release(int count = 1)
     {
+        if (count <= 0)
+        {
+            return;
+        }
+
         lock (_gate)
         {
-            _count--;
+            _count -= count;
             while (_count < _limit && _waiters.Count > 0)
             {
                 var waiter = _waiters.Dequeue();

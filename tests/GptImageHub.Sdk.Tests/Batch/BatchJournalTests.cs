@@ -28,7 +28,7 @@ public sealed class BatchJournalTests : IDisposable
         using var journal = BatchJournal.Open(path, TimeProvider.System);
 
         var item = Assert.Single(journal.History.Values);
-        Assert.Equal(("a", "succeeded", "g-a", 8L), (item.Key, item.State, item.GenerationId, item.Credits));
+        Assert.Equal(("a", BatchJournalEvent.Succeeded, "g-a", 8L), (item.Key, item.State, item.GenerationId, item.Credits));
         Assert.Equal("https://cdn.example/i.png", item.Generation!.Images[0].Url.ToString());
     }
 
@@ -43,8 +43,8 @@ public sealed class BatchJournalTests : IDisposable
 
         using (var journal = BatchJournal.Open(path, TimeProvider.System))
         {
-            Assert.Equal("submitting", journal.History["a"].State);
-            journal.Append(new JournalEntry { Event = JournalEvents.Unknown, Key = "a" });
+            Assert.Equal(BatchJournalEvent.Submitting, journal.History["a"].State);
+            journal.Append(new JournalEntry { Event = BatchJournalEvent.Unknown, Key = "a" });
         }
 
         var lines = File.ReadAllLines(path);
@@ -60,8 +60,8 @@ public sealed class BatchJournalTests : IDisposable
 
         using (var journal = BatchJournal.Open(path, TimeProvider.System))
         {
-            Assert.Equal(("submitted", "g-a"), (journal.History["a"].State, journal.History["a"].GenerationId));
-            journal.Append(new JournalEntry { Event = JournalEvents.Succeeded, Key = "a", GenerationId = "g-a" });
+            Assert.Equal((BatchJournalEvent.Submitted, "g-a"), (journal.History["a"].State, journal.History["a"].GenerationId));
+            journal.Append(new JournalEntry { Event = BatchJournalEvent.Succeeded, Key = "a", GenerationId = "g-a" });
         }
 
         Assert.Equal(3, File.ReadAllLines(path).Length);
@@ -75,6 +75,18 @@ public sealed class BatchJournalTests : IDisposable
         var ex = Assert.Throws<ArgumentException>(() => BatchJournal.Open(path, TimeProvider.System));
 
         Assert.StartsWith($"Line 2 of the batch journal '{path}' is unreadable", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_complete_last_line_that_is_unreadable_is_an_error_not_a_crash_to_cut()
+    {
+        // It ends with its newline, so it was written in full: only a line without one can be a crash's.
+        var path = Write(Submitting + "\n{garbage}\n");
+
+        var ex = Assert.Throws<ArgumentException>(() => BatchJournal.Open(path, TimeProvider.System));
+
+        Assert.StartsWith($"Line 2 of the batch journal '{path}' is unreadable", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("{garbage}\n", File.ReadAllText(path), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,7 +107,7 @@ public sealed class BatchJournalTests : IDisposable
         using (var journal = BatchJournal.Open(path, TimeProvider.System))
         {
             Assert.Empty(journal.History);
-            journal.Append(new JournalEntry { Event = JournalEvents.Submitting, Key = "k" });
+            journal.Append(new JournalEntry { Event = BatchJournalEvent.Submitting, Key = "k" });
         }
 
         Assert.Single(File.ReadAllLines(path));
@@ -109,8 +121,8 @@ public sealed class BatchJournalTests : IDisposable
 
         using (var journal = BatchJournal.Open(path, clock))
         {
-            journal.Append(new JournalEntry { Event = JournalEvents.Submitting, Key = "sku-1" });
-            journal.Append(new JournalEntry { Event = JournalEvents.Submitted, Key = "sku-1", GenerationId = "g1" });
+            journal.Append(new JournalEntry { Event = BatchJournalEvent.Submitting, Key = "sku-1" });
+            journal.Append(new JournalEntry { Event = BatchJournalEvent.Submitted, Key = "sku-1", GenerationId = "g1" });
         }
 
         Assert.Equal(
@@ -127,7 +139,7 @@ public sealed class BatchJournalTests : IDisposable
         var path = Path.Combine(_directory, "locked.jsonl");
         using (BatchJournal.Open(path, TimeProvider.System))
         {
-            var ex = Assert.Throws<ArgumentException>(() => BatchJournal.Open(path, TimeProvider.System));
+            var ex = Assert.Throws<IOException>(() => BatchJournal.Open(path, TimeProvider.System));
             Assert.Contains("is in use by another process", ex.Message, StringComparison.Ordinal);
         }
 

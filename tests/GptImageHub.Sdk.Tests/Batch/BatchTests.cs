@@ -79,8 +79,9 @@ public sealed class BatchTests : IAsyncLifetime
 
         Assert.Equal(200, results.Count);
         Assert.Equal(200, results.Select(r => r.Key).Distinct().Count());
-        Assert.Equal(3, results.Count(r => r.Status == BatchItemStatus.Unknown));
-        Assert.Equal(5, results.Count(r => r.Error is ServiceException { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable }));
+        // A 503 may come from a gateway after the service charged: the five are unknown, like the three dropped answers.
+        Assert.Equal(3 + 5, results.Count(r => r.Status == BatchItemStatus.Unknown));
+        Assert.Equal(5, results.Count(r => r is { Status: BatchItemStatus.Unknown, Error: ServiceException { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable, PossiblyCharged: true } }));
 
         // Which jobs the failures land on depends on timing (a dropped answer's job may be one of them), so count bounds, not places.
         var failedJobs = results.Count(r => r.Error is GenerationFailedException);
@@ -125,7 +126,7 @@ public sealed class BatchTests : IAsyncLifetime
         Assert.Equal(5, results.Count(r => r.Status == BatchItemStatus.Succeeded));
         var skipped = results.Where(r => r.Status == BatchItemStatus.Skipped).ToList();
         Assert.Equal(5, skipped.Count);
-        Assert.Equal("Not submitted: its 8 credits would take the batch to 48, past its budget of 40.", skipped[0].Reason);
+        Assert.Equal("Not submitted: its 8 credits would take the batch past its budget of 40 (credits spent, reserved by items in flight, and possibly charged by unknown items all count).", skipped[0].Reason);
         Assert.Equal(5, _hub.Ledger.GenerationRequests.Count);
         Assert.Equal(40, 1000 - _hub.Ledger.GetBalance(key));
     }
@@ -259,10 +260,10 @@ public sealed class BatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_rejected_item_is_submitted_again_on_the_next_run()
+    public async Task A_refused_item_is_submitted_again_on_the_next_run()
     {
         using var client = Client(_hub.CreateApiKey(credits: 1000));
-        _hub.Faults.FailNext(503, count: 1, endpoint: EmulatorEndpoint.CreateGeneration);
+        _hub.Faults.FailNext(429, "rateLimited", count: 1, endpoint: EmulatorEndpoint.CreateGeneration);
         var first = Assert.Single(await CollectAsync(client.GenerateBatchAsync(Items(1), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)));
 
         var second = Assert.Single(await CollectAsync(client.GenerateBatchAsync(Items(1), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)));
@@ -278,7 +279,7 @@ public sealed class BatchTests : IAsyncLifetime
         await using var first = client.GenerateBatchAsync(Items(3), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
         Assert.True(await first.MoveNextAsync());
 
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => CollectAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)));
+        var ex = await Assert.ThrowsAsync<IOException>(() => CollectAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)));
 
         Assert.Contains("is in use by another process", ex.Message, StringComparison.Ordinal);
     }

@@ -118,6 +118,5 @@ public sealed class ServiceAndLifetimeTests : ExtensionsAITestBase
 
         public Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public IAsyncEnumerable<BatchItemResult> GenerateBatchAsync(IEnumerable<BatchItem> items, BatchOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

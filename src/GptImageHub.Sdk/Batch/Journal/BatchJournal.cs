@@ -1,0 +1,288 @@
+using System.Text.Json;
+
+namespace GptImageHub.Sdk.Batch;
+
+/// <summary>
+/// The append-only JSON-lines file of a batch, held by one process at a time through a lock file
+/// beside it. Opening it reads what earlier runs recorded: a last line cut short by a crash (no
+/// newline, not readable) is dropped, since it was written before a POST that therefore never
+/// happened; any other unreadable line is an error. An append that fails is undone and leaves the
+/// journal refusing every later append, so a half-written line can never sit between two whole ones.
+/// </summary>
+internal sealed class BatchJournal : IDisposable
+{
+    // What .NET reports when FileShare.None meets another holder: ERROR_SHARING_VIOLATION on Windows,
+    // the errno of a refused flock (EWOULDBLOCK: 11 on Linux, 35 on macOS) on Unix.
+    private const int SharingViolation = unchecked((int)0x80070020);
+    private const int LinuxWouldBlock = 11;
+    private const int MacWouldBlock = 35;
+
+    private readonly FileStream _lock;
+    private readonly FileStream _file;
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private readonly System.Buffers.ArrayBufferWriter<byte> _line = new(1024);
+    private readonly Utf8JsonWriter _writer;
+    private IOException? _broken;
+
+    private BatchJournal(string path, FileStream lockFile, FileStream file, TimeProvider time, Dictionary<string, JournalItem> history)
+    {
+        Path = path;
+        _lock = lockFile;
+        _file = file;
+        _time = time;
+        History = history;
+        _writer = new Utf8JsonWriter(_line, new JsonWriterOptions { Encoder = BatchJournalJsonContext.Default.Options.Encoder });
+    }
+
+    /// <summary>The journal's full path, named in every error.</summary>
+    public string Path { get; }
+
+    /// <summary>What earlier runs recorded, by key.</summary>
+    public Dictionary<string, JournalItem> History { get; }
+
+    /// <exception cref="IOException">The journal is in use by another process, or its folder cannot be written.</exception>
+    /// <exception cref="ArgumentException">A line other than a crash's last one is unreadable.</exception>
+    public static BatchJournal Open(string path, TimeProvider time)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var lockPath = fullPath + ".lock";
+        FileStream lockFile;
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(fullPath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            // The OS releases this lock when the process dies, so a crash never leaves the journal locked.
+            // The file itself stays: deleting it on close would let a third run lock a new file of the
+            // same name while a second still holds the old one.
+            lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+        }
+        catch (IOException ex) when (ex.HResult is SharingViolation or LinuxWouldBlock or MacWouldBlock)
+        {
+            throw new IOException($"The batch journal '{fullPath}' is in use by another process (lock file '{lockPath}'). Two runs must not share one journal.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The batch journal '{fullPath}' cannot be opened: its lock file '{lockPath}' cannot be created ({ex.Message}).", ex);
+        }
+
+        try
+        {
+            FileStream file;
+            try
+            {
+                // Unbuffered: each entry is one write, and a failed one leaves no bytes behind in a buffer to be flushed later.
+                file = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"The batch journal '{fullPath}' cannot be opened for writing ({ex.Message}).", ex);
+            }
+
+            try
+            {
+                var history = Read(file, fullPath);
+                file.Seek(0, SeekOrigin.End);
+                return new BatchJournal(fullPath, lockFile, file, time, history);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends one entry and forces it to disk before returning.</summary>
+    /// <exception cref="IOException">The entry could not be made durable (a full disk, a lost device); the journal takes no more entries.</exception>
+    public void Append(JournalEntry entry)
+    {
+        lock (_gate)
+        {
+            if (_broken is not null)
+            {
+                throw new IOException(_broken.Message, _broken);
+            }
+
+            // The line and its newline go out in one write, built in a buffer reused for every entry.
+            _line.Clear();
+            _writer.Reset(_line);
+            JsonSerializer.Serialize(_writer, entry with { At = _time.GetUtcNow() }, BatchJournalJsonContext.Default.JournalEntry);
+            _writer.Flush();
+            _line.GetSpan(1)[0] = (byte)'\n';
+            _line.Advance(1);
+            var before = _file.Position;
+            try
+            {
+#if NET
+                _file.Write(_line.WrittenSpan);
+#else
+                var bytes = _line.WrittenMemory.ToArray();
+                _file.Write(bytes, 0, bytes.Length);
+#endif
+                _file.Flush(flushToDisk: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                _broken = new IOException($"The batch journal '{Path}' could not record '{JournalEventConverter.Name(entry.Event)}' for item '{entry.Key}': {ex.Message}", ex);
+                TryUndo(before);
+                throw _broken;
+            }
+        }
+    }
+
+    /// <summary>Releases the lock whatever happens to the file: a failed flush must not leave the journal locked for the rest of the process.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _writer.Dispose();
+            _file.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Every entry was flushed when appended; the buffer holds nothing the journal needs.
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+
+    /// <summary>Cuts a failed append off, so the next run reads whole lines only; if even that fails, the next open drops the partial last line.</summary>
+    private void TryUndo(long length)
+    {
+        try
+        {
+            _file.SetLength(length);
+            _file.Seek(length, SeekOrigin.Begin);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Reads every entry; cuts a partial last line off the file so the next append starts on a line of its own.</summary>
+    internal static Dictionary<string, JournalItem> Read(FileStream file, string path) => Read(file, path, repair: true);
+
+    /// <summary>Reads every entry without touching the file, for a status report beside a running batch.</summary>
+    internal static Dictionary<string, JournalItem> ReadOnly(FileStream file, string path) => Read(file, path, repair: false);
+
+    private static Dictionary<string, JournalItem> Read(FileStream file, string path, bool repair)
+    {
+        var history = new Dictionary<string, JournalItem>(StringComparer.Ordinal);
+        var bytes = new byte[file.Length];
+        file.Seek(0, SeekOrigin.Begin);
+        var read = 0;
+        while (read < bytes.Length)
+        {
+            var n = file.Read(bytes, read, bytes.Length - read);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        var start = 0;
+        var lineNumber = 0;
+        while (start < read)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start, read - start);
+            var isLast = end < 0;
+            var length = (isLast ? read : end) - start;
+            lineNumber++;
+            JournalEntry? entryRead = null;
+            if (length > 0 && !(length == 1 && bytes[start] == (byte)'\r'))
+            {
+                try
+                {
+                    entryRead = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(bytes, start, length), BatchJournalJsonContext.Default.JournalEntry);
+                }
+                catch (JsonException) when (isLast)
+                {
+                    // No newline: the process died while writing this line, so the POST it announced was never sent.
+                }
+                catch (JsonException ex)
+                {
+                    throw new ArgumentException(
+                        $"Line {lineNumber} of the batch journal '{path}' is unreadable ({ex.Message}). Only a crash's last line may be; check the file before running the batch again.",
+                        nameof(path),
+                        ex);
+                }
+
+                if (entryRead is not null)
+                {
+                    var item = history.TryGetValue(entryRead.Key, out var known) ? known : new JournalItem(entryRead.Key);
+                    history[entryRead.Key] = item.Apply(entryRead);
+                }
+            }
+
+            if (isLast && repair)
+            {
+                if (length > 0 && entryRead is null)
+                {
+                    file.SetLength(start);
+                }
+                else if (length > 0)
+                {
+                    // A whole entry without its newline: keep it and finish the line.
+                    file.Seek(0, SeekOrigin.End);
+                    file.WriteByte((byte)'\n');
+                    file.Flush(flushToDisk: true);
+                }
+
+                break;
+            }
+
+            if (isLast)
+            {
+                break;
+            }
+
+            start = end + 1;
+        }
+
+        return history;
+    }
+}
+
+/// <summary>What the journal knows of one key: its last event and what earlier events said.</summary>
+internal sealed record JournalItem(string Key)
+{
+    public BatchJournalEvent? State { get; init; }
+
+    public string? Fingerprint { get; init; }
+
+    public string? GenerationId { get; init; }
+
+    /// <summary>The credits reserved by the last submit (while in flight or unknown) or spent (succeeded).</summary>
+    public long? Credits { get; init; }
+
+    public ImageGeneration? Generation { get; init; }
+
+    public string? Error { get; init; }
+
+    public string? Message { get; init; }
+
+    public JournalItem Apply(JournalEntry entry) => this with
+    {
+        State = entry.Event,
+        Fingerprint = entry.Fingerprint ?? Fingerprint,
+        GenerationId = entry.GenerationId ?? GenerationId,
+        Credits = entry.Event is BatchJournalEvent.NotSent or BatchJournalEvent.Refused or BatchJournalEvent.Failed ? null : entry.Credits ?? Credits,
+        Generation = entry.Generation ?? Generation,
+        Error = entry.Error,
+        Message = entry.Message,
+    };
+}
