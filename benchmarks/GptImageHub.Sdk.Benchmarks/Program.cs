@@ -20,6 +20,8 @@ public static class Program
           upload       allocation and peak working set of 16 x 50 MB reference images vs 16 x 1 MB
           batch        a 1,000-item batch (200 with --quick) against the emulator in a child process, 16 at once:
                        items per second and the client's peak working set
+          batch-scale  100,000 items (10,000 with --quick) over an in-process client with the file journal: peak
+                       working set of the run, and the time to replay the finished journal
           verify       runs every per-call benchmark once and prints what it returned
           alloc NAME [CALLS]   allocation by type for one per-call benchmark (BENCH_TIME=1: time instead)
         """;
@@ -51,6 +53,9 @@ public static class Program
                 return 0;
             case "batch":
                 await Batch.BatchThroughputRun.RunAsync(quick).ConfigureAwait(false);
+                return 0;
+            case "batch-scale":
+                await Batch.BatchScaleRun.RunAsync(quick).ConfigureAwait(false);
                 return 0;
             case "batch-emulator":
                 await Batch.BatchThroughputRun.ServeEmulatorAsync().ConfigureAwait(false);

@@ -18,6 +18,7 @@ internal sealed class BatchPoller
     private readonly object _gate = new();
     private readonly List<PolledJob> _jobs = [];
     private readonly HashSet<Task> _polls = [];
+    private readonly TaskCompletionSource<bool> _completed = NewSignal();
     private TaskCompletionSource<bool> _changed = NewSignal();
     private bool _complete;
 
@@ -59,12 +60,15 @@ internal sealed class BatchPoller
             _complete = true;
             SignalLocked();
         }
+
+        _completed.TrySetResult(true);
     }
 
     /// <summary>
     /// Polls until every job has finished and <see cref="Complete"/> was called. When
-    /// <paramref name="cancellationToken"/> fires, the polls in flight end and every job still
-    /// waiting is reported unfinished; this never throws.
+    /// <paramref name="cancellationToken"/> fires, the polls in flight end, and once
+    /// <see cref="Complete"/> is called every job still waiting (or tracked since) is reported
+    /// unfinished; this never throws.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -131,6 +135,10 @@ internal sealed class BatchPoller
         }
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
+
+        // Stopped: jobs may still arrive from submits that were on the wire; each must be reported, so
+        // the sweep waits until the runner says no more will come.
+        await _completed.Task.ConfigureAwait(false);
         List<PolledJob> left;
         lock (_gate)
         {

@@ -21,7 +21,7 @@ internal sealed class BatchJournal : IDisposable
     private readonly FileStream _file;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
-    private readonly System.Buffers.ArrayBufferWriter<byte> _line = new(1024);
+    private readonly MemoryStream _line = new(1024);
     private readonly Utf8JsonWriter _writer;
     private IOException? _broken;
 
@@ -114,21 +114,15 @@ internal sealed class BatchJournal : IDisposable
             }
 
             // The line and its newline go out in one write, built in a buffer reused for every entry.
-            _line.Clear();
+            _line.SetLength(0);
             _writer.Reset(_line);
             JsonSerializer.Serialize(_writer, entry with { At = _time.GetUtcNow() }, BatchJournalJsonContext.Default.JournalEntry);
             _writer.Flush();
-            _line.GetSpan(1)[0] = (byte)'\n';
-            _line.Advance(1);
+            _line.WriteByte((byte)'\n');
             var before = _file.Position;
             try
             {
-#if NET
-                _file.Write(_line.WrittenSpan);
-#else
-                var bytes = _line.WrittenMemory.ToArray();
-                _file.Write(bytes, 0, bytes.Length);
-#endif
+                _file.Write(_line.GetBuffer(), 0, (int)_line.Length);
                 _file.Flush(flushToDisk: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace GptImageHub.Sdk.Benchmarks.Batch;
+
+/// <summary>
+/// The batch runner and its file journal at scale, without a network: 100,000 items over an
+/// in-process client that accepts each submit at once and answers each poll "succeeded". Measures
+/// the peak working set of a run (items streamed from a generator, not a list), and how long a
+/// rerun takes to replay the finished journal.
+/// </summary>
+internal static class BatchScaleRun
+{
+    public static async Task RunAsync(bool quick)
+    {
+        var count = quick ? 10_000 : 100_000;
+        var directory = Directory.CreateTempSubdirectory("gih-batch-scale-").FullName;
+        try
+        {
+            var journal = Path.Combine(directory, "journal.jsonl");
+            Console.WriteLine($"Batch of {count:N0} items over an in-process client (no network), MaxConcurrency 64, file journal");
+            Console.WriteLine("| run | wall | items/s | peak working set | allocated per item |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+            await MeasureAsync("first run (submit, poll, journal)", journal, count).ConfigureAwait(false);
+            await MeasureAsync("rerun (replay the journal, no request)", journal, count).ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"journal size: {new FileInfo(journal).Length / 1048576.0:0} MB"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static IEnumerable<BatchItem> Items(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return new BatchItem($"sku-{i:000000}", new ImageGenerationRequest("gpt-image-2", $"product shot {i}") { Quality = ImageQuality.Tier1K });
+        }
+    }
+
+    private static async Task MeasureAsync(string name, string journal, int count)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var process = Process.GetCurrentProcess();
+        var peak = 0L;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                await Task.Delay(5).ConfigureAwait(false);
+            }
+        });
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        IGptImageHubClient client = new InstantClient();
+        await foreach (var result in client.GenerateBatchAsync(Items(count), new BatchOptions { MaxConcurrency = 64, JournalPath = journal }).ConfigureAwait(false))
+        {
+            done += result.Status == BatchItemStatus.Succeeded ? 1 : 0;
+        }
+
+        clock.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        await sampling.CancelAsync().ConfigureAwait(false);
+        await sampler.ConfigureAwait(false);
+        if (done != count)
+        {
+            throw new InvalidOperationException($"{count - done} items did not succeed");
+        }
+
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {name} | {clock.Elapsed.TotalSeconds:0.00} s | {count / clock.Elapsed.TotalSeconds:0} | {peak / 1048576.0:0} MB | {allocated / (double)count / 1024:0.0} KB |"));
+    }
+
+    /// <summary>A service with no latency: every submit is queued, every poll finds it succeeded with one image.</summary>
+    private sealed class InstantClient : IGptImageHubClient
+    {
+        private static readonly Uri Cdn = new("https://cdn.example/");
+        private int _submitted;
+
+        public Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) =>
+            Task.FromResult(GptImageHubModelFactory.GenerationOperation(GptImageHubModelFactory.ImageGeneration(
+                "g-" + Interlocked.Increment(ref _submitted).ToString(CultureInfo.InvariantCulture), GenerationStatus.Queued)));
+
+        public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(GptImageHubModelFactory.ImageGeneration(
+                generationId,
+                GenerationStatus.Succeeded,
+                "gpt-image-2",
+                [GptImageHubModelFactory.GeneratedImage("img-" + generationId, new Uri(Cdn, generationId + ".png"))],
+                GptImageHubModelFactory.GenerationUsage(8)));
+
+        public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+}
