@@ -59,7 +59,7 @@ internal static class BatchScaleRun
         var clock = Stopwatch.StartNew();
         var done = 0;
         IGptImageHubClient client = new InstantClient();
-        await foreach (var result in client.GenerateBatchAsync(Items(count), new BatchOptions { MaxConcurrency = 64, JournalPath = journal }).ConfigureAwait(false))
+        await foreach (var result in client.GenerateBatchAsync(Items(count), new BatchOptions { MaxConcurrency = 64, JournalPath = journal, Polling = new PollingOptions { InitialInterval = TimeSpan.FromMilliseconds(10), UseJitter = false } }).ConfigureAwait(false))
         {
             done += result.Status == BatchItemStatus.Succeeded ? 1 : 0;
         }
@@ -86,7 +86,7 @@ internal static class BatchScaleRun
 
         public Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) =>
             Task.FromResult(GptImageHubModelFactory.GenerationOperation(GptImageHubModelFactory.ImageGeneration(
-                "g-" + Interlocked.Increment(ref _submitted).ToString(CultureInfo.InvariantCulture), GenerationStatus.Queued)));
+                "g-" + Interlocked.Increment(ref _submitted).ToString(CultureInfo.InvariantCulture), GenerationStatus.Processing)));
 
         public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) =>
             Task.FromResult(GptImageHubModelFactory.ImageGeneration(

@@ -25,6 +25,14 @@ public sealed class BatchOptions
     public string? JournalPath { get; set; }
 
     /// <summary>
+    /// The poll schedule of the batch's waiting jobs, when it should differ from the client's own
+    /// (<see cref="GptImageHubClientOptions.Polling"/>), or when the client is not a
+    /// <see cref="GptImageHubClient"/> and so has none to share.
+    /// </summary>
+    /// <value>The default is null: the client's schedule, or the documented defaults.</value>
+    public PollingOptions? Polling { get; set; }
+
+    /// <summary>
     /// A store other than the file journal, such as the PostgreSQL fleet store
     /// (<c>GptImageHub.Sdk.Batch.PostgreSql</c>), through which several processes share one batch
     /// and one budget. Set this or <see cref="JournalPath"/>, not both.

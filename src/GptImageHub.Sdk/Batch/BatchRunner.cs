@@ -148,7 +148,7 @@ internal sealed class BatchRunner
             _stopping = stopping;
             _limiter = new InFlightLimiter(options.MaxConcurrency);
             _admission = new BatchAdmission(runner._client, options.CreditBudget);
-            _poller = new BatchPoller(runner._client, runner._polling, runner._time, options.MaxConcurrency, Finished);
+            _poller = new BatchPoller(runner._client, options.Polling ?? runner._polling, runner._time, options.MaxConcurrency, Finished);
         }
 
         public async Task ExecuteAsync(BatchStore store, IEnumerable<BatchItem> items)
