@@ -191,7 +191,6 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
     private volatile bool _mayHaveLostClaims;
     private volatile bool _enqueueDone;
     private int _disposed;
-    private volatile bool _abandoned;
 
     public PostgreSqlBatchSession(PostgreSqlBatchStore store, BatchRunSettings settings, OutageRetry retry, Guid workerId, long run)
     {
@@ -379,6 +378,26 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             return;
         }
 
+        await StopHeartbeatAsync().ConfigureAwait(false);
+
+        // Leaving must not hang a finished batch on a dead database: try for one lease, then let the
+        // lease run out by itself (the others take over exactly as if this process had died).
+        using var leaving = new CancellationTokenSource(_store.Options.LeaseDuration);
+        try
+        {
+            await _retry.RunAsync("leave the batch", LeaveOnceAsync, leaving.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or NpgsqlException)
+        {
+        }
+
+        _stopping.Dispose();
+        _claimGate.Dispose();
+    }
+
+    /// <summary>Stops the heartbeat, as a killed or frozen process would, while leaving the session usable (for tests).</summary>
+    internal async Task StopHeartbeatAsync()
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -387,30 +406,6 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         catch (OperationCanceledException)
         {
         }
-
-        if (!_abandoned)
-        {
-            // Leaving must not hang a finished batch on a dead database: try for one lease, then let the
-            // lease run out by itself (the others take over exactly as if this process had died).
-            using var leaving = new CancellationTokenSource(_store.Options.LeaseDuration);
-            try
-            {
-                await _retry.RunAsync("leave the batch", LeaveOnceAsync, leaving.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or NpgsqlException)
-            {
-            }
-        }
-
-        _stopping.Dispose();
-        _claimGate.Dispose();
-    }
-
-    /// <summary>Stops the heartbeat without leaving, as a killed process would (for tests).</summary>
-    internal async Task AbandonAsync()
-    {
-        _abandoned = true;
-        await DisposeAsync().ConfigureAwait(false);
     }
 
     private static string BuildRecordSql(string allowed) => $"""
