@@ -568,11 +568,15 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                     var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
                     {
-                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        // Only the comparison returns rows (Npgsql passes over the statements that return none).
+                        do
                         {
-                            conflict = reader.GetString(0);
+                            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                            {
+                                conflict = reader.GetString(0);
+                            }
                         }
+                        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
                     }
 
                     if (conflict is null)
