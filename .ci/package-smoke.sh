@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Consumes the packages the way a user does: packs GptImageHub.Sdk, GptImageHub.Sdk.Extensions.AI and
-# GptImageHub.Emulator into a throw-away folder feed, checks what each .nupkg holds, then creates a
-# fresh console app outside the repository that references the SDK and the emulator by version
-# from that feed, generates an image against the emulator and checks the PNG signature.
+# Consumes the packages the way a user does: packs GptImageHub.Sdk, GptImageHub.Sdk.Extensions.AI,
+# GptImageHub.Sdk.Batch.PostgreSql and GptImageHub.Emulator into a throw-away folder feed, checks what
+# each .nupkg holds, then creates a fresh console app outside the repository that references the SDK
+# and the emulator by version from that feed, generates an image against the emulator and checks the
+# PNG signature.
 # Exits non-zero with a message on the first thing that is wrong.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ packages_cache=$(dotnet nuget locals global-packages --list | sed 's/^global-pac
 work=$(mktemp -d "${TMPDIR:-/tmp}/gih-package-smoke.XXXXXX")
 cleanup() {
   rm -rf "$work"
-  for id in gptimagehub.sdk gptimagehub.sdk.extensions.ai gptimagehub.emulator; do
+  for id in gptimagehub.sdk gptimagehub.sdk.extensions.ai gptimagehub.sdk.batch.postgresql gptimagehub.emulator; do
     rm -rf "${packages_cache%/}/$id/$version"
     rmdir "${packages_cache%/}/$id" 2>/dev/null || true
   done
@@ -36,7 +37,7 @@ echo "== pack $version into $feed"
 dotnet pack GptImageHub.Sdk.sln -c Release -o "$feed" --version-suffix "$suffix" -nologo -warnaserror -v quiet
 
 echo "== package contents"
-for id in GptImageHub.Sdk GptImageHub.Sdk.Extensions.AI GptImageHub.Emulator; do
+for id in GptImageHub.Sdk GptImageHub.Sdk.Extensions.AI GptImageHub.Sdk.Batch.PostgreSql GptImageHub.Emulator; do
   nupkg="$feed/$id.$version.nupkg"
   [ -f "$nupkg" ] || fail "$id.$version.nupkg was not produced"
   [ -f "$feed/$id.$version.snupkg" ] || fail "$id has no symbols package (.snupkg)"
