@@ -186,7 +186,9 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
                 }
 
                 // A new run starts when no worker of the batch is alive: items refused, not sent or skipped
-                // in an earlier run are offered again when enqueued, and not within the same run.
+                // in an earlier run are offered again when enqueued, and not within the same run. Run again
+                // after a commit whose answer was lost, this finds the worker registered (so alive): it keeps
+                // its run and only renews its lease.
                 var register = new NpgsqlCommand(
                     """
                     WITH run AS (
@@ -200,6 +202,7 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
                         RETURNING run_no)
                     INSERT INTO gih_batch_workers (worker_id, batch_name, name, run_no, lease, lease_until)
                     SELECT @me, @b, @name, run.run_no, @lease, now() + @lease FROM run
+                    ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = now(), lease_until = excluded.lease_until
                     RETURNING run_no
                     """,
                     connection,

@@ -487,6 +487,75 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task A_claim_whose_answer_was_lost_is_handed_out_later_so_the_batch_still_drains()
+    {
+        server.Require();
+        var name = NewBatchName();
+        var worker = (await OpenAsync(name, 1))[0];
+        try
+        {
+            await EnqueueAllAsync(worker.Session, Items(2));
+            var session = (PostgreSqlBatchSession)worker.Session;
+
+            // What a claim committed behind a cut connection leaves: rows owned by this worker that it never saw.
+            await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString!))
+            await using (var command = dataSource.CreateCommand("UPDATE gih_batch_items SET state = 'claimed', owner_id = $2 WHERE batch_name = $1"))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = name });
+                command.Parameters.Add(new NpgsqlParameter { Value = session.WorkerId });
+                Assert.Equal(2, await command.ExecuteNonQueryAsync(Ct));
+            }
+
+            var claims = await session.ClaimAsync(5, Ct);
+            Assert.Equal(["k0", "k1"], claims.Claims.Select(c => c.Key));
+            Assert.Empty((await session.ClaimAsync(5, Ct)).Claims);
+            foreach (var claim in claims.Claims)
+            {
+                await session.RecordAsync(new BatchRecord(claim.Key, BatchJournalEvent.NotSent), Ct);
+            }
+
+            Assert.True((await session.ClaimAsync(5, Ct)).Drained);
+        }
+        finally
+        {
+            await CloseAsync([worker]);
+        }
+    }
+
+    [Fact]
+    public async Task Workers_opening_together_join_one_run_and_a_later_one_starts_the_next()
+    {
+        server.Require();
+        var name = NewBatchName();
+        var stores = Enumerable.Range(0, 4).Select(_ => new PostgreSqlBatchStore(server.ConnectionString!, name, Fast)).ToList();
+        var sessions = await Task.WhenAll(stores.Select(s => s.OpenAsync(new BatchRunSettings(), Ct).AsTask()));
+        try
+        {
+            var runs = sessions.Select(s => ((PostgreSqlBatchSession)s).Run).Distinct().ToList();
+            Assert.Single(runs);
+            foreach (var session in sessions)
+            {
+                await session.DisposeAsync();
+            }
+
+            await using var later = await stores[0].OpenAsync(new BatchRunSettings(), Ct);
+            Assert.Equal(runs[0] + 1, ((PostgreSqlBatchSession)later).Run);
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                await session.DisposeAsync();
+            }
+
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_database_outage_pauses_the_calls_and_they_complete_when_it_is_back()
     {
         server.RequireRestartable();
