@@ -12,11 +12,20 @@ namespace GptImageHub.Sdk.Tests.Batch.PostgreSql;
 [Collection(PostgreSqlTests.Name)]
 public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
 {
-    // Short leases keep the takeover tests quick; the heartbeat still beats four times per lease.
-    private static readonly PostgreSqlBatchStoreOptions Fast = new()
+    // The worker that dies in a takeover test has a short lease, so the test is quick.
+    private static readonly PostgreSqlBatchStoreOptions Dying = new()
     {
         LeaseDuration = TimeSpan.FromSeconds(2),
         HeartbeatInterval = TimeSpan.FromMilliseconds(500),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(500),
+    };
+
+    // Every other worker has a lease long enough that a test suite loading both cores cannot starve its
+    // heartbeat into a false takeover.
+    private static readonly PostgreSqlBatchStoreOptions Steady = new()
+    {
+        LeaseDuration = TimeSpan.FromSeconds(20),
+        HeartbeatInterval = TimeSpan.FromSeconds(1),
         MaxRetryDelay = TimeSpan.FromMilliseconds(500),
     };
 
@@ -27,11 +36,11 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     {
         server.Require();
         var connection = await server.CreateDatabaseAsync($"gih_schema_{Guid.NewGuid():N}");
-        var stores = Enumerable.Range(0, 6).Select(i => new PostgreSqlBatchStore(connection, $"b{i}", Fast)).ToList();
+        var stores = Enumerable.Range(0, 6).Select(i => new PostgreSqlBatchStore(connection, $"b{i}", Steady)).ToList();
         try
         {
             await Task.WhenAll(stores.Select(s => s.GetStatusAsync(Ct).AsTask()));
-            await using var again = new PostgreSqlBatchStore(connection, "b0", Fast);
+            await using var again = new PostgreSqlBatchStore(connection, "b0", Steady);
             var status = await again.GetStatusAsync(Ct);
             Assert.Equal(0, status.Total);
 
@@ -258,7 +267,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         server.Require();
         var name = NewBatchName();
         var items = Items(6);
-        var dying = (await OpenAsync(name, 1))[0];
+        var dying = (await OpenAsync(name, 1, options: Dying))[0];
         await EnqueueAllAsync(dying.Session, items);
         var first = await dying.Session.ClaimAsync(6, Ct);
         Assert.Equal(6, first.Claims.Count);
@@ -326,7 +335,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     {
         server.Require();
         var name = NewBatchName();
-        var zombie = (await OpenAsync(name, 1))[0];
+        var zombie = (await OpenAsync(name, 1, options: Dying))[0];
         await EnqueueAllAsync(zombie.Session, Items(1));
         await zombie.Session.ClaimAsync(1, Ct);
         Assert.True(await zombie.Session.BeginSubmitAsync("k0", 5, Ct));
@@ -527,7 +536,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     {
         server.Require();
         var name = NewBatchName();
-        var stores = Enumerable.Range(0, 4).Select(_ => new PostgreSqlBatchStore(server.ConnectionString!, name, Fast)).ToList();
+        var stores = Enumerable.Range(0, 4).Select(_ => new PostgreSqlBatchStore(server.ConnectionString!, name, Steady)).ToList();
         var sessions = await Task.WhenAll(stores.Select(s => s.OpenAsync(new BatchRunSettings(), Ct).AsTask()));
         try
         {
@@ -614,12 +623,13 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         }
     }
 
-    private async Task<List<(PostgreSqlBatchStore Store, BatchStoreSession Session)>> OpenAsync(string name, int count, BatchRunSettings? settings = null)
+    private async Task<List<(PostgreSqlBatchStore Store, BatchStoreSession Session)>> OpenAsync(
+        string name, int count, BatchRunSettings? settings = null, PostgreSqlBatchStoreOptions? options = null)
     {
         var workers = new List<(PostgreSqlBatchStore, BatchStoreSession)>();
         for (var i = 0; i < count; i++)
         {
-            var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Fast);
+            var store = new PostgreSqlBatchStore(server.ConnectionString!, name, options ?? Steady);
             workers.Add((store, await store.OpenAsync(settings ?? new BatchRunSettings(), Ct)));
         }
 

@@ -35,7 +35,21 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         var given = Environment.GetEnvironmentVariable(ConnectionVariable);
         if (!string.IsNullOrWhiteSpace(given))
         {
-            ConnectionString = given;
+            // The store waits through outages without end, so an unreachable server is found out here,
+            // once, rather than as a hung test.
+            try
+            {
+                await using var dataSource = NpgsqlDataSource.Create(given);
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                await command.ExecuteScalarAsync(timeout.Token);
+                ConnectionString = given;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or ArgumentException)
+            {
+                SkipReason = $"no PostgreSQL server: {ConnectionVariable} names one that does not answer: {ex.Message}";
+            }
+
             return;
         }
 
