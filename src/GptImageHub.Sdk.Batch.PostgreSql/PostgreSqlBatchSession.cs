@@ -298,6 +298,13 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
 
             return new BatchClaims(claims, drained);
         }
+        catch
+        {
+            // Cancelled (or refused) after a statement had claimed rows: they are this worker's in the
+            // database but were never handed out; the next claim looks for them.
+            _mayHaveLostClaims = true;
+            throw;
+        }
         finally
         {
             _claimGate.Release();
