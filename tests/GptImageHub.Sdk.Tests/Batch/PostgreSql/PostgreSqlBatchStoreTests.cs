@@ -604,6 +604,138 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         }
     }
 
+    /// <summary>
+    /// The fleet in one process, with a fake service that counts POSTs per key: four workers run 1,000
+    /// items as the batch runner will (claim, reserve, post, record the id, poll, record the outcome); one
+    /// is killed mid-run, at whatever step each of its items was, and the database is restarted once.
+    /// </summary>
+    [Fact]
+    public async Task A_fleet_with_a_killed_worker_and_a_database_restart_posts_no_key_twice_and_leaves_none_stuck()
+    {
+        server.RequireRestartable();
+        const int count = 1000;
+        const long price = 10;
+        var name = NewBatchName();
+        var items = Items(count);
+        var posts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var postedIds = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var succeeded = 0;
+        var resumed = 0;
+        var victim = (await OpenAsync(name, 1, new BatchRunSettings { CreditBudget = count * price }, Dying))[0];
+        var others = await OpenAsync(name, 3, new BatchRunSettings { CreditBudget = count * price });
+        using var kill = new CancellationTokenSource();
+        var started = DateTime.UtcNow;
+
+        async Task WorkAsync(BatchStoreSession session, int seed, CancellationToken dies)
+        {
+            var random = new Random(seed);
+            await EnqueueAllAsync(session, items);
+            while (true)
+            {
+                dies.ThrowIfCancellationRequested();
+                var batch = await session.ClaimAsync(8, Ct);
+                if (batch.Drained)
+                {
+                    return;
+                }
+
+                if (batch.Claims.Count == 0)
+                {
+                    await Task.Delay(100, Ct);
+                    continue;
+                }
+
+                var delays = batch.Claims.Select(_ => random.Next(0, 4)).ToList();
+                await Task.WhenAll(batch.Claims.Select(async (claim, i) =>
+                {
+                    var id = claim.GenerationId;
+                    if (claim.Kind == BatchClaimKind.Submit)
+                    {
+                        if (!await session.BeginSubmitAsync(claim.Key, price, Ct))
+                        {
+                            return;
+                        }
+
+                        dies.ThrowIfCancellationRequested();
+                        posts.AddOrUpdate(claim.Key, 1, (_, n) => n + 1);
+                        id = "g-" + claim.Key + "-" + Guid.NewGuid().ToString("N")[..6];
+                        postedIds[id] = claim.Key;
+                        await Task.Delay(delays[i], Ct);
+                        dies.ThrowIfCancellationRequested();
+                        await session.RecordAsync(new BatchRecord(claim.Key, BatchJournalEvent.Submitted) { GenerationId = id }, Ct);
+                    }
+
+                    else
+                    {
+                        Interlocked.Increment(ref resumed);
+                    }
+
+                    // Polling: the id must be one the service handed out for this very key.
+                    Assert.Equal(claim.Key, postedIds[id!]);
+                    await Task.Delay(delays[i], Ct);
+                    dies.ThrowIfCancellationRequested();
+                    await session.RecordAsync(new BatchRecord(claim.Key, BatchJournalEvent.Succeeded) { GenerationId = id, Credits = price }, Ct);
+                    Interlocked.Increment(ref succeeded);
+                }));
+            }
+        }
+
+        try
+        {
+            var victimRun = Task.Run(() => WorkAsync(victim.Session, 1, kill.Token), Ct);
+            var fleet = others.Select((w, i) => Task.Run(() => WorkAsync(w.Session, 2 + i, CancellationToken.None), Ct)).ToList();
+
+            await UntilAsync(() => Volatile.Read(ref succeeded) >= count / 4, [victimRun, .. fleet]);
+
+            // SIGKILL, as far as the store can tell: the victim stops wherever each of its items is, and beats no more.
+            await kill.CancelAsync();
+            await ((PostgreSqlBatchSession)victim.Session).StopHeartbeatAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => victimRun);
+
+            await UntilAsync(() => Volatile.Read(ref succeeded) >= count / 2, fleet);
+
+            await server.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+            await server.StartAsync();
+
+            await Task.WhenAll(fleet).WaitAsync(TimeSpan.FromMinutes(3), Ct);
+            var status = await others[0].Store.GetStatusAsync(Ct);
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"fleet: {count} items, {posts.Values.Sum()} POSTs, {status.Counts.GetValueOrDefault(BatchJournalEvent.Succeeded)} succeeded, {status.UnknownKeys.Count} unknown, {resumed} resumed by id, {DateTime.UtcNow - started:g}");
+
+            Assert.All(posts, p => Assert.Equal(1, p.Value));
+            Assert.Equal(count, status.Total);
+            Assert.Equal(0, status.Pending);
+            Assert.Equal(count, status.Counts.GetValueOrDefault(BatchJournalEvent.Succeeded) + status.UnknownKeys.Count);
+            Assert.Equal(0, status.CreditsReserved);
+            Assert.Equal(count * price, status.CreditsSpent);
+
+            // Unknown are only the victim's items caught between their reservation and their id.
+            Assert.InRange(status.UnknownKeys.Count, 0, 8);
+            await AssertLedgerMatchesItemsAsync(name);
+        }
+        finally
+        {
+            await CloseAsync([victim, .. others]);
+        }
+    }
+
+    /// <summary>Waits for a condition, failing at once if a worker failed and after a minute in any case.</summary>
+    private static async Task UntilAsync(Func<bool> condition, IReadOnlyList<Task> workers)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!condition())
+        {
+            if (workers.FirstOrDefault(w => w.IsFaulted) is { } failed)
+            {
+                await failed;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the fleet made no progress for a minute");
+            await Task.Delay(20, Ct);
+        }
+    }
+
     private static string NewBatchName() => $"test-{Guid.NewGuid():N}";
 
     private static List<BatchStoreItem> Items(int count) =>
