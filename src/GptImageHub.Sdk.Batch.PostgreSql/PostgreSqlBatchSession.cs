@@ -394,8 +394,9 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         {
             await _retry.RunAsync("leave the batch", LeaveOnceAsync, leaving.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or NpgsqlException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or NpgsqlException or InvalidOperationException)
         {
+            // Never thrown: every record is durable already, and the lease runs out by itself.
         }
 
         _stopping.Dispose();
@@ -406,13 +407,9 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
     internal async Task StopHeartbeatAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _heartbeat.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+
+        // The loop ends cancelled; whatever else stopped it has no one left to tell.
+        await _heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private static string BuildRecordSql(string allowed) => $"""
@@ -524,10 +521,10 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             {
                 await _retry.RunAsync("renew the lease", HeartbeatOnceAsync, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or InvalidOperationException)
             {
-                // A refusal that is not an outage (a permission revoked mid-run): the next beat tries again;
-                // the calls that do the work report the same failure to the runner.
+                // A refusal that is not an outage (a permission revoked mid-run, a disposed data source):
+                // the next beat tries again; the calls that do the work report the failure to the runner.
             }
         }
     }
