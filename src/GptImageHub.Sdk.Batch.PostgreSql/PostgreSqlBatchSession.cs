@@ -15,14 +15,16 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
     // Items a worker still has in hand; anything else is final for the run (or pending).
     private const string InFlight = "('claimed', 'submitting', 'submitted')";
 
-    // A worker is dead once its lease has run out; after a database restart every worker gets one more
-    // lease to heartbeat again, so an outage longer than the lease does not make the fleet take each
-    // other's items over.
-    private const string DeadWorkers = """
+    // A worker is alive while its lease runs; after a database restart every worker gets one more lease
+    // to heartbeat again, so an outage longer than the lease does not make the fleet take each other's
+    // items over. An item whose owner is not alive (its lease ran out, or its row is gone) is taken over.
+    private const string LiveWorkers = """
         SELECT worker_id FROM gih_batch_workers
-        WHERE batch_name = @b AND worker_id <> @me
-          AND greatest(lease_until, pg_postmaster_start_time() + lease) < now()
+        WHERE batch_name = @b AND greatest(lease_until, pg_postmaster_start_time() + lease) >= now()
         """;
+
+    // Items of owners that are not alive, never this worker's own (even if its row went missing).
+    private const string OwnerDead = "owner_id <> @me AND owner_id NOT IN (SELECT worker_id FROM live)";
 
     private const string HeartbeatSql = """
         INSERT INTO gih_batch_workers (worker_id, batch_name, name, run_no, lease, lease_until)
@@ -66,11 +68,11 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         """;
 
     private const string TakeoverSql = $"""
-        WITH dead AS ({DeadWorkers}),
+        WITH live AS ({LiveWorkers}),
         released AS (
             UPDATE gih_batch_items i SET state = 'pending', owner_id = NULL, updated_at = now()
             FROM (SELECT key FROM gih_batch_items
-                  WHERE batch_name = @b AND state = 'claimed' AND owner_id IN (SELECT worker_id FROM dead)
+                  WHERE batch_name = @b AND state = 'claimed' AND {OwnerDead}
                   FOR UPDATE SKIP LOCKED) x
             WHERE i.batch_name = @b AND i.key = x.key
             RETURNING i.key),
@@ -80,7 +82,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                 error = 'WorkerLost', message = 'The worker that was posting this item stopped before it recorded the answer; it may have been charged.',
                 updated_at = now()
             FROM (SELECT key, credits_reserved AS r FROM gih_batch_items
-                  WHERE batch_name = @b AND state = 'submitting' AND owner_id IN (SELECT worker_id FROM dead)
+                  WHERE batch_name = @b AND state = 'submitting' AND {OwnerDead}
                   FOR UPDATE SKIP LOCKED) x
             WHERE i.batch_name = @b AND i.key = x.key
             RETURNING x.r),
@@ -93,14 +95,14 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         resumed AS (
             UPDATE gih_batch_items i SET owner_id = @me, updated_at = now()
             FROM (SELECT key FROM gih_batch_items
-                  WHERE batch_name = @b AND state = 'submitted' AND owner_id IN (SELECT worker_id FROM dead)
+                  WHERE batch_name = @b AND state = 'submitted' AND {OwnerDead}
                   ORDER BY seq LIMIT @n
                   FOR UPDATE SKIP LOCKED) x
             WHERE i.batch_name = @b AND i.key = x.key
             RETURNING i.key, i.seq, i.generation_id, i.credits_reserved),
         gone AS (
             DELETE FROM gih_batch_workers w
-            WHERE w.worker_id IN (SELECT worker_id FROM dead)
+            WHERE w.batch_name = @b AND w.worker_id <> @me AND w.worker_id NOT IN (SELECT worker_id FROM live)
               AND NOT EXISTS (SELECT 1 FROM gih_batch_items it WHERE it.owner_id = w.worker_id AND it.state IN {InFlight}))
         SELECT key, generation_id, credits_reserved FROM resumed ORDER BY seq
         """;

@@ -331,6 +331,39 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Items_whose_owner_has_no_worker_row_at_all_are_taken_over_too()
+    {
+        server.Require();
+        var name = NewBatchName();
+        var gone = (await OpenAsync(name, 1))[0];
+        await EnqueueAllAsync(gone.Session, Items(1));
+        await gone.Session.ClaimAsync(1, Ct);
+        Assert.True(await gone.Session.BeginSubmitAsync("k0", 3, Ct));
+        await gone.Session.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct);
+        await ((PostgreSqlBatchSession)gone.Session).StopHeartbeatAsync();
+
+        // Someone cleaned the workers table by hand: the item must not stay owned by nobody alive.
+        await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString!))
+        await using (var command = dataSource.CreateCommand("DELETE FROM gih_batch_workers WHERE batch_name = $1"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = name });
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var taker = (await OpenAsync(name, 1))[0];
+        try
+        {
+            var claim = Assert.Single((await taker.Session.ClaimAsync(4, Ct)).Claims);
+            Assert.Equal(BatchClaimKind.Resume, claim.Kind);
+            Assert.Equal("g0", claim.GenerationId);
+        }
+        finally
+        {
+            await CloseAsync([gone, taker]);
+        }
+    }
+
+    [Fact]
     public async Task A_worker_cut_off_past_its_lease_still_records_the_id_of_the_job_it_posted()
     {
         server.Require();
