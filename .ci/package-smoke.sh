@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Consumes the packages the way a user does: packs GptImageHub.Sdk, GptImageHub.Sdk.Extensions.AI,
-# GptImageHub.Sdk.Batch.PostgreSql and GptImageHub.Emulator into a throw-away folder feed, checks what
-# each .nupkg holds, then creates a fresh console app outside the repository that references the SDK
-# and the emulator by version from that feed, generates an image against the emulator and checks the
-# PNG signature.
+# GptImageHub.Sdk.Batch.PostgreSql and GptImageHub.Emulator into a throw-away folder feed, checks what each .nupkg holds, then creates a
+# fresh console app outside the repository that references the SDK and the emulator by version
+# from that feed, generates an image against the emulator and checks the PNG signature.
 # Exits non-zero with a message on the first thing that is wrong.
 set -euo pipefail
 cd "$(dirname "$0")/.."
