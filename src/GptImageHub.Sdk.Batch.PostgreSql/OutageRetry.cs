@@ -1,0 +1,75 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace GptImageHub.Sdk.Batch.PostgreSql;
+
+/// <summary>
+/// Runs one store call again and again while the database cannot be reached (refused connections, a
+/// server shutting down or starting up, a connection cut mid-statement), with a growing, jittered wait,
+/// until it succeeds or the caller's token is cancelled. A batch pauses through an outage instead of
+/// failing. Every statement the store runs is idempotent for its worker, so running one again after a
+/// cut that hid its commit (an ambiguous commit) changes nothing the first run did.
+/// </summary>
+internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time, TimeSpan maxDelay, string batchName)
+{
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
+
+    private long _retries;
+
+    /// <summary>How many times a call was tried again (for tests).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public async Task<T> RunAsync<T>(string doing, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, Action? onRetry = null)
+    {
+        var delay = FirstDelay;
+        while (true)
+        {
+            try
+            {
+                return await call(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsTransient(ex))
+                {
+                    if (ex is NpgsqlException)
+                    {
+                        throw new IOException($"The PostgreSQL batch store could not {doing} for batch '{batchName}': {ex.Message}", ex);
+                    }
+
+                    throw;
+                }
+
+                Interlocked.Increment(ref _retries);
+                onRetry?.Invoke();
+
+                // A restarted server leaves every pooled connection broken: drop the idle ones now
+                // rather than failing once on each of them.
+                dataSource.Clear();
+            }
+
+            // Jitter spreads a fleet's retries so a database coming back is not hit by every worker at once.
+            var jittered = TimeSpan.FromTicks(delay.Ticks / 2 + RandomNumberGenerator.GetInt32((int)Math.Min(int.MaxValue, delay.Ticks / 2 + 1)));
+            await Task.Delay(jittered, time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Whether a failure means "the database is not reachable right now" rather than "this call is wrong".
+    /// Npgsql's own <see cref="NpgsqlException.IsTransient"/> covers network failures, timeouts and some
+    /// server states; it leaves out an administrator's or a crash shutdown (57P01, 57P02), which is exactly
+    /// what a restart sends to open connections, and a deadlock (40P01), so those are added here.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.IsTransient
+            || postgres.SqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01" or "53300"
+            || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or SocketException or TimeoutException,
+        IOException or SocketException or TimeoutException => true,
+        _ => false,
+    };
+}
