@@ -1,9 +1,12 @@
 using System.CommandLine;
 using GptImageHub.Cli.Batch;
 using GptImageHub.Cli.Failures;
+using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
 using GptImageHub.Cli.Progress;
 using GptImageHub.Sdk;
+using GptImageHub.Sdk.Batch;
+using GptImageHub.Sdk.Batch.PostgreSql;
 
 namespace GptImageHub.Cli.Commands;
 
@@ -53,10 +56,19 @@ internal static class BatchCommand
             Description = "Submit again the items whose submit was started but whose id never came back (they may already be charged).",
         };
 
+        var postgres = PostgresOption();
+        var batchName = BatchNameOption();
+        var lease = new Option<int?>("--lease")
+        {
+            Description = "With --postgres: how many seconds a worker that stopped answering keeps its items before the others take them over (polled by id, never posted again). Default: 30.",
+            HelpName = "seconds",
+        }.Between(2, 3600);
+
         var command = new Command("batch", "Generate images for every line of a file, a few at a time, saving each item's images as it finishes; resumable.")
         {
-            file, concurrency, budget, journal, outDirectory, model, resubmitUnknown,
+            file, concurrency, budget, journal, outDirectory, model, resubmitUnknown, postgres, batchName, lease,
         };
+        command.Subcommands.Add(CreateStatus(context));
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var environment = context.Environment;
@@ -69,14 +81,24 @@ internal static class BatchCommand
 
             // The whole file is checked before connecting, so a bad line costs no request at all.
             var items = BatchFile.Read(path, fileGiven, parseResult.GetValue(model)!);
-            var journalPath = environment.ResolvePath(parseResult.GetValue(journal) ?? path + JournalSuffix);
+            var store = Store(parseResult, postgres, batchName, parseResult.GetValue(lease));
+            if (store is not null && parseResult.GetValue(journal) is not null)
+            {
+                throw new UsageException("Give --journal or --postgres, not both: with --postgres the database is the journal.");
+            }
+
+            // With a fleet store the lines below name the batch in the database where they would name the journal file.
+            var journalPath = store is not null
+                ? $"PostgreSQL batch '{parseResult.GetValue(batchName)}'"
+                : environment.ResolvePath(parseResult.GetValue(journal) ?? path + JournalSuffix);
             var outGiven = parseResult.GetValue(outDirectory);
             var directory = environment.ResolvePath(outGiven ?? GenerateCommand.DefaultOutDirectory);
             var options = new BatchOptions
             {
                 MaxConcurrency = parseResult.GetValue(concurrency),
                 CreditBudget = parseResult.GetValue(budget),
-                JournalPath = journalPath,
+                JournalPath = store is null ? journalPath : null,
+                Store = store,
                 ResubmitUnknown = parseResult.GetValue(resubmitUnknown),
             };
 
@@ -118,6 +140,102 @@ internal static class BatchCommand
             }
 
             return exitCode;
+        });
+        return command;
+    }
+
+    private static Option<string?> PostgresOption() => new("--postgres")
+    {
+        Description = "Run the batch through a PostgreSQL database instead of a journal file: any number of gih processes, on one machine or many, given the same database and --batch-name share the batch and its budget.",
+        HelpName = "connection-string",
+    };
+
+    private static Option<string?> BatchNameOption() => new("--batch-name")
+    {
+        Description = "The batch's name in the --postgres database; every process that gives the same name works on the same batch.",
+        HelpName = "name",
+    };
+
+    /// <summary>The fleet store the options name, or null for the journal file.</summary>
+    private static PostgreSqlBatchStore? Store(ParseResult parseResult, Option<string?> postgres, Option<string?> batchName, int? leaseSeconds = null)
+    {
+        var connection = parseResult.GetValue(postgres);
+        var name = parseResult.GetValue(batchName);
+        if (connection is null)
+        {
+            return name is null ? null : throw new UsageException("--batch-name names a batch in a --postgres database; give --postgres too.");
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new UsageException("--postgres needs --batch-name NAME: the name every process of the batch shares.");
+        }
+
+        try
+        {
+            var options = new PostgreSqlBatchStoreOptions();
+            if (leaseSeconds is { } seconds)
+            {
+                // The heartbeat beats three times per lease, so one late beat never costs a worker its items.
+                options.LeaseDuration = TimeSpan.FromSeconds(seconds);
+                options.HeartbeatInterval = TimeSpan.FromSeconds(seconds / 3.0);
+            }
+
+            return new PostgreSqlBatchStore(connection, name, options);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--postgres: the connection string is not valid ({ex.Message}).");
+        }
+    }
+
+    /// <summary><c>gih batch status --postgres CONNECTION_STRING --batch-name NAME</c>: counts per state, spend, and the unknown keys.</summary>
+    private static Command CreateStatus(CommandContext context)
+    {
+        var postgres = PostgresOption();
+        var batchName = BatchNameOption();
+        var command = new Command("status", "Show a --postgres batch's progress: items per state, credits spent and reserved, and the keys whose outcome is unknown (possibly charged).")
+        {
+            postgres, batchName,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var store = Store(parseResult, postgres, batchName) ?? throw new UsageException("gih batch status needs --postgres CONNECTION_STRING --batch-name NAME.");
+            await using (store.ConfigureAwait(false))
+            {
+                // The store waits out a database outage without end; a status read is a question, not a batch: it gives up.
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                BatchStatus status;
+                try
+                {
+                    status = await store.GetStatusAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new UsageException("gih batch status: the --postgres database did not answer within 30 s; check the connection string.");
+                }
+
+                var json = BatchStatusJson.From(store.BatchName, status);
+                if (context.IsJson(parseResult))
+                {
+                    JsonOutput.Write(context.Environment.Out, json, CliJsonContext.Default.BatchStatusJson);
+                }
+                else
+                {
+                    var output = context.Environment.Out;
+                    output.WriteLine($"Batch '{json.Batch}': {json.Total} items: {json.Succeeded} succeeded, {json.Failed} failed, {json.Unknown} unknown, {json.Running} running, {json.Pending} not yet submitted");
+                    output.WriteLine($"Credits: {json.CreditsSpent} spent, {json.CreditsReserved} reserved" + (json.CreditBudget is { } b ? $", budget {b}" : string.Empty));
+                    if (json.UnknownKeys.Count > 0)
+                    {
+                        output.WriteLine($"Unknown (possibly charged; not submitted again unless --resubmit-unknown): {string.Join(", ", json.UnknownKeys)}");
+                    }
+
+                    output.Flush();
+                }
+            }
+
+            return ExitCodes.Ok;
         });
         return command;
     }

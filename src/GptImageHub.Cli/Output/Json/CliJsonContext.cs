@@ -16,4 +16,5 @@ namespace GptImageHub.Cli.Output.Json;
 [JsonSerializable(typeof(ErrorJson))]
 [JsonSerializable(typeof(BatchItemJson))]
 [JsonSerializable(typeof(BatchSummaryJson))]
+[JsonSerializable(typeof(BatchStatusJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
