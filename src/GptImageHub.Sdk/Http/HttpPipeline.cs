@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json.Serialization.Metadata;
@@ -200,7 +201,21 @@ internal sealed class HttpPipeline
                 using (message)
                 {
                     var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
-                    throw await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false);
+                    GptImageHubException error;
+                    try
+                    {
+                        error = await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+                    {
+                        // An error body that stalls ends with the call's timeout like any other read:
+                        // a connection failure that names the status, never a bare cancellation.
+                        var failure = TransportFailure(call, timeout, ex, message.StatusCode);
+                        failure.ServerRetryAfter = retryAfter;
+                        throw failure;
+                    }
+
+                    throw error;
                 }
             }
 
@@ -279,17 +294,20 @@ internal sealed class HttpPipeline
         ex is HttpRequestException or IOException
         || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex)
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status = null)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
         {
             var limit = timeout is { TimedOut: true } ? call.Timeout : (TimeSpan?)null;
+            var reading = status is { } s
+                ? string.Format(CultureInfo.InvariantCulture, " reading the body of its HTTP {0} answer", (int)s)
+                : string.Empty;
             var message = limit is { } l
-                ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s ({2}).", target, l.TotalSeconds, call.TimeoutSetting)
-                : string.Format(CultureInfo.InvariantCulture, "{0} timed out (HttpClient.Timeout).", target);
+                ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s{2} ({3}).", target, l.TotalSeconds, reading, call.TimeoutSetting)
+                : string.Format(CultureInfo.InvariantCulture, "{0} timed out{1} (HttpClient.Timeout).", target, reading);
             return ChargeClassifier.Describe(
-                new GptImageHubConnectionException(message, statusCode: null, errorCode: null, call.GenerationId, new TimeoutException(message, ex)),
+                new GptImageHubConnectionException(message, status, errorCode: null, call.GenerationId, new TimeoutException(message, ex)),
                 call.IsChargedSubmit);
         }
 
