@@ -294,7 +294,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             if (estimate.Credits is not { } credits)
             {
                 throw new CreditLimitExceededException(
-                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated ({estimate.Reason}).", estimate, limit);
+                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated: {estimate.Reason}.", estimate, limit);
             }
 
             if (credits > limit)
