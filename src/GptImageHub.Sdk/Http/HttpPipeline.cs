@@ -15,7 +15,9 @@ namespace GptImageHub.Sdk.Http;
 /// <summary>
 /// Sends one <see cref="ApiCall"/>: stamps the key (API origin only) and User-Agent, bounds the
 /// call by its timeout on the client's clock, and turns the answer into a record or a typed
-/// exception. Transport failures become <see cref="GptImageHubConnectionException"/>.
+/// exception. Transport failures become <see cref="GptImageHubConnectionException"/>; a call the
+/// client's disposal stopped becomes <see cref="ClientDisposedException"/>. Nothing else but the
+/// caller's own cancellation leaves it.
 /// </summary>
 internal sealed class HttpPipeline
 {
@@ -25,16 +27,24 @@ internal sealed class HttpPipeline
     private readonly ClientSettings _settings;
     private readonly RetryStrategy _retry;
     private readonly ILogger _logger;
+    private readonly CancellationToken _lifetime;
 
-    public HttpPipeline(HttpClient httpClient, ClientSettings settings, ILogger logger)
+    public HttpPipeline(HttpClient httpClient, ClientSettings settings, ILogger logger, CancellationToken lifetime = default)
     {
         _httpClient = httpClient;
         _settings = settings;
         _logger = logger;
+        _lifetime = lifetime;
         _retry = new RetryStrategy(settings.MaxRetries, settings.TimeProvider, logger);
     }
 
     public ClientSettings Settings => _settings;
+
+    /// <summary>Cancelled when the client is disposed: every call and wait of the client ends with it.</summary>
+    public CancellationToken Lifetime => _lifetime;
+
+    /// <summary>Whether the client has been disposed.</summary>
+    public bool IsDisposed => _lifetime.IsCancellationRequested;
 
     public ValueTask<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
@@ -63,7 +73,7 @@ internal sealed class HttpPipeline
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
-            throw TransportFailure(call, response.Timeout, ex);
+            throw Failure(call, response.Timeout, ex, requestSent: true);
         }
 
         return new ApiResponse<T>(value, response.Message.StatusCode, RetryAfterHeader.Read(response.Message.Headers, _settings.TimeProvider));
@@ -89,7 +99,7 @@ internal sealed class HttpPipeline
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
-            throw TransportFailure(call, response.Timeout, ex);
+            throw Failure(call, response.Timeout, ex, requestSent: true);
         }
     }
 
@@ -119,7 +129,10 @@ internal sealed class HttpPipeline
         // attempt (thrown again without running anything), so whether to retry, the delays, the
         // attempt numbers and the retry log are exactly those of a pipeline that ran it. A cancelled
         // caller gets the failure as it is, which is what the pipeline would have returned.
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        // The delays between attempts also end when the client is disposed. The attempts themselves
+        // get the caller's own token: the pipeline tells the caller's cancellation from a disposal.
+        using var stop = _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
+        var context = ResilienceContextPool.Shared.Get(stop?.Token ?? cancellationToken);
         context.Properties.Set(RetryStrategy.CallKey, call);
         try
         {
@@ -131,10 +144,16 @@ internal sealed class HttpPipeline
                         failure.Throw();
                     }
 
-                    return state.Attempt(state.State, context.CancellationToken);
+                    return state.Attempt(state.State, state.CallerToken);
                 },
                 context,
-                (Attempt: attempt, State: state, FirstFailure: new StrongBox<ExceptionDispatchInfo?>(firstFailure))).ConfigureAwait(false);
+                (Attempt: attempt, State: state, FirstFailure: new StrongBox<ExceptionDispatchInfo?>(firstFailure), CallerToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (IsDisposed && !cancellationToken.IsCancellationRequested)
+        {
+            // Disposed while waiting to try again: the attempt before was one that may be repeated,
+            // so (for a submit) one that never reached the service.
+            throw Disposed(call, requestSent: false, httpClientDisposed: false, ex);
         }
         finally
         {
@@ -156,7 +175,12 @@ internal sealed class HttpPipeline
             };
         }
 
-        var timeout = CallTimeout.Start(call.Timeout, _settings.TimeProvider, cancellationToken);
+        if (IsDisposed)
+        {
+            throw Disposed(call, requestSent: false, httpClientDisposed: false, innerException: null);
+        }
+
+        var timeout = CallTimeout.Start(call.Timeout, _settings.TimeProvider, cancellationToken, _lifetime);
         var method = call.Method.Method;
 
         // The path is a string the Uri builds on demand: only a listener or an enabled log pays for it.
@@ -186,7 +210,7 @@ internal sealed class HttpPipeline
                     throw sourceFailure;
                 }
 
-                throw TransportFailure(call, timeout, ex);
+                throw Failure(call, timeout, ex, requestSent: true);
             }
 
             var status = (int)message.StatusCode;
@@ -210,7 +234,7 @@ internal sealed class HttpPipeline
                     {
                         // An error body that stalls ends with the call's timeout like any other read:
                         // a connection failure that names the status, never a bare cancellation.
-                        var failure = TransportFailure(call, timeout, ex, message.StatusCode);
+                        var failure = Failure(call, timeout, ex, requestSent: true, message.StatusCode);
                         failure.ServerRetryAfter = retryAfter;
                         throw failure;
                     }
@@ -290,9 +314,37 @@ internal sealed class HttpPipeline
         return request;
     }
 
-    private static bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
+    /// <summary>
+    /// Whether a failure is the network's or a disposal's (to be reported as such) rather than the
+    /// caller's own cancellation, which is rethrown as it is.
+    /// </summary>
+    private bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
         ex is HttpRequestException or IOException
-        || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
+        || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
+        || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
+
+    /// <summary>Whether the <see cref="HttpClient"/> or its handler was disposed (by its owner), not, say, the caller's destination stream.</summary>
+    private static bool IsHttpClientDisposed(Exception ex) =>
+        ex is ObjectDisposedException { ObjectName: { } name } && name.StartsWith("System.Net.Http.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The exception for a call the network, its time limit or a disposal ended. A disposed client
+    /// (or a disposed <see cref="HttpClient"/>) is said to be one, never a timeout.
+    /// </summary>
+    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null)
+    {
+        if (IsDisposed || IsHttpClientDisposed(ex))
+        {
+            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex);
+        }
+
+        return TransportFailure(call, timeout, ex, status);
+    }
+
+    private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException) =>
+        ChargeClassifier.Describe(
+            ClientDisposedException.Create(call.Method + " " + call.Uri.AbsolutePath, call.GenerationId, requestSent, httpClientDisposed, innerException),
+            call.IsChargedSubmit);
 
     private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status = null)
     {
