@@ -119,7 +119,7 @@ internal sealed class HttpPipeline
         {
             return await first.ConfigureAwait(false);
         }
-        catch (Exception ex) when (!ReferenceEquals(pipeline, ResiliencePipeline.Empty) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!ReferenceEquals(pipeline, ResiliencePipeline.Empty) && !cancellationToken.IsCancellationRequested && !IsDisposed)
         {
             firstFailure = ExceptionDispatchInfo.Capture(ex);
         }
@@ -128,7 +128,8 @@ internal sealed class HttpPipeline
         // call, and nearly every call succeeds at once. A failure is handed to Polly as its own first
         // attempt (thrown again without running anything), so whether to retry, the delays, the
         // attempt numbers and the retry log are exactly those of a pipeline that ran it. A cancelled
-        // caller gets the failure as it is, which is what the pipeline would have returned.
+        // caller gets the failure as it is, which is what the pipeline would have returned; so does a
+        // disposed client, which tries nothing again.
         // The delays between attempts also end when the client is disposed. The attempts themselves
         // get the caller's own token: the pipeline tells the caller's cancellation from a disposal.
         using var stop = _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
