@@ -9,11 +9,11 @@ namespace GptImageHub.Sdk.Tests.Resilience;
 /// </summary>
 public sealed class StalledBodyTests
 {
-    private static GptImageHubClient Client(ScriptedHttpServer server, int maxRetries = 0) => new(new GptImageHubClientOptions
+    private static GptImageHubClient Client(ScriptedHttpServer server, int maxRetries = 0, double requestTimeoutSeconds = 1) => new(new GptImageHubClientOptions
     {
         ApiKey = TestKeys.ApiKey,
         BaseAddress = server.BaseAddress,
-        RequestTimeout = TimeSpan.FromSeconds(1),
+        RequestTimeout = TimeSpan.FromSeconds(requestTimeoutSeconds),
         MaxRetries = maxRetries,
         Polling = { InitialInterval = TimeSpan.FromMilliseconds(50), MaxInterval = TimeSpan.FromMilliseconds(100), UseJitter = false },
     });
@@ -48,5 +48,38 @@ public sealed class StalledBodyTests
         Assert.Equal("g1", generation.Id);
         Assert.Equal(2, polls);
         Assert.Single(server.Received, r => r.Method == "POST");
+    }
+
+    [Fact]
+    public async Task A_batch_whose_first_poll_stalls_finishes_every_item()
+    {
+        var polls = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var submitted = 0;
+        await using var server = new ScriptedHttpServer((request, _) =>
+        {
+            if (request.Method == "POST")
+            {
+                return Respond(202, SeedResponses.Generation($"g{Interlocked.Increment(ref submitted)}", "queued"));
+            }
+
+            var id = request.Target[(request.Target.LastIndexOf('/') + 1)..];
+            return polls.AddOrUpdate(id, 1, (_, n) => n + 1) == 1 && id == "g1"
+                ? Fault(FaultPoint.BodyMiddle, cut: false, 503, """{"error":{"message":"busy","code":"serviceUnavailable"}}""")
+                : Respond(200, SeedResponses.Succeeded(id));
+        });
+        using var client = Client(server);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        var items = Enumerable.Range(0, 5).Select(i => new BatchItem($"item-{i}", new ImageGenerationRequest("gpt-image-2", $"item {i}")));
+
+        var results = new List<BatchItemResult>();
+        await foreach (var result in client.GenerateBatchAsync(items, new BatchOptions { MaxConcurrency = 1 }, bound.Token).WithCancellation(bound.Token))
+        {
+            results.Add(result);
+        }
+
+        Assert.Equal(5, results.Count);
+        Assert.All(results, r => Assert.Equal(BatchItemStatus.Succeeded, r.Status));
+        Assert.Equal(5, server.Received.Count(r => r.Method == "POST"));
     }
 }
