@@ -130,6 +130,7 @@ internal sealed class HttpPipeline
         // attempt numbers and the retry log are exactly those of a pipeline that ran it. A cancelled
         // caller gets the failure as it is, which is what the pipeline would have returned; so does a
         // disposed client, which tries nothing again.
+        //
         // The delays between attempts also end when the client is disposed. The attempts themselves
         // get the caller's own token: the pipeline tells the caller's cancellation from a disposal.
         using var stop = _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
