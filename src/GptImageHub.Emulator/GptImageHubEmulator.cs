@@ -72,6 +72,11 @@ public sealed class GptImageHubEmulator : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = StopTimeout);
+
+        // The default console lifetime takes SIGTERM and SIGINT for the whole process: a test host or
+        // an app that starts an emulator could then no longer be stopped. The emulator is disposed by
+        // whoever started it; only the stand-alone executable handles Ctrl+C, itself.
+        builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, settings.Port);
@@ -160,4 +165,12 @@ public sealed class GptImageHubEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         _state.Dispose();
     }
+}
+
+/// <summary>A host lifetime that leaves the process's signals alone: the emulator's owner stops it by disposing it.</summary>
+internal sealed class InProcessLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -22,6 +22,10 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     private readonly HttpPipeline _pipeline;
     private readonly GenerationPoller _poller;
     private readonly ILogger _logger;
+
+    // Cancelled by Dispose: every call and wait still running ends with ClientDisposedException.
+    // Never disposed itself, so a call that races Dispose can still read it.
+    private readonly CancellationTokenSource _lifetime = new();
     private CachedModels? _models;
 
     /// <summary>Creates a client for the public service with an API key.</summary>
@@ -92,7 +96,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         _ownsHttpClient = ownsHttpClient;
         _settings = settings;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(GptImageHubTelemetry.SourceName);
-        _pipeline = new HttpPipeline(httpClient, settings, _logger);
+        _pipeline = new HttpPipeline(httpClient, settings, _logger, _lifetime.Token);
         _poller = new GenerationPoller(_pipeline, _logger);
     }
 
@@ -102,6 +106,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
 
@@ -113,6 +118,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Credits), _settings.RequestTimeout) { OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.CreditsResponse, cancellationToken).ConfigureAwait(false);
         return response.Value.ToCreditBalance()
@@ -122,6 +128,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         GenerationRequestBody.Validate(request);
         var mode = _settings.GenerationMode;
         var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
@@ -158,6 +165,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         GenerationRequestBody.Validate(request);
         var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
         Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? request.Model, generation.Status.ToString());
@@ -167,6 +175,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         RequireGenerationId(generationId);
         var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Generation(_settings.BaseAddress, generationId), _settings.RequestTimeout) { GenerationId = generationId, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
@@ -176,6 +185,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         RequireGenerationId(generationId);
         return _poller.ResumeAsync(generationId, progress, cancellationToken);
     }
@@ -190,6 +200,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         GenerationRequestBody.Validate(request);
         var models = await GetFreshModelsAsync(cancellationToken).ConfigureAwait(false);
         return CreditEstimator.Estimate(request, models);
@@ -198,6 +209,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         if (image is null)
         {
             throw new ArgumentNullException(nameof(image));
@@ -219,12 +231,42 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         return _pipeline.CopyToAsync(call, destination, cancellationToken);
     }
 
-    /// <summary>Releases the connection pool when the client created it; an <see cref="HttpClient"/> passed in is left to its owner.</summary>
+    /// <summary>
+    /// Ends every call and wait still running on this client, and releases the connection pool when
+    /// the client created it (an <see cref="HttpClient"/> passed in is left to its owner). Each running
+    /// call ends with <see cref="ClientDisposedException"/>, which carries the
+    /// <see cref="GptImageHubException.GenerationId"/> of a submitted job and says when a submit in
+    /// flight was possibly charged; a call made afterwards throws <see cref="ObjectDisposedException"/>
+    /// before sending anything. Safe to call more than once.
+    /// </summary>
     public void Dispose()
     {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // First the calls learn that they were stopped by a disposal, then the connections close under them.
+        try
+        {
+            _lifetime.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A continuation that threw belongs to the call it ran for, which reports its own end.
+        }
+
         if (_ownsHttpClient)
         {
             _httpClient.Dispose();
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_lifetime.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(GptImageHubClient), "The GptImageHubClient has been disposed; nothing was sent. Create a new client to go on (a generation id from an earlier failure can be resumed with WaitForGenerationAsync).");
         }
     }
 
@@ -295,7 +337,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             if (estimate.Credits is not { } credits)
             {
                 throw new CreditLimitExceededException(
-                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated ({estimate.Reason}).", estimate, limit);
+                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated: {estimate.Reason}.", estimate, limit);
             }
 
             if (credits > limit)

@@ -32,8 +32,10 @@ public interface IGptImageHubClient
     /// <exception cref="ArgumentException"><paramref name="request"/> is incomplete or out of range; nothing was sent.</exception>
     /// <exception cref="GenerationFailedException">The job failed; the service refunds its credits.</exception>
     /// <exception cref="GenerationTimeoutException">The job did not end in time; resume with <see cref="WaitForGenerationAsync"/>.</exception>
+    /// <exception cref="ClientDisposedException">The client was disposed while it ran; <see cref="GptImageHubException.GenerationId"/> names the job once it was submitted.</exception>
     /// <exception cref="GptImageHubException">Another failure. When the job was submitted, <see cref="GptImageHubException.GenerationId"/> names it.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed before the call; nothing was sent.</exception>
     Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Submits an asynchronous generation job (<c>async: true</c>) and returns at once with it.</summary>
@@ -63,6 +65,7 @@ public interface IGptImageHubClient
     /// <exception cref="ArgumentException"><paramref name="generationId"/> is empty.</exception>
     /// <exception cref="GenerationFailedException">The job failed.</exception>
     /// <exception cref="GenerationTimeoutException">The job did not end within <see cref="PollingOptions.Timeout"/>.</exception>
+    /// <exception cref="ClientDisposedException">The client was disposed while it waited; <see cref="GptImageHubException.GenerationId"/> names the job.</exception>
     /// <exception cref="GptImageHubException">A poll failed in a way that retrying cannot mend.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default);

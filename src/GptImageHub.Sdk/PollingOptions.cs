@@ -3,11 +3,14 @@ namespace GptImageHub.Sdk;
 /// <summary>
 /// How a wait polls a generation job: the first poll after <see cref="InitialInterval"/>, then
 /// exponential backoff (doubling, with jitter) up to <see cref="MaxInterval"/>, for at most
-/// <see cref="Timeout"/> in all. A <c>Retry-After</c> header on a poll answer sets the next delay.
+/// <see cref="Timeout"/> in all. A <c>Retry-After</c> header on a poll answer sets the next delay,
+/// held between <see cref="InitialInterval"/> and 30 seconds (or <see cref="MaxInterval"/> when
+/// longer): <c>Retry-After: 0</c>, a date in the past or a date years ahead can neither make the
+/// SDK poll in a tight loop nor park the wait.
 /// </summary>
 public sealed class PollingOptions
 {
-    /// <summary>The delay before the first poll.</summary>
+    /// <summary>The delay before the first poll, and the shortest delay between two polls, whatever a server's <c>Retry-After</c> or the jitter says.</summary>
     /// <value>The default is 2 seconds: most images take longer than that, and a faster first poll only costs a request.</value>
     public TimeSpan InitialInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -19,7 +22,7 @@ public sealed class PollingOptions
     /// <value>The default is 20 minutes: the service may run a generation for 800 s after it leaves the queue.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
 
-    /// <summary>Whether each delay is spread by up to ±20 %, so many waiting jobs do not poll in lockstep.</summary>
+    /// <summary>Whether each delay is spread by up to ±20 % (never below <see cref="InitialInterval"/>), so many waiting jobs do not poll in lockstep.</summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool UseJitter { get; set; } = true;
 

@@ -17,6 +17,9 @@ internal static class ChargeClassifier
         // Thrown before a byte left: the caller's mistake, a guard, a reference image that could not be read.
         ArgumentException or CreditLimitExceededException or ReferenceImageException => SubmitOutcome.NotSent,
         GptImageHubConnectionException connection => ForConnectionFailure(connection),
+
+        // Stopped by Dispose: before the request was handed to the network nothing left; after, it may have.
+        ClientDisposedException disposed => disposed.RequestSent ? SubmitOutcome.PossiblyCharged : SubmitOutcome.NotSent,
         InvalidResponseException => SubmitOutcome.PossiblyCharged,
 
         // The guards (no key configured, CheckBalanceBeforeSubmit) throw typed errors without a status.

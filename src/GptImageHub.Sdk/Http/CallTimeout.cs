@@ -1,8 +1,9 @@
 namespace GptImageHub.Sdk.Http;
 
 /// <summary>
-/// The token that ends a call: the caller's cancellation or the call's time limit on the client's
-/// <see cref="TimeProvider"/>, whichever comes first. <see cref="TimedOut"/> tells them apart.
+/// The token that ends a call: the caller's cancellation, the client's disposal or the call's time
+/// limit on the client's <see cref="TimeProvider"/>, whichever comes first. <see cref="TimedOut"/>
+/// tells the limit from the others.
 /// </summary>
 /// <remarks>
 /// Every call has a limit, so this sits on every request. On the system clock the timer source is
@@ -27,6 +28,9 @@ internal sealed class CallTimeout : IDisposable
     private CancellationTokenSource? _reusable;
     private long _armedUntil;
     private CancellationTokenRegistration _callerRegistration;
+    private CancellationTokenRegistration _lifetimeRegistration;
+
+    // Set when the caller or the client's disposal, not the timer, cancelled the reused source.
     private volatile bool _canceledByCaller;
 #endif
     private CancellationTokenSource? _timer;
@@ -53,10 +57,10 @@ internal sealed class CallTimeout : IDisposable
         }
     }
 
-    public static CallTimeout Start(TimeSpan limit, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static CallTimeout Start(TimeSpan limit, TimeProvider timeProvider, CancellationToken cancellationToken, CancellationToken lifetime = default)
     {
         var timeout = Rent();
-        timeout.Begin(limit, timeProvider, cancellationToken);
+        timeout.Begin(limit, timeProvider, cancellationToken, lifetime);
         return timeout;
     }
 
@@ -72,6 +76,8 @@ internal sealed class CallTimeout : IDisposable
 #if NET6_0_OR_GREATER
         _callerRegistration.Dispose();
         _callerRegistration = default;
+        _lifetimeRegistration.Dispose();
+        _lifetimeRegistration = default;
         if (_timer is not null && ReferenceEquals(_timer, _reusable))
         {
             // A cancelled source is never reused: an exception that escaped may still hold its token.
@@ -95,12 +101,21 @@ internal sealed class CallTimeout : IDisposable
         Return(this);
     }
 
-    private void Begin(TimeSpan limit, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private void Begin(TimeSpan limit, TimeProvider timeProvider, CancellationToken cancellationToken, CancellationToken lifetime)
     {
         _rented = true;
         if (limit == System.Threading.Timeout.InfiniteTimeSpan)
         {
-            Token = cancellationToken;
+            if (lifetime.CanBeCanceled)
+            {
+                _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime);
+                Token = _linked.Token;
+            }
+            else
+            {
+                Token = cancellationToken;
+            }
+
             return;
         }
 
@@ -128,18 +143,12 @@ internal sealed class CallTimeout : IDisposable
 
             if (cancellationToken.CanBeCanceled)
             {
-                _callerRegistration = cancellationToken.UnsafeRegister(
-                    static state =>
-                    {
-                        var timeout = (CallTimeout)state!;
-                        var timer = timeout._timer;
-                        if (timer is not null && !timer.IsCancellationRequested)
-                        {
-                            timeout._canceledByCaller = true;
-                            timer.Cancel();
-                        }
-                    },
-                    this);
+                _callerRegistration = cancellationToken.UnsafeRegister(CancelFromOutside, this);
+            }
+
+            if (lifetime.CanBeCanceled)
+            {
+                _lifetimeRegistration = lifetime.UnsafeRegister(CancelFromOutside, this);
             }
 
             Token = source.Token;
@@ -152,9 +161,9 @@ internal sealed class CallTimeout : IDisposable
 #else
         _timer = timeProvider.CreateCancellationTokenSource(limit);
 #endif
-        if (cancellationToken.CanBeCanceled)
+        if (cancellationToken.CanBeCanceled || lifetime.CanBeCanceled)
         {
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timer.Token);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime, _timer.Token);
             Token = _linked.Token;
         }
         else
@@ -164,6 +173,17 @@ internal sealed class CallTimeout : IDisposable
     }
 
 #if NET6_0_OR_GREATER
+    private static void CancelFromOutside(object? state)
+    {
+        var timeout = (CallTimeout)state!;
+        var timer = timeout._timer;
+        if (timer is not null && !timer.IsCancellationRequested)
+        {
+            timeout._canceledByCaller = true;
+            timer.Cancel();
+        }
+    }
+
     /// <summary>How late a reused timer may fire, in milliseconds: 1 % of the limit, at most a second.</summary>
     private static long Slack(TimeSpan limit) => Math.Min(1000, (long)limit.TotalMilliseconds / 100);
 #endif

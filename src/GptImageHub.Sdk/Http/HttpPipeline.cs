@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json.Serialization.Metadata;
@@ -14,7 +15,9 @@ namespace GptImageHub.Sdk.Http;
 /// <summary>
 /// Sends one <see cref="ApiCall"/>: stamps the key (API origin only) and User-Agent, bounds the
 /// call by its timeout on the client's clock, and turns the answer into a record or a typed
-/// exception. Transport failures become <see cref="GptImageHubConnectionException"/>.
+/// exception. Transport failures become <see cref="GptImageHubConnectionException"/>; a call the
+/// client's disposal stopped becomes <see cref="ClientDisposedException"/>. Nothing else but the
+/// caller's own cancellation leaves it.
 /// </summary>
 internal sealed class HttpPipeline
 {
@@ -24,16 +27,24 @@ internal sealed class HttpPipeline
     private readonly ClientSettings _settings;
     private readonly RetryStrategy _retry;
     private readonly ILogger _logger;
+    private readonly CancellationToken _lifetime;
 
-    public HttpPipeline(HttpClient httpClient, ClientSettings settings, ILogger logger)
+    public HttpPipeline(HttpClient httpClient, ClientSettings settings, ILogger logger, CancellationToken lifetime = default)
     {
         _httpClient = httpClient;
         _settings = settings;
         _logger = logger;
+        _lifetime = lifetime;
         _retry = new RetryStrategy(settings.MaxRetries, settings.TimeProvider, logger);
     }
 
     public ClientSettings Settings => _settings;
+
+    /// <summary>Cancelled when the client is disposed: every call and wait of the client ends with it.</summary>
+    public CancellationToken Lifetime => _lifetime;
+
+    /// <summary>Whether the client has been disposed.</summary>
+    public bool IsDisposed => _lifetime.IsCancellationRequested;
 
     public ValueTask<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
@@ -62,7 +73,7 @@ internal sealed class HttpPipeline
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
-            throw TransportFailure(call, response.Timeout, ex);
+            throw Failure(call, response.Timeout, ex, requestSent: true);
         }
 
         return new ApiResponse<T>(value, response.Message.StatusCode, RetryAfterHeader.Read(response.Message.Headers, _settings.TimeProvider));
@@ -88,7 +99,7 @@ internal sealed class HttpPipeline
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
-            throw TransportFailure(call, response.Timeout, ex);
+            throw Failure(call, response.Timeout, ex, requestSent: true);
         }
     }
 
@@ -108,7 +119,7 @@ internal sealed class HttpPipeline
         {
             return await first.ConfigureAwait(false);
         }
-        catch (Exception ex) when (!ReferenceEquals(pipeline, ResiliencePipeline.Empty) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!ReferenceEquals(pipeline, ResiliencePipeline.Empty) && !cancellationToken.IsCancellationRequested && !IsDisposed)
         {
             firstFailure = ExceptionDispatchInfo.Capture(ex);
         }
@@ -117,8 +128,13 @@ internal sealed class HttpPipeline
         // call, and nearly every call succeeds at once. A failure is handed to Polly as its own first
         // attempt (thrown again without running anything), so whether to retry, the delays, the
         // attempt numbers and the retry log are exactly those of a pipeline that ran it. A cancelled
-        // caller gets the failure as it is, which is what the pipeline would have returned.
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        // caller gets the failure as it is, which is what the pipeline would have returned; so does a
+        // disposed client, which tries nothing again.
+        //
+        // The delays between attempts also end when the client is disposed. The attempts themselves
+        // get the caller's own token: the pipeline tells the caller's cancellation from a disposal.
+        using var stop = _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
+        var context = ResilienceContextPool.Shared.Get(stop?.Token ?? cancellationToken);
         context.Properties.Set(RetryStrategy.CallKey, call);
         try
         {
@@ -130,10 +146,16 @@ internal sealed class HttpPipeline
                         failure.Throw();
                     }
 
-                    return state.Attempt(state.State, context.CancellationToken);
+                    return state.Attempt(state.State, state.CallerToken);
                 },
                 context,
-                (Attempt: attempt, State: state, FirstFailure: new StrongBox<ExceptionDispatchInfo?>(firstFailure))).ConfigureAwait(false);
+                (Attempt: attempt, State: state, FirstFailure: new StrongBox<ExceptionDispatchInfo?>(firstFailure), CallerToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (IsDisposed && !cancellationToken.IsCancellationRequested)
+        {
+            // Disposed while waiting to try again: the attempt before was one that may be repeated,
+            // so (for a submit) one that never reached the service.
+            throw Disposed(call, requestSent: false, httpClientDisposed: false, ex);
         }
         finally
         {
@@ -155,7 +177,12 @@ internal sealed class HttpPipeline
             };
         }
 
-        var timeout = CallTimeout.Start(call.Timeout, _settings.TimeProvider, cancellationToken);
+        if (IsDisposed)
+        {
+            throw Disposed(call, requestSent: false, httpClientDisposed: false, innerException: null);
+        }
+
+        var timeout = CallTimeout.Start(call.Timeout, _settings.TimeProvider, cancellationToken, _lifetime);
         var method = call.Method.Method;
 
         // The path is a string the Uri builds on demand: only a listener or an enabled log pays for it.
@@ -185,7 +212,7 @@ internal sealed class HttpPipeline
                     throw sourceFailure;
                 }
 
-                throw TransportFailure(call, timeout, ex);
+                throw Failure(call, timeout, ex, requestSent: true);
             }
 
             var status = (int)message.StatusCode;
@@ -200,7 +227,21 @@ internal sealed class HttpPipeline
                 using (message)
                 {
                     var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
-                    throw await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false);
+                    GptImageHubException error;
+                    try
+                    {
+                        error = await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+                    {
+                        // An error body that stalls ends with the call's timeout like any other read:
+                        // a connection failure that names the status, never a bare cancellation.
+                        var failure = Failure(call, timeout, ex, requestSent: true, message.StatusCode);
+                        failure.ServerRetryAfter = retryAfter;
+                        throw failure;
+                    }
+
+                    throw error;
                 }
             }
 
@@ -275,21 +316,52 @@ internal sealed class HttpPipeline
         return request;
     }
 
-    private static bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
+    /// <summary>
+    /// Whether a failure is the network's or a disposal's (to be reported as such) rather than the
+    /// caller's own cancellation, which is rethrown as it is.
+    /// </summary>
+    private bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
         ex is HttpRequestException or IOException
-        || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
+        || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
+        || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex)
+    /// <summary>Whether the <see cref="HttpClient"/> or its handler was disposed (by its owner), not, say, the caller's destination stream.</summary>
+    private static bool IsHttpClientDisposed(Exception ex) =>
+        ex is ObjectDisposedException { ObjectName: { } name } && name.StartsWith("System.Net.Http.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The exception for a call the network, its time limit or a disposal ended. A disposed client
+    /// (or a disposed <see cref="HttpClient"/>) is said to be one, never a timeout.
+    /// </summary>
+    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null)
+    {
+        if (IsDisposed || IsHttpClientDisposed(ex))
+        {
+            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex);
+        }
+
+        return TransportFailure(call, timeout, ex, status);
+    }
+
+    private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException) =>
+        ChargeClassifier.Describe(
+            ClientDisposedException.Create(call.Method + " " + call.Uri.AbsolutePath, call.GenerationId, requestSent, httpClientDisposed, innerException),
+            call.IsChargedSubmit);
+
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status = null)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
         {
             var limit = timeout is { TimedOut: true } ? call.Timeout : (TimeSpan?)null;
+            var reading = status is { } s
+                ? string.Format(CultureInfo.InvariantCulture, " reading the body of its HTTP {0} answer", (int)s)
+                : string.Empty;
             var message = limit is { } l
-                ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s ({2}).", target, l.TotalSeconds, call.TimeoutSetting)
-                : string.Format(CultureInfo.InvariantCulture, "{0} timed out (HttpClient.Timeout).", target);
+                ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s{2} ({3}).", target, l.TotalSeconds, reading, call.TimeoutSetting)
+                : string.Format(CultureInfo.InvariantCulture, "{0} timed out{1} (HttpClient.Timeout).", target, reading);
             return ChargeClassifier.Describe(
-                new GptImageHubConnectionException(message, statusCode: null, errorCode: null, call.GenerationId, new TimeoutException(message, ex)),
+                new GptImageHubConnectionException(message, status, errorCode: null, call.GenerationId, new TimeoutException(message, ex)),
                 call.IsChargedSubmit);
         }
 

@@ -47,6 +47,7 @@ public sealed class GenerationOperation
     /// <exception cref="GenerationFailedException">The job ended <c>failed</c>.</exception>
     /// <exception cref="GenerationTimeoutException">The job did not end within <see cref="PollingOptions.Timeout"/>.</exception>
     /// <exception cref="GenerationCanceledException"><paramref name="cancellationToken"/> was cancelled; it names the job to resume.</exception>
+    /// <exception cref="ClientDisposedException">The client was disposed; it names the job to resume on another client.</exception>
     /// <exception cref="GptImageHubException">A poll failed in a way that retrying cannot mend, such as a revoked key.</exception>
     public Task<ImageGeneration> WaitForCompletionAsync(IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) =>
         _source.WaitAsync(Value, progress, value => Volatile.Write(ref _value, value), cancellationToken);

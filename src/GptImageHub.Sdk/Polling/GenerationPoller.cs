@@ -80,6 +80,12 @@ internal sealed class GenerationPoller : IGenerationSource
         // is not parsed and checked again on every poll.
         Uri? pollUri = null;
 
+        // The delays between polls also end when the client is disposed; the polls get the caller's
+        // own token, so that the pipeline can tell a disposal from the caller's cancellation.
+        var lifetime = _pipeline.Lifetime;
+        using var stop = lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime) : null;
+        var delayToken = stop?.Token ?? cancellationToken;
+
         // A resumed wait starts from a placeholder, which is no state to report.
         var stateKnown = !pollImmediately;
         if (stateKnown)
@@ -97,7 +103,7 @@ internal sealed class GenerationPoller : IGenerationSource
                 {
                     if (remaining > TimeSpan.Zero)
                     {
-                        await DelayAsync(remaining, cancellationToken).ConfigureAwait(false);
+                        await DelayAsync(remaining, delayToken).ConfigureAwait(false);
                     }
 
                     throw TimedOut(current, limit, polls);
@@ -105,7 +111,7 @@ internal sealed class GenerationPoller : IGenerationSource
 
                 if (delay > TimeSpan.Zero)
                 {
-                    await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                    await DelayAsync(delay, delayToken).ConfigureAwait(false);
                 }
 
                 polls++;
@@ -139,6 +145,11 @@ internal sealed class GenerationPoller : IGenerationSource
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not GenerationCanceledException)
         {
             throw new GenerationCanceledException(id, ex, cancellationToken);
+        }
+        catch (OperationCanceledException ex) when (_pipeline.IsDisposed)
+        {
+            // Disposed between two polls.
+            throw Disposed(id, ex);
         }
         catch (GptImageHubException ex) when (ex.GenerationId is null)
         {
@@ -197,6 +208,9 @@ internal sealed class GenerationPoller : IGenerationSource
 #else
         Settings.TimeProvider.Delay(delay, cancellationToken);
 #endif
+
+    private static ClientDisposedException Disposed(string id, Exception? innerException) =>
+        ClientDisposedException.Create($"The wait for generation '{id}'", id, requestSent: false, httpClientDisposed: false, innerException);
 
     private static GenerationTimeoutException TimedOut(ImageGeneration current, TimeSpan limit, int polls) =>
         new(

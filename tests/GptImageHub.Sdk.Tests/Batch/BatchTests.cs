@@ -135,7 +135,7 @@ public sealed class BatchTests : IAsyncLifetime
     public async Task An_item_whose_price_is_unknown_is_skipped_under_a_budget()
     {
         using var client = Client(_hub.CreateApiKey(credits: 1000));
-        var items = new List<BatchItem> { new("wide", new ImageGenerationRequest("gpt-image-2", "wide") { Size = ImageSize.Landscape1536x1024 }) };
+        var items = new List<BatchItem> { new("panorama", new ImageGenerationRequest("gpt-image-2", "panorama") { Size = new ImageSize("panorama") }) };
 
         var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { CreditBudget = 100 }, TestContext.Current.CancellationToken)));
 

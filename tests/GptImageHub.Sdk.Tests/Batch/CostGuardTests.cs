@@ -57,9 +57,14 @@ public sealed class CostGuardTests : IAsyncLifetime
     [InlineData("1024x1024", "high", "1K")]
     [InlineData("512x768", null, "1K")]
     [InlineData("1536x1024", "4K", "4K")]
-    public async Task The_tier_comes_from_an_explicit_tier_or_a_size_within_1024(string? size, string? quality, string tier)
+    [InlineData("1536x1024", null, "2K")]
+    [InlineData("1024x1536", "high", "2K")]
+    [InlineData("2048x2048", null, "2K")]
+    [InlineData("4096x1024", null, "4K")]
+    public async Task The_tier_comes_from_an_explicit_tier_or_the_longer_side_of_the_size(string? size, string? quality, string tier)
     {
-        using var client = Client(_hub.CreateApiKey(credits: 0));
+        var key = _hub.CreateApiKey(credits: 100);
+        using var client = Client(key);
         var request = new ImageGenerationRequest("gpt-image-2", "a fox")
         {
             Size = size is null ? (ImageSize?)null : new ImageSize(size),
@@ -67,22 +72,27 @@ public sealed class CostGuardTests : IAsyncLifetime
         };
 
         var estimate = await client.EstimateCreditsAsync(request, TestContext.Current.CancellationToken);
+        var generation = await client.GenerateImageAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(tier, estimate.Tier);
-        Assert.NotNull(estimate.Credits);
         Assert.Null(estimate.Reason);
+        Assert.Equal(generation.Usage!.Credits, estimate.Credits);
+        Assert.Equal(100 - estimate.Credits, _hub.Ledger.GetBalance(key));
     }
 
     [Fact]
-    public async Task A_size_the_price_list_does_not_cover_gets_no_price_and_a_reason()
+    public async Task A_size_no_tier_holds_gets_no_price_and_a_reason_that_names_the_setting()
     {
         using var client = Client(_hub.CreateApiKey(credits: 0));
 
-        var estimate = await client.EstimateCreditsAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Size = ImageSize.Landscape1536x1024 }, TestContext.Current.CancellationToken);
+        var tooLarge = await client.EstimateCreditsAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Size = ImageSize.Create(8192, 1024) }, TestContext.Current.CancellationToken);
+        var notASize = await client.EstimateCreditsAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Size = new ImageSize("panorama") }, TestContext.Current.CancellationToken);
+        var tierNotOffered = await client.EstimateCreditsAsync(new ImageGenerationRequest("nanobanana", "a fox") { Size = ImageSize.Landscape1536x1024 }, TestContext.Current.CancellationToken);
 
-        Assert.Null(estimate.Credits);
-        Assert.Null(estimate.Tier);
-        Assert.Equal("the price list does not say which tier size 1536x1024 is billed at; set Quality to 1K, 2K or 4K to price it", estimate.Reason);
+        Assert.Null(tooLarge.Credits);
+        Assert.Equal("size 8192x1024 is larger than the largest tier (4K, 4096 pixels on the longer side); use a size of at most 4096x4096", tooLarge.Reason);
+        Assert.Equal("size 'panorama' is not WIDTHxHEIGHT, so its tier cannot be told; set Quality to ImageQuality.Tier1K, Tier2K or Tier4K to price it", notASize.Reason);
+        Assert.Equal("size 1536x1024 is billed at 2K, and the service lists no 2K price for model 'nanobanana' (it lists 1K); use a smaller size or a tier quality the model lists", tierNotOffered.Reason);
     }
 
     [Fact]
@@ -135,15 +145,33 @@ public sealed class CostGuardTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MaxCreditsPerRequest_refuses_a_request_whose_price_cannot_be_told()
+    public async Task MaxCreditsPerRequest_refuses_a_request_whose_price_cannot_be_told_and_says_which_setting_to_use()
     {
         using var client = Client(_hub.CreateApiKey(credits: 100), o => o.MaxCreditsPerRequest = 1000);
 
         var ex = await Assert.ThrowsAsync<CreditLimitExceededException>(() => client.StartImageGenerationAsync(
-            new ImageGenerationRequest("gpt-image-2", "a fox") { Size = ImageSize.Landscape1536x1024 }, TestContext.Current.CancellationToken));
+            new ImageGenerationRequest("gpt-image-2", "a fox") { Size = new ImageSize("panorama") }, TestContext.Current.CancellationToken));
 
-        Assert.Contains("its price cannot be estimated", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "The request was not sent: MaxCreditsPerRequest is 1000 credits, and its price cannot be estimated: size 'panorama' is not WIDTHxHEIGHT, so its tier cannot be told; set Quality to ImageQuality.Tier1K, Tier2K or Tier4K to price it.",
+            ex.Message);
         Assert.Empty(_hub.Ledger.GenerationRequests);
+    }
+
+    [Fact]
+    public async Task MaxCreditsPerRequest_prices_the_SDKs_own_1536x1024_size_at_2K()
+    {
+        var key = _hub.CreateApiKey(credits: 100);
+        using var within = Client(key, o => o.MaxCreditsPerRequest = 10);
+        using var below = Client(key, o => o.MaxCreditsPerRequest = 9);
+        var request = new ImageGenerationRequest("gpt-image-2", "a wide valley") { Size = ImageSize.Landscape1536x1024 };
+
+        var generation = await within.GenerateImageAsync(request, TestContext.Current.CancellationToken);
+        var ex = await Assert.ThrowsAsync<CreditLimitExceededException>(() => below.GenerateImageAsync(request, TestContext.Current.CancellationToken));
+
+        Assert.Equal(10, generation.Usage!.Credits);
+        Assert.Equal("The request was not sent: it is estimated at 10 credits (1 x 10 at 2K on gpt-image-2), above MaxCreditsPerRequest (9).", ex.Message);
+        Assert.Single(_hub.Ledger.GenerationRequests);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ namespace GptImageHub.Sdk.Tests.Infrastructure;
 /// A loopback HTTP/1.1 server that answers each request with the next step of a script, including
 /// the faults a mock server cannot make: a connection closed before any answer, a body cut short,
 /// or an answer that never comes. Each connection serves one request. It records every request it received.
+/// <see cref="Fault"/> stalls or cuts a whole answer at any <see cref="FaultPoint"/>: the fault
+/// matrix runs every endpoint through every one of them.
 /// </summary>
 internal sealed class ScriptedHttpServer : IAsyncDisposable
 {
@@ -47,6 +49,13 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
 
     /// <summary>Sends the headers and part of the body, then closes the connection.</summary>
     public static Step Truncate(int status, string body) => new(StepKind.Truncate, status, body, []);
+
+    /// <summary>
+    /// Sends the answer up to <paramref name="point"/>, then either stops sending and holds the
+    /// connection open (a stall) or resets it (a cut).
+    /// </summary>
+    public static Step Fault(FaultPoint point, bool cut, int status, string body, params (string Name, string Value)[] headers) =>
+        new(StepKind.Fault, status, body, headers) { Point = point, Cut = cut };
 
     private async Task AcceptLoopAsync()
     {
@@ -99,6 +108,31 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
                             await stream.WriteAsync(full.AsMemory(0, full.Length / 2));
                             client.Client.LingerState = new LingerOption(true, 0);
                             return;
+                        case StepKind.Fault:
+                            var answer = Encoding.UTF8.GetBytes(step.Body);
+                            var head = Head(step.Status, answer.Length, step.Headers);
+                            byte[] whole = [.. head, .. answer];
+                            var statusLineEnd = Array.IndexOf(whole, (byte)'\n') + 1;
+                            var sent = step.Point switch
+                            {
+                                // Inside "HTTP/1.1 200": the status code has not arrived.
+                                FaultPoint.StatusLine => 10,
+
+                                // The status line and part of the first header.
+                                FaultPoint.Headers => statusLineEnd + 7,
+                                FaultPoint.BodyStart => head.Length,
+                                FaultPoint.BodyMiddle => head.Length + (answer.Length / 2),
+                                _ => whole.Length - 1,
+                            };
+                            await stream.WriteAsync(whole.AsMemory(0, sent));
+                            await stream.FlushAsync();
+                            if (!step.Cut)
+                            {
+                                await Task.Delay(Timeout.Infinite, _stop.Token);
+                            }
+
+                            client.Client.LingerState = new LingerOption(true, 0);
+                            return;
                         default:
                             var body = Encoding.UTF8.GetBytes(step.Body);
                             await WriteHeadAsync(stream, step.Status, body.Length, step.Headers);
@@ -114,7 +148,10 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
         }
     }
 
-    private static async Task WriteHeadAsync(NetworkStream stream, int status, int length, (string Name, string Value)[] headers)
+    private static Task WriteHeadAsync(NetworkStream stream, int status, int length, (string Name, string Value)[] headers) =>
+        stream.WriteAsync(Head(status, length, headers)).AsTask();
+
+    private static byte[] Head(int status, int length, (string Name, string Value)[] headers)
     {
         var head = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} X\r\n")
@@ -127,7 +164,7 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
             head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
         }
 
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
+        return Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());
     }
 
     private static async Task<ReceivedRequest?> ReadRequestAsync(NetworkStream stream)
@@ -218,9 +255,34 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
         Drop,
         Hang,
         Truncate,
+        Fault,
     }
 
-    internal sealed record Step(StepKind Kind, int Status, string Body, (string Name, string Value)[] Headers);
+    /// <summary>Where a <see cref="Fault"/> step stops sending.</summary>
+    internal enum FaultPoint
+    {
+        /// <summary>Part of the status line, before the status code.</summary>
+        StatusLine,
+
+        /// <summary>The status line and part of the headers.</summary>
+        Headers,
+
+        /// <summary>All headers (with a Content-Length), no byte of the body.</summary>
+        BodyStart,
+
+        /// <summary>Half of the body.</summary>
+        BodyMiddle,
+
+        /// <summary>All of the body but its last byte.</summary>
+        BeforeLastByte,
+    }
+
+    internal sealed record Step(StepKind Kind, int Status, string Body, (string Name, string Value)[] Headers)
+    {
+        public FaultPoint Point { get; init; }
+
+        public bool Cut { get; init; }
+    }
 
     internal sealed record ReceivedRequest(string Method, string Target, IReadOnlyDictionary<string, string> Headers, byte[] Body)
     {

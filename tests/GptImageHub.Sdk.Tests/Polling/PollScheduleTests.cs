@@ -1,3 +1,4 @@
+using GptImageHub.Sdk.Polling;
 using static GptImageHub.Sdk.Tests.Polling.PollingHarness;
 
 namespace GptImageHub.Sdk.Tests.Polling;
@@ -116,5 +117,53 @@ public sealed class PollScheduleTests
         Assert.Equal([2, 6, 14, 24, 34, 44, 54], hub.PollTimes);
         Assert.Equal("g1", ex.GenerationId);
         Assert.Equal("Generation 'g1' was still 'processing' after 60 s and 7 polls (Polling.Timeout). It may still finish: resume with WaitForGenerationAsync(\"g1\").", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("a date 30 s in the past")]
+    [InlineData("a date 10 years ahead")]
+    [InlineData("-5")]
+    [InlineData("soon")]
+    public async Task A_hostile_Retry_After_never_polls_faster_than_InitialInterval_nor_parks_the_wait(string retryAfter)
+    {
+        using var hub = new PollingHarness();
+        hub.StubSubmit();
+        var polls = 0;
+        hub.StubPolls("g1", elapsed =>
+        {
+            var now = hub.Clock.Start + elapsed;
+            var value = retryAfter switch
+            {
+                "a date 30 s in the past" => now.AddSeconds(-30).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                "a date 10 years ahead" => now.AddYears(10).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                _ => retryAfter,
+            };
+            return Interlocked.Increment(ref polls) < 4
+                ? Json(200, Infrastructure.SeedResponses.Generation("g1", "processing"), ("Retry-After", value))
+                : Json(200, Infrastructure.SeedResponses.Succeeded("g1"));
+        });
+
+        await hub.Clock.RunAsync(hub.Client.GenerateImageAsync(SampleRequest, TestContext.Current.CancellationToken));
+
+        // 0 or a past date: the schedule's minimum (InitialInterval, 2 s); years ahead: the 30 s cap; unreadable: the backoff.
+        double[] expected = retryAfter switch
+        {
+            "a date 10 years ahead" => [2, 32, 62, 92],
+            "-5" or "soon" => [2, 6, 14, 24],
+            _ => [2, 4, 6, 8],
+        };
+        Assert.Equal(expected, hub.PollTimes);
+    }
+
+    [Fact]
+    public void Jitter_never_brings_a_poll_closer_than_InitialInterval()
+    {
+        var schedule = new PollSchedule(new PollingOptions { InitialInterval = TimeSpan.FromSeconds(2), MaxInterval = TimeSpan.FromSeconds(10), UseJitter = true }, new Random(7));
+
+        var delays = Enumerable.Range(0, 200).Select(_ => schedule.NextDelay(null)).ToArray();
+
+        Assert.All(delays, d => Assert.True(d >= TimeSpan.FromSeconds(2), d.ToString()));
+        Assert.True(delays.Distinct().Count() > 3, "jitter should still spread the delays");
     }
 }
