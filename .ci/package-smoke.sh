@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset GPTIMAGEHUB_API_KEY || true
+unset GPTIMAGEHUB_API_KEY GPTIMAGEHUB_BASE_URL || true
 
 # A version no earlier run used: NuGet caches a package by id and version in the global packages
 # folder, so re-packing 0.1.0 would silently restore yesterday's bits. The trap removes them again.
