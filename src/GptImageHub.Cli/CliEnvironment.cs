@@ -58,7 +58,7 @@ internal sealed class CliEnvironment
     /// starts, <c>GptImageHub.Cli</c>); otherwise <c>gih</c>, the installed tool's launcher.
     /// </summary>
     public static string CommandNameOf(string? processPath) =>
-        processPath is not null && Path.GetFileNameWithoutExtension(processPath).Equals("GptImageHub.Cli", StringComparison.OrdinalIgnoreCase)
+        Path.GetFileName(processPath) is "GptImageHub.Cli" or "GptImageHub.Cli.exe"
             ? FromSourceCommandName
             : InstalledCommandName;
 
