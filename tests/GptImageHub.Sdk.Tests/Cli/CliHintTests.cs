@@ -24,7 +24,8 @@ public sealed partial class CliHintTests : CliTestBase
         ConfigFile,
     }
 
-    protected override EmulatorOptions CreateEmulatorOptions() => new() { ProcessingDelay = TimeSpan.FromMilliseconds(300) };
+    // Long enough that a 20 ms polling limit always gives up first, even on a loaded machine.
+    protected override EmulatorOptions CreateEmulatorOptions() => new() { ProcessingDelay = TimeSpan.FromMilliseconds(800) };
 
     protected override void ConfigureClient(GptImageHubClientOptions options)
     {
