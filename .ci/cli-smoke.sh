@@ -64,8 +64,11 @@ key=$(sed -n 's/^API key ([0-9]* credits): //p' "$log")
 [ -n "$url" ] && [ -n "$key" ] || fail "no URL and key from gih emulator within 30 s: $(cat "$log")"
 echo "emulator at $url"
 
-echo "== gih generate"
-"$gih" generate "a red fox" --base-url "$url" --api-key "$key" --out "$images"
+echo "== gih generate, after pasting the two export lines gih emulator printed (as the READMEs say)"
+grep -q '^Then try: gih generate "a red fox"$' "$log" || fail "gih emulator did not suggest 'gih generate' (the installed tool's name): $(cat "$log")"
+eval "$(grep -E '^export GPTIMAGEHUB_(BASE_URL|API_KEY)=' "$log")"
+[ "${GPTIMAGEHUB_BASE_URL:-}" = "$url" ] && [ "${GPTIMAGEHUB_API_KEY:-}" = "$key" ] || fail "the export lines do not match the printed URL and key: $(cat "$log")"
+"$gih" generate "a red fox" --out "$images"
 png=$(find "$images" -maxdepth 1 -name '*.png' -type f | head -n 1)
 [ -n "$png" ] || fail "gih generate wrote no PNG into $images"
 signature=$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset GPTIMAGEHUB_API_KEY || true
+unset GPTIMAGEHUB_API_KEY GPTIMAGEHUB_BASE_URL || true
 
 # A version no earlier run used: NuGet caches a package by id and version in the global packages
 # folder, so re-packing 0.1.0 would silently restore yesterday's bits. The trap removes them again.
@@ -61,17 +61,12 @@ printf '<Project />\n' >"$work/Directory.Build.props"
 printf '<Project />\n' >"$work/Directory.Build.targets"
 printf '<Project>\n  <PropertyGroup>\n    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>\n  </PropertyGroup>\n</Project>\n' >"$work/Directory.Packages.props"
 dotnet new console -o "$app" -n Consumer --framework net10.0 >/dev/null
-# The folder feed is added to the machine's sources, not instead of them: the SDK's own
-# dependencies (Polly.Core, Microsoft.Extensions.*) still restore from the default source.
-cat >"$app/NuGet.config" <<EOF
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="gptimagehub-smoke" value="$feed" />
-  </packageSources>
-</configuration>
-EOF
-(cd "$app" && dotnet add package GptImageHub.Sdk --version "$version" >/dev/null \
+# As the README's Install section says: a NuGet.config for the app (nuget.org, for the SDK's own
+# dependencies) plus the folder feed, then `dotnet add package` by id. `--source FEED` alone would
+# replace the sources and miss Polly.Core and Microsoft.Extensions.*.
+(cd "$app" && dotnet new nugetconfig >/dev/null \
+            && dotnet nuget add source "$feed" --name gih-packages --configfile nuget.config >/dev/null \
+            && dotnet add package GptImageHub.Sdk --version "$version" >/dev/null \
             && dotnet add package GptImageHub.Emulator --version "$version" >/dev/null)
 
 cat >"$app/Program.cs" <<'EOF'

@@ -11,6 +11,7 @@ Console.CancelKeyPress += (_, e) =>
 return await QuickStartApp.RunAsync(
     args,
     Console.Out,
+    Console.Error,
     Environment.GetEnvironmentVariable("GPTIMAGEHUB_API_KEY"),
     Path.Combine(Environment.CurrentDirectory, "output"),
     cancellation.Token);

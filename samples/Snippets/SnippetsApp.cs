@@ -76,7 +76,7 @@ internal static class SnippetsApp
     private static void WriteUsage(TextWriter output)
     {
         output.WriteLine($"Usage: dotnet run --project samples/Snippets -- NAME [{EmulatorFlag}] [ARGS...]");
-        output.WriteLine($"Without {EmulatorFlag}, GPTIMAGEHUB_API_KEY must be set. Snippets:");
+        output.WriteLine($"Without {EmulatorFlag}, GPTIMAGEHUB_API_KEY must be set (and GPTIMAGEHUB_BASE_URL for a service other than GPT Image Hub's, such as `gih emulator`). Snippets:");
         foreach (var snippet in SnippetCatalog.All)
         {
             output.WriteLine($"  {snippet.Name,-17} {snippet.Description}");

@@ -19,7 +19,7 @@ internal sealed partial class GptImageHubExceptionHandler(IProblemDetailsService
             InsufficientCreditsException e => (StatusCodes.Status402PaymentRequired, "Not enough credits", e.Message),
             InvalidRequestException e => (StatusCodes.Status400BadRequest, "Invalid image request", e.Message),
             ReferenceImageException e => (StatusCodes.Status400BadRequest, "Invalid reference image", e.Message),
-            ArgumentException e => (StatusCodes.Status400BadRequest, "Invalid image request", e.Message),
+            ArgumentException e => (StatusCodes.Status400BadRequest, "Invalid image request", WithoutParameterNoise(e)),
             NotFoundException => (StatusCodes.Status404NotFound, "No such generation", null),
             GenerationTimeoutException => (StatusCodes.Status504GatewayTimeout, "The generation is still running",
                 "Read it later with GET /images/{generationId}; it is not submitted again."),
@@ -51,6 +51,13 @@ internal sealed partial class GptImageHubExceptionHandler(IProblemDetailsService
         }
 
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The message without " (Parameter 'request')" and "Actual value was 9.", which name the SDK's internals, not the caller's field.</summary>
+    private static string WithoutParameterNoise(ArgumentException exception)
+    {
+        var message = exception.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? string.Empty;
+        return exception.ParamName is { } name ? message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : message;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GPT Image Hub call failed with {ExceptionType} (generation {GenerationId})")]

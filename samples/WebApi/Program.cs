@@ -2,8 +2,10 @@ using GptImageHub.Samples.WebApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Options from the "GptImageHub" section (BaseAddress, Polling:Timeout, ...), validated at start.
-// The key is a secret, so it is not in appsettings.json: set GptImageHub__ApiKey (or GPTIMAGEHUB_API_KEY).
+// Options from the "GptImageHub" section (Polling:Timeout, ...), validated at start. What the section
+// leaves unset comes from the environment, as everywhere in the SDK: the key (a secret, so not in
+// appsettings.json) from GPTIMAGEHUB_API_KEY (or GptImageHub__ApiKey), the address from
+// GPTIMAGEHUB_BASE_URL (the two lines `gih emulator` prints), else https://www.gptimagehub.com/.
 builder.Services.AddGptImageHub(builder.Configuration.GetSection("GptImageHub"));
 
 builder.Services.AddProblemDetails();

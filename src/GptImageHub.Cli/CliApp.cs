@@ -15,9 +15,10 @@ internal static class CliApp
     {
         var context = new CommandContext(environment, new GlobalOptions());
         var parseResult = CreateRootCommand(context).Parse(args);
-        if (parseResult.Errors.Count > 0)
+        var unknownOption = UsageMessages.UnknownOption(parseResult, environment.CommandName);
+        if (parseResult.Errors.Count > 0 || unknownOption is not null)
         {
-            return FailureReport.WriteUsage(parseResult, context);
+            return FailureReport.WriteUsage(parseResult, context, unknownOption);
         }
 
         var invocation = new InvocationConfiguration
@@ -50,13 +51,13 @@ internal static class CliApp
         {
             new HelpOption(),
             new VersionOption(),
-            ModelsCommand.Create(context),
-            CreditsCommand.Create(context),
-            GenerateCommand.Create(context),
-            GetCommand.Create(context),
-            WaitCommand.Create(context),
-            DownloadCommand.Create(context),
-            BatchCommand.Create(context),
+            context.Options.WithConnection(ModelsCommand.Create(context)),
+            context.Options.WithConnection(CreditsCommand.Create(context)),
+            context.Options.WithConnection(GenerateCommand.Create(context)),
+            context.Options.WithConnection(GetCommand.Create(context)),
+            context.Options.WithConnection(WaitCommand.Create(context)),
+            context.Options.WithConnection(DownloadCommand.Create(context)),
+            context.Options.WithConnection(BatchCommand.Create(context)),
             EmulatorCommand.Create(context),
         };
         context.Options.AddTo(root);

@@ -30,6 +30,18 @@ internal sealed class CliEnvironment
     /// </summary>
     public Action<GptImageHubClientOptions>? ConfigureClient { get; init; }
 
+    /// <summary>
+    /// How the user started this program, so that every command gih prints can be pasted as it is:
+    /// <c>gih</c> for the installed tool, <c>dotnet run --project src/GptImageHub.Cli --</c> from a clone.
+    /// </summary>
+    public string CommandName { get; init; } = InstalledCommandName;
+
+    /// <summary>The installed tool's command.</summary>
+    public const string InstalledCommandName = "gih";
+
+    /// <summary>The command that runs gih from a clone of the repository, at its root.</summary>
+    public const string FromSourceCommandName = "dotnet run --project src/GptImageHub.Cli --";
+
     /// <summary>The real process: its console streams, environment variables and current folder.</summary>
     public static CliEnvironment FromProcess() => new()
     {
@@ -38,7 +50,17 @@ internal sealed class CliEnvironment
         GetVariable = Environment.GetEnvironmentVariable,
         IsOutputRedirected = Console.IsOutputRedirected,
         WorkingDirectory = Environment.CurrentDirectory,
+        CommandName = CommandNameOf(Environment.ProcessPath),
     };
+
+    /// <summary>
+    /// The command from a clone when the process is the project's own executable (what <c>dotnet run</c>
+    /// starts, <c>GptImageHub.Cli</c>); otherwise <c>gih</c>, the installed tool's launcher.
+    /// </summary>
+    public static string CommandNameOf(string? processPath) =>
+        Path.GetFileName(processPath) is "GptImageHub.Cli" or "GptImageHub.Cli.exe"
+            ? FromSourceCommandName
+            : InstalledCommandName;
 
     /// <summary>Resolves a path the user typed against <see cref="WorkingDirectory"/>.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(WorkingDirectory, path));

@@ -30,7 +30,11 @@ internal static class Program
             var key = hub.CreateApiKey(options.Credits);
             Console.WriteLine($"GPT Image Hub emulator listening on {hub.BaseAddress}");
             Console.WriteLine($"API key ({options.Credits} credits): {key}");
-            Console.WriteLine($"Try: curl {hub.BaseAddress}api/v1/credits -H \"Authorization: Bearer {key}\"");
+            Console.WriteLine("Point the SDK, the samples and gih at it: paste these two lines into another shell.");
+            Console.WriteLine(OperatingSystem.IsWindows() ? $"$env:GPTIMAGEHUB_BASE_URL=\"{hub.BaseAddress}\"" : $"export GPTIMAGEHUB_BASE_URL={hub.BaseAddress}");
+            Console.WriteLine(OperatingSystem.IsWindows() ? $"$env:GPTIMAGEHUB_API_KEY=\"{key}\"" : $"export GPTIMAGEHUB_API_KEY={key}");
+            Console.WriteLine("Then try: dotnet run --project samples/QuickStart -- \"a red fox\"   (or any program that uses the SDK)");
+            Console.WriteLine($"Or: curl {hub.BaseAddress}api/v1/credits -H \"Authorization: Bearer {key}\"");
             Console.WriteLine("Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

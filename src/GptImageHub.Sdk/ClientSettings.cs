@@ -75,7 +75,7 @@ internal sealed class ClientSettings
             throw new ArgumentException("The API key contains white space, control or non-ASCII characters; check how it was copied.", nameof(options));
         }
 
-        var baseAddress = ValidateBaseAddress(options.BaseAddress, options.AllowInsecureHttp);
+        var baseAddress = ValidateBaseAddress(options.BaseAddress ?? BaseAddressFromEnvironment(), options.AllowInsecureHttp);
         RequirePositive(options.RequestTimeout, nameof(GptImageHubClientOptions.RequestTimeout));
         RequirePositive(options.ServerWaitTimeout, nameof(GptImageHubClientOptions.ServerWaitTimeout));
         if (options.MaxRetries is < 0 or > 10)
@@ -128,6 +128,25 @@ internal sealed class ClientSettings
         && string.Equals(uri.Scheme, BaseAddress.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(uri.IdnHost, BaseAddress.IdnHost, StringComparison.OrdinalIgnoreCase)
         && uri.Port == BaseAddress.Port;
+
+    /// <summary>The address in <c>GPTIMAGEHUB_BASE_URL</c>, else the public service.</summary>
+    private static Uri BaseAddressFromEnvironment()
+    {
+        var value = Environment.GetEnvironmentVariable(GptImageHubClientOptions.BaseAddressEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return GptImageHubClientOptions.DefaultBaseAddress;
+        }
+
+        if (!Uri.TryCreate(value!.Trim(), UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException(
+                $"{GptImageHubClientOptions.BaseAddressEnvironmentVariable} ('{value}') is not an absolute http or https URL, such as http://127.0.0.1:5000/; fix or unset it, or set BaseAddress.",
+                "options");
+        }
+
+        return address;
+    }
 
     private static Uri ValidateBaseAddress(Uri? baseAddress, bool allowInsecureHttp)
     {

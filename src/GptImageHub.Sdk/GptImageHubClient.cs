@@ -28,7 +28,17 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private CachedModels? _models;
 
-    /// <summary>Creates a client for the public service with an API key.</summary>
+    /// <summary>
+    /// Creates a client configured by the environment: the key in <c>GPTIMAGEHUB_API_KEY</c> and the
+    /// address in <c>GPTIMAGEHUB_BASE_URL</c> (else the public service).
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>GPTIMAGEHUB_BASE_URL</c> or <c>GPTIMAGEHUB_API_KEY</c> is malformed.</exception>
+    public GptImageHubClient()
+        : this(new GptImageHubClientOptions())
+    {
+    }
+
+    /// <summary>Creates a client with an API key, for the address in <c>GPTIMAGEHUB_BASE_URL</c>, else the public service.</summary>
     /// <param name="apiKey">The API key, <c>gih_live_...</c>.</param>
     /// <exception cref="ArgumentException"><paramref name="apiKey"/> is null, empty or malformed.</exception>
     public GptImageHubClient(string apiKey)

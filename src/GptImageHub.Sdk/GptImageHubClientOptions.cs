@@ -8,6 +8,9 @@ public sealed class GptImageHubClientOptions
     /// <summary>The environment variable read when <see cref="ApiKey"/> is not set.</summary>
     public const string ApiKeyEnvironmentVariable = "GPTIMAGEHUB_API_KEY";
 
+    /// <summary>The environment variable read when <see cref="BaseAddress"/> is not set, such as <c>http://127.0.0.1:5000/</c> for the local emulator.</summary>
+    public const string BaseAddressEnvironmentVariable = "GPTIMAGEHUB_BASE_URL";
+
     /// <summary>The public service's address.</summary>
     public static Uri DefaultBaseAddress { get; } = new("https://www.gptimagehub.com/");
 
@@ -16,9 +19,11 @@ public sealed class GptImageHubClientOptions
     public string? ApiKey { get; set; }
 
     /// <summary>The service's address; a self-hosted deployment or the local emulator has its own.</summary>
-    /// <value>The default is <c>https://www.gptimagehub.com/</c>. Plain <c>http://</c> is accepted only for loopback addresses unless <see cref="AllowInsecureHttp"/> is set.</value>
-    [Required]
-    public Uri BaseAddress { get; set; } = DefaultBaseAddress;
+    /// <value>
+    /// The default is null, which reads <c>GPTIMAGEHUB_BASE_URL</c>, else uses <see cref="DefaultBaseAddress"/>
+    /// (<c>https://www.gptimagehub.com/</c>). Plain <c>http://</c> is accepted only for loopback addresses unless <see cref="AllowInsecureHttp"/> is set.
+    /// </value>
+    public Uri? BaseAddress { get; set; }
 
     /// <summary>How <see cref="IGptImageHubClient.GenerateImageAsync"/> waits for the images.</summary>
     /// <value>The default is <see cref="GenerationMode.Polling"/>.</value>
@@ -79,5 +84,5 @@ public sealed class GptImageHubClientOptions
 
     /// <summary>Describes the settings without the key.</summary>
     public override string ToString() =>
-        $"GptImageHubClientOptions {{ BaseAddress = {BaseAddress}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}, GenerationMode = {GenerationMode} }}";
+        $"GptImageHubClientOptions {{ BaseAddress = {(BaseAddress is null ? "(not set)" : BaseAddress.ToString())}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}, GenerationMode = {GenerationMode} }}";
 }

@@ -68,16 +68,7 @@ internal static class BatchFile
 
     private static BatchItem FromJson(string text, int number, string displayPath, string defaultModel)
     {
-        BatchFileLine? line;
-        try
-        {
-            line = JsonSerializer.Deserialize(text, BatchFileJsonContext.Default.BatchFileLine);
-        }
-        catch (JsonException ex)
-        {
-            throw Bad(displayPath, number, $"not a valid JSON line: {ex.Message}");
-        }
-
+        var line = ReadLine(text, number, displayPath);
         if (line is null)
         {
             throw Bad(displayPath, number, "expected a JSON object.");
@@ -111,6 +102,70 @@ internal static class BatchFile
             N = line.N,
         };
         return new BatchItem(line.Key ?? DefaultKey(number), request);
+    }
+
+    /// <summary>
+    /// Reads one JSON line field by field, so that every problem is told in the file's own words:
+    /// the line, the field and what it should hold (never a .NET type or member name).
+    /// </summary>
+    private static BatchFileLine? ReadLine(string text, int number, string displayPath)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw Bad(displayPath, number, $"not a valid JSON object (at character {(ex.BytePositionInLine ?? 0) + 1}); a line that starts with {{ must be one whole JSON object.");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            string? key = null, prompt = null, model = null, size = null, quality = null, aspectRatio = null;
+            int? n = null;
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "key": key = Text(property); break;
+                    case "prompt": prompt = Text(property); break;
+                    case "model": model = Text(property); break;
+                    case "size": size = Text(property); break;
+                    case "quality": quality = Text(property); break;
+                    case "aspect_ratio": aspectRatio = Text(property); break;
+                    case "n":
+                        if (property.Value.ValueKind == JsonValueKind.Null)
+                        {
+                            break;
+                        }
+
+                        if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var count))
+                        {
+                            throw Bad(displayPath, number, $"\"n\" must be a whole number, 1 to {MaxImagesPerItem.ToString(CultureInfo.InvariantCulture)}, not {property.Value.GetRawText()}.");
+                        }
+
+                        n = count;
+                        break;
+                    default:
+                        throw Bad(displayPath, number, $"unknown field \"{property.Name}\"; a line may have \"key\", \"prompt\", \"model\", \"size\", \"quality\", \"aspect_ratio\" and \"n\".");
+                }
+            }
+
+            return new BatchFileLine { Key = key, Prompt = prompt, Model = model, Size = size, Quality = quality, AspectRatio = aspectRatio, N = n };
+        }
+
+        string? Text(JsonProperty property) => property.Value.ValueKind switch
+        {
+            JsonValueKind.String => property.Value.GetString(),
+            JsonValueKind.Null => null,
+            _ => throw Bad(displayPath, number, $"\"{property.Name}\" must be a string in quotes, not {property.Value.GetRawText()}."),
+        };
     }
 
     private static UsageException Bad(string displayPath, int number, string problem) =>

@@ -1,10 +1,10 @@
-using System.Text.Json.Serialization;
-
 namespace GptImageHub.Cli.Batch;
 
 /// <summary>
 /// One JSON line of a batch file:
 /// <c>{"key", "prompt", "model", "size", "quality", "aspect_ratio", "n"}</c>; only <c>prompt</c> is required.
+/// Any other field is an error: a misspelt <c>"qualty"</c> would otherwise be dropped silently and
+/// every item of a paid batch generated with the wrong setting.
 /// </summary>
 internal sealed record BatchFileLine
 {
@@ -22,13 +22,3 @@ internal sealed record BatchFileLine
 
     public int? N { get; init; }
 }
-
-/// <summary>
-/// Reads batch-file lines. Unknown properties are errors: a misspelt <c>"qualty"</c> would otherwise
-/// be dropped silently and every item of a paid batch generated with the wrong setting.
-/// </summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
-[JsonSerializable(typeof(BatchFileLine))]
-internal sealed partial class BatchFileJsonContext : JsonSerializerContext;

@@ -134,7 +134,7 @@ internal static class BatchCommand
             {
                 environment.Error.WriteLine(
                     $"gih: {tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown)"
-                    + (tally.Succeeded + tally.Failed == tally.Total ? string.Empty : "; run the same command again to submit the skipped items")
+                    + RerunHint(tally, options.CreditBudget)
                     + $" (journal: {journalPath})");
                 environment.Error.Flush();
             }
@@ -257,13 +257,13 @@ internal static class BatchCommand
                 catch (Exception ex) when (ex is GptImageHubException or IOException or UnauthorizedAccessException)
                 {
                     // The job is paid for and journaled as succeeded: a rerun saves the images without a new charge.
-                    var reason = $"images not saved ({ex.Message}); save them with: {ResumeHint.DownloadCommand(generation.Id, directory)}";
+                    var reason = $"images not saved ({ex.Message}); save them with: {ResumeHint.DownloadCommand(context, generation.Id, directory)}";
                     return (new BatchItemJson(result.Key, status, generationId, [], generation.Usage?.Credits, reason, result.FromJournal), ExitCodes.Failure);
                 }
 
             case BatchItemStatus.Succeeded:
                 return (
-                    new BatchItemJson(result.Key, status, generationId, [], null, "images not saved: the journal does not list them" + SaveHint(generationId, directory), result.FromJournal),
+                    new BatchItemJson(result.Key, status, generationId, [], null, "images not saved: the journal does not list them" + SaveHint(context, generationId, directory), result.FromJournal),
                     ExitCodes.Failure);
             case BatchItemStatus.Failed:
                 // A failure read back from the journal has no exception: the journal keeps only ended generations' failures.
@@ -274,8 +274,21 @@ internal static class BatchCommand
         }
     }
 
-    private static string SaveHint(string? generationId, string directory) =>
-        generationId is null ? string.Empty : "; save them with: " + ResumeHint.DownloadCommand(generationId, directory);
+    /// <summary>What to change to submit the items that were not: a rerun with the same <c>--budget</c> would skip them again.</summary>
+    private static string RerunHint(BatchTally tally, long? budget)
+    {
+        if (tally.Succeeded + tally.Failed == tally.Total)
+        {
+            return string.Empty;
+        }
+
+        return budget is { } credits && tally.Skipped > 0
+            ? $"; to submit the skipped items, run the same command with a --budget above {credits.ToString(System.Globalization.CultureInfo.InvariantCulture)} (it counts the whole batch, items already done included, and they are not paid again)"
+            : "; run the same command again to submit the items not submitted";
+    }
+
+    private static string SaveHint(CommandContext context, string? generationId, string directory) =>
+        generationId is null ? string.Empty : "; save them with: " + ResumeHint.DownloadCommand(context, generationId, directory);
 
     /// <summary>
     /// Saves the images, unless an item read back from the journal already has them all on disk: a

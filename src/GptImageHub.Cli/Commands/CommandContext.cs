@@ -36,12 +36,13 @@ internal sealed class CommandContext
     /// <exception cref="MissingApiKeyException"><paramref name="requireKey"/> is set and no key was found anywhere.</exception>
     public HubConnection Connect(ParseResult parseResult, bool requireKey)
     {
-        var settings = ConnectionSettings.Resolve(parseResult.GetValue(Options.ApiKey), parseResult.GetValue(Options.BaseUrl), Environment.GetVariable);
+        var settings = ConnectionSettings.Resolve(
+            parseResult.GetValue(Options.ApiKey), parseResult.GetValue(Options.BaseUrl), Environment.GetVariable, parseResult.GetValue(Options.ApiKeyEnv));
         Connection = settings;
         if (requireKey && settings.ApiKey is null)
         {
             throw new MissingApiKeyException(
-                $"No API key: pass --api-key, set {GptImageHubClientOptions.ApiKeyEnvironmentVariable}, or put \"apiKey\" in {settings.ConfigPath ?? "~/.config/gih/config.json"}.");
+                $"No API key: pass --api-key (or --api-key-env NAME), set {GptImageHubClientOptions.ApiKeyEnvironmentVariable}, or put \"apiKey\" in {settings.ConfigPath ?? "~/.config/gih/config.json"}.");
         }
 
         return HubConnection.Open(settings, Environment.ConfigureClient);

@@ -29,7 +29,7 @@ internal static class DownloadCommand
             if (generation.Status != GenerationStatus.Succeeded)
             {
                 throw new NotReadyException(
-                    $"Generation {generation.Id} is still {generation.Status}; wait for it and save its images with: {ResumeHint.WaitCommand(generation.Id, directory)}");
+                    $"Generation {generation.Id} is still {generation.Status}; wait for it and save its images with: {ResumeHint.WaitCommand(context, generation.Id, directory)}");
             }
 
             var files = await hub.Client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);

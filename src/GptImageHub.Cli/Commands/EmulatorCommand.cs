@@ -46,7 +46,11 @@ internal static class EmulatorCommand
                 {
                     human.Line($"GPT Image Hub emulator listening on {hub.BaseAddress}");
                     human.Line($"API key ({balance.ToString(CultureInfo.InvariantCulture)} credits): {key}");
-                    human.Line($"Try: gih generate \"a red fox\" --base-url {hub.BaseAddress} --api-key {key}");
+                    foreach (var line in EmulatorHints.Lines(hub.BaseAddress, key, context.Environment.CommandName))
+                    {
+                        human.Line(line);
+                    }
+
                     human.Line("Press Ctrl+C to stop.");
                 }
 

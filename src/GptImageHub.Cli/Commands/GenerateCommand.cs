@@ -23,7 +23,7 @@ internal static class GenerateCommand
             DefaultValueFactory = _ => DefaultModel,
         };
         var size = new Option<string?>("--size") { Description = "The output size: auto or WIDTHxHEIGHT, such as 1024x1024.", HelpName = "size" };
-        var quality = new Option<string?>("--quality") { Description = "auto, low, medium, high, or a resolution tier: 1K, 2K, 4K.", HelpName = "quality" };
+        var quality = new Option<string?>("--quality") { Description = "The resolution and price tier: 1K, 2K or 4K, as 'gih models' lists them for the model. (auto, low, medium and high are passed on too, but the service does not price or size by them: the size picks the tier, 1K without one.)", HelpName = "quality" };
         var aspectRatio = new Option<string?>("--aspect-ratio") { Description = "The aspect ratio, such as 1:1 or 16:9, from 'gih models'.", HelpName = "ratio" };
         var count = new Option<int?>("-n") { Description = "How many images to make, 1 to 4.", HelpName = "count" }.Between(1, 4);
         var references = new Option<string[]>("--ref")
@@ -68,7 +68,7 @@ internal static class GenerateCommand
                 else
                 {
                     human.Line($"Submitted generation {operation.Id} ({operation.Value.Status}).");
-                    human.Line($"It runs on the service; fetch it with: {ResumeHint.WaitCommand(operation.Id, directory)}");
+                    human.Line($"It runs on the service; fetch it with: {ResumeHint.WaitCommand(context, operation.Id, directory)}");
                 }
 
                 return ExitCodes.Ok;

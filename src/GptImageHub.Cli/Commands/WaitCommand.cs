@@ -39,7 +39,7 @@ internal static class WaitCommand
             if (files is null)
             {
                 GenerationView.WriteImageUrls(human, generation);
-                human.Line($"Save them with: {ResumeHint.DownloadCommand(generation.Id, environment.ResolvePath(GenerateCommand.DefaultOutDirectory))}");
+                human.Line($"Save them with: {ResumeHint.DownloadCommand(context, generation.Id, environment.ResolvePath(GenerateCommand.DefaultOutDirectory))}");
             }
             else
             {

@@ -38,12 +38,13 @@ internal static class UserConfigFile
 
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, UserConfigJsonContext.Default.UserConfig) ?? new UserConfig();
+            var text = File.ReadAllText(path);
+            RequireKnownSettings(path, text);
+            return JsonSerializer.Deserialize(text, UserConfigJsonContext.Default.UserConfig) ?? new UserConfig();
         }
         catch (JsonException ex)
         {
-            throw new UsageException($"The config file {path} is not valid JSON ({ex.Message}); expected {{\"apiKey\": \"...\", \"baseUrl\": \"...\"}}.", ex);
+            throw new UsageException($"The config file {path} is not valid JSON (line {(ex.LineNumber ?? 0) + 1}); expected {{\"apiKey\": \"...\", \"baseUrl\": \"...\"}}.", ex);
         }
         catch (IOException ex)
         {
@@ -52,6 +53,37 @@ internal static class UserConfigFile
         catch (UnauthorizedAccessException ex)
         {
             throw new UsageException($"The config file {path} could not be read: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a setting gih does not know, such as <c>"api_key"</c>: ignoring it would leave the user
+    /// with "No API key" and no clue. Names are matched ignoring case, as gih reads them.
+    /// </summary>
+    private static void RequireKnownSettings(string path, string text)
+    {
+        using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new UsageException($"The config file {path} must hold one JSON object, such as {{\"apiKey\": \"gih_live_...\", \"baseUrl\": \"https://...\"}}.");
+        }
+
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            var known = property.Name.Equals("apiKey", StringComparison.OrdinalIgnoreCase) || property.Name.Equals("baseUrl", StringComparison.OrdinalIgnoreCase);
+            if (!known)
+            {
+                var meant = property.Name.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
+                var suggestion = meant.Equals("apiKey", StringComparison.OrdinalIgnoreCase) ? " (did you mean \"apiKey\"?)"
+                    : meant.Equals("baseUrl", StringComparison.OrdinalIgnoreCase) ? " (did you mean \"baseUrl\"?)"
+                    : string.Empty;
+                throw new UsageException($"The config file {path} has a setting gih does not know: \"{property.Name}\"{suggestion}. It reads \"apiKey\" and \"baseUrl\".");
+            }
+
+            if (property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                throw new UsageException($"The config file {path}: \"{property.Name}\" must be a string.");
+            }
         }
     }
 }

@@ -22,8 +22,8 @@ internal static class FailureReport
         if (generationId is not null)
         {
             message += exitCode == ExitCodes.GenerationFailed
-                ? $" Inspect it with: gih get {generationId}"
-                : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(generationId, context.ResumeDirectory)}";
+                ? $" Inspect it with: {ResumeHint.GetCommand(context, generationId)}"
+                : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}";
         }
 
         Emit(context, parseResult, kind, message, exitCode, generationId);
@@ -40,11 +40,18 @@ internal static class FailureReport
         Classify(exception, context, CancellationToken.None).ExitCode;
 
     /// <summary>Reports the parser's complaints: one line each, then exit code 2.</summary>
-    public static int WriteUsage(ParseResult parseResult, CommandContext context)
+    public static int WriteUsage(ParseResult parseResult, CommandContext context, string? unknownOption = null)
     {
         var command = parseResult.CommandResult.Command;
-        var help = command.Parents.Any() ? $"gih {command.Name} --help" : "gih --help";
-        var message = string.Join(" ", parseResult.Errors.Select(e => e.Message.TrimEnd('.') + ".")) + $" See '{help}'.";
+        var name = context.Environment.CommandName;
+        var help = command.Parents.Any() ? $"{name} {command.Name} --help" : $"{name} --help";
+        var messages = parseResult.Errors.Select(e => UsageMessages.Rewrite(e.Message).TrimEnd('.') + ".");
+        if (unknownOption is not null)
+        {
+            messages = messages.Prepend(unknownOption);
+        }
+
+        var message = string.Join(" ", messages) + $" See '{help}'.";
         Emit(context, parseResult, "usage", message, ExitCodes.Usage, generationId: null);
         return ExitCodes.Usage;
     }
@@ -70,7 +77,7 @@ internal static class FailureReport
             InvalidRequestException or ReferenceImageException => (ExitCodes.Usage, "usage", exception.Message),
             MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", exception.Message),
             UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {exception.Message}{KeySource(context)}"),
-            InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: gih credits"),
+            InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
             NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {exception.Message}"),
             GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
             GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),

@@ -60,6 +60,9 @@ internal sealed class BatchProgress
                 await Task.WhenAny(pending, Task.Delay(RedrawInterval)).ConfigureAwait(false);
             }
 
+            // The last counts, drawn before the display ends: the summary must not follow a stale "done 5/6".
+            context.Status(Markup.Escape("Batch: " + _tally.Describe(running: false)));
+            context.Refresh();
             await pending.ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

@@ -15,7 +15,7 @@ public static class GptImageHubServiceCollectionExtensions
     /// <paramref name="configure"/> and validated when the host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the options; <c>GPTIMAGEHUB_API_KEY</c> fills a missing key.</param>
+    /// <param name="configure">Sets the options; <c>GPTIMAGEHUB_API_KEY</c> and <c>GPTIMAGEHUB_BASE_URL</c> fill a key or address it leaves unset.</param>
     /// <returns>The builder of the underlying named <see cref="HttpClient"/>, to add your own handlers.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static IHttpClientBuilder AddGptImageHub(this IServiceCollection services, Action<GptImageHubClientOptions> configure)
@@ -36,7 +36,8 @@ public static class GptImageHubServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IGptImageHubClient"/> and <see cref="GptImageHubClient"/>, bound from a
     /// configuration section (such as <c>"GptImageHub"</c> with <c>ApiKey</c>, <c>BaseAddress</c>,
-    /// <c>Polling:Timeout</c>, ...) and validated when the host starts.
+    /// <c>Polling:Timeout</c>, ...) and validated when the host starts. A key or address the section
+    /// leaves unset comes from <c>GPTIMAGEHUB_API_KEY</c> or <c>GPTIMAGEHUB_BASE_URL</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section to bind.</param>

@@ -109,7 +109,15 @@ internal struct GenerationScope : IDisposable
             _activity.SetStatus(ActivityStatusCode.Error, errorType);
         }
 
-        Log.GenerationEnded(_logger, generationId, errorType, elapsed?.TotalSeconds ?? 0);
+        if (generationId is null)
+        {
+            // No id came back (a caller mistake, 400, 401, 402, or an answer lost): "Generation (null)" would name nothing.
+            Log.GenerationNotSubmitted(_logger, _model, errorType);
+        }
+        else
+        {
+            Log.GenerationEnded(_logger, generationId, errorType, elapsed?.TotalSeconds ?? 0);
+        }
     }
 
     /// <summary>The generation's duration, when the clock was read at its start; a listener that came later gets no duration for it.</summary>

@@ -33,7 +33,10 @@ internal static partial class Log
     public static partial void GenerationSucceeded(ILogger logger, string generationId, int images, int credits, double elapsedSeconds);
 
     [LoggerMessage(9, LogLevel.Warning, "Generation {GenerationId} ended with {ErrorType} after {ElapsedSeconds:0.##} s")]
-    public static partial void GenerationEnded(ILogger logger, string? generationId, string errorType, double elapsedSeconds);
+    public static partial void GenerationEnded(ILogger logger, string generationId, string errorType, double elapsedSeconds);
+
+    [LoggerMessage(12, LogLevel.Warning, "Generation request for {Model} failed with {ErrorType} before the service returned a job id")]
+    public static partial void GenerationNotSubmitted(ILogger logger, string? model, string errorType);
 
     [LoggerMessage(10, LogLevel.Information, "Batch of {Items} items starting: {Journaled} known from the journal, at most {MaxConcurrency} at once")]
     public static partial void BatchStarting(ILogger logger, int items, int journaled, int maxConcurrency);

@@ -105,8 +105,10 @@ public sealed class CliBatchTests : CliTestBase
 
     [Theory]
     [InlineData("""{"prompt":"x","n":9}""", "\"n\" must be 1 to 4")]
-    [InlineData("""{"prompt":"x","qualty":"high"}""", "not a valid JSON line")]
-    [InlineData("""{"prompt":"x",""", "not a valid JSON line")]
+    [InlineData("""{"prompt":"x","qualty":"high"}""", "unknown field \"qualty\"; a line may have \"key\", \"prompt\", \"model\", \"size\", \"quality\", \"aspect_ratio\" and \"n\".")]
+    [InlineData("""{"prompt":"x",""", "not a valid JSON object")]
+    [InlineData("""{"prompt":"x","n":"two"}""", "\"n\" must be a whole number, 1 to 4, not \"two\".")]
+    [InlineData("""{"prompt":"x","quality":4}""", "\"quality\" must be a string in quotes, not 4.")]
     [InlineData("""{"model":"gpt-image-2"}""", "\"prompt\" is missing or empty")]
     [InlineData("""{"key":"line-1","prompt":"x"}""", "the key 'line-1' is already used on line 1")]
     public async Task A_bad_line_exits_2_with_its_line_number_before_any_request(string badLine, string problem)
@@ -119,6 +121,9 @@ public sealed class CliBatchTests : CliTestBase
         var line = result.ErrorLine();
         Assert.StartsWith("gih: prompts.txt line 3: ", line, StringComparison.Ordinal);
         Assert.Contains(problem, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(".NET", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("GptImageHub.", line, StringComparison.Ordinal);
         Assert.Empty(Hub.Ledger.GenerationRequests);
         Assert.False(File.Exists(Path.Combine(WorkingDirectory, "prompts.txt.journal.jsonl")));
     }

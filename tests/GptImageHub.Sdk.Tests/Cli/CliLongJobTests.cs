@@ -27,7 +27,10 @@ public sealed class CliLongJobTests : CliTestBase
         var line = result.ErrorLine();
         Assert.Contains("Gave up waiting", line, StringComparison.Ordinal);
         Assert.Contains($"Generation {id} keeps running on the service", line, StringComparison.Ordinal);
-        Assert.EndsWith($"resume with: gih wait {id} --out {Path.Combine(WorkingDirectory, "pics")}", line, StringComparison.Ordinal);
+        Assert.EndsWith(
+            $"resume with: gih wait {id} --out {Path.Combine(WorkingDirectory, "pics")} --base-url {Hub.BaseAddress} --api-key <your key> (or --api-key-env VARIABLE)",
+            line,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,7 +61,7 @@ public sealed class CliLongJobTests : CliTestBase
         Assert.Equal(130, result.ExitCode);
         var id = ChargedGeneration();
         Assert.Equal(
-            $"gih: Cancelled. Generation {id} keeps running on the service; resume with: gih wait {id} --out {Path.Combine(WorkingDirectory, "pics")}",
+            $"gih: Cancelled. Generation {id} keeps running on the service; resume with: gih wait {id} --out {Path.Combine(WorkingDirectory, "pics")} --base-url {Hub.BaseAddress} --api-key <your key> (or --api-key-env VARIABLE)",
             result.ErrorLine());
     }
 

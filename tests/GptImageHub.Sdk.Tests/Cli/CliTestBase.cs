@@ -52,6 +52,9 @@ public abstract class CliTestBase : IAsyncLifetime
 
     protected void SetVariable(string name, string value) => _variables[name] = value;
 
+    /// <summary>How the runs say gih was started (<see cref="CliEnvironment.CommandName"/>).</summary>
+    protected string CommandName { get; set; } = CliEnvironment.InstalledCommandName;
+
     /// <summary>Runs gih with exactly <paramref name="args"/>.</summary>
     private protected Task<CliResult> RunAsync(params string[] args) => RunAsync(args, terminal: false, Ct);
 
@@ -71,6 +74,7 @@ public abstract class CliTestBase : IAsyncLifetime
             IsOutputRedirected = !terminal,
             WorkingDirectory = WorkingDirectory,
             ConfigureClient = ConfigureClient,
+            CommandName = CommandName,
         };
         var exitCode = await CliApp.RunAsync(args, environment, cancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());

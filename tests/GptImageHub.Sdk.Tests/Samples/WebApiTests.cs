@@ -94,6 +94,22 @@ public sealed class WebApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_out_of_range_count_is_400_with_a_clean_detail()
+    {
+        await using var app = App(_hub, _hub.CreateApiKey(credits: 100));
+        using var http = app.CreateClient();
+
+        using var response = await http.PostAsJsonAsync("/images", new { prompt = "a red fox", n = 9 }, Ct);
+
+        var detail = (await ProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("detail").GetString()!;
+        Assert.Contains("9", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Parameter", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actual value", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", detail, StringComparison.Ordinal);
+        Assert.Empty(_hub.Ledger.GenerationRequests);
+    }
+
+    [Fact]
     public async Task A_request_the_service_refuses_is_400_with_its_reason()
     {
         await using var app = App(_hub, _hub.CreateApiKey(credits: 100));

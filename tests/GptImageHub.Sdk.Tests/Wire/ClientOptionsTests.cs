@@ -14,7 +14,8 @@ public sealed class ClientOptionsTests : IDisposable
     {
         var options = new GptImageHubClientOptions();
 
-        Assert.Equal(new Uri("https://www.gptimagehub.com/"), options.BaseAddress);
+        Assert.Null(options.BaseAddress); // GPTIMAGEHUB_BASE_URL, else DefaultBaseAddress
+        Assert.Equal(new Uri("https://www.gptimagehub.com/"), GptImageHubClientOptions.DefaultBaseAddress);
         Assert.Equal(GenerationMode.Polling, options.GenerationMode);
         Assert.Equal(TimeSpan.FromSeconds(100), options.RequestTimeout);
         Assert.Equal(TimeSpan.FromSeconds(900), options.ServerWaitTimeout);

@@ -4,6 +4,7 @@ using WireMock.Server;
 namespace GptImageHub.Sdk.Tests.Wire;
 
 /// <summary>Tests that change the process's GPTIMAGEHUB_API_KEY; they run one at a time, in one class.</summary>
+[Collection(ProcessEnvironmentTests.Name)]
 public sealed class EnvironmentKeyTests : IDisposable
 {
     private readonly WireMockServer _server = WireMockServer.Start();
