@@ -29,7 +29,7 @@ public sealed class BatchJournalTests : IDisposable
 
         var item = Assert.Single(journal.History.Values);
         Assert.Equal(("a", BatchJournalEvent.Succeeded, "g-a", 8L), (item.Key, item.State, item.GenerationId, item.Credits));
-        Assert.Equal("https://cdn.example/i.png", item.Generation!.Images[0].Url.ToString());
+        Assert.Equal("https://cdn.example/i.png", journal.ReadGeneration(item)!.Images[0].Url.ToString());
     }
 
     [Theory]

@@ -23,6 +23,8 @@ internal sealed class BatchJournal : IDisposable
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly object _flushGate = new();
+    private readonly object _readGate = new();
+    private FileStream? _reader;
     private readonly MemoryStream _line = new(1024);
     private readonly Utf8JsonWriter _writer;
     private IOException? _broken;
@@ -190,12 +192,42 @@ internal sealed class BatchJournal : IDisposable
         TryUndo(Volatile.Read(ref _durable));
     }
 
+    /// <summary>The generation an earlier run recorded for an item, read back from its line.</summary>
+    public ImageGeneration? ReadGeneration(JournalItem item)
+    {
+        if (item.Generation is not null || item.GenerationLine is not { } line)
+        {
+            return item.Generation;
+        }
+
+        var bytes = new byte[line.Length];
+        lock (_readGate)
+        {
+            _reader ??= new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            _reader.Seek(line.Offset, SeekOrigin.Begin);
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = _reader.Read(bytes, read, bytes.Length - read);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+        }
+
+        return JsonSerializer.Deserialize(bytes, BatchJournalJsonContext.Default.JournalEntry)?.Generation;
+    }
+
     /// <summary>Releases the lock whatever happens to the file: a failed flush must not leave the journal locked for the rest of the process.</summary>
     public void Dispose()
     {
         try
         {
             _writer.Dispose();
+            _reader?.Dispose();
             _sync.Dispose();
             _file.Dispose();
         }
@@ -275,7 +307,11 @@ internal sealed class BatchJournal : IDisposable
                 if (entryRead is not null)
                 {
                     var item = history.TryGetValue(entryRead.Key, out var known) ? known : new JournalItem(entryRead.Key);
-                    history[entryRead.Key] = item.Apply(entryRead);
+                    item = item.Apply(entryRead);
+
+                    // A generation is kept as where its line is, not as objects: a 100,000-item journal
+                    // would otherwise hold every image list in memory for the few items a rerun reports.
+                    history[entryRead.Key] = entryRead.Generation is null ? item : item with { Generation = null, GenerationLine = (start, length) };
                 }
             }
 
@@ -322,12 +358,16 @@ internal sealed record JournalItem(string Key)
 
     public ImageGeneration? Generation { get; init; }
 
+    /// <summary>Where the line that holds the generation is in the file, when it was read from one.</summary>
+    public (long Offset, int Length)? GenerationLine { get; init; }
+
     public string? Error { get; init; }
 
     public string? Message { get; init; }
 
     public JournalItem Apply(JournalEntry entry) => this with
     {
+        GenerationLine = entry.Generation is null ? GenerationLine : null,
         State = entry.Event,
         Fingerprint = entry.Fingerprint ?? Fingerprint,
         GenerationId = entry.GenerationId ?? GenerationId,

@@ -160,7 +160,8 @@ internal sealed class FileBatchSession : BatchStoreSession
             case BatchJournalEvent.Submitted when known.GenerationId is { } id:
                 return new BatchClaim(key, BatchClaimKind.Resume) { GenerationId = id, Record = Record(known, BatchJournalEvent.Submitted) };
             case BatchJournalEvent.Succeeded or BatchJournalEvent.Failed:
-                return new BatchClaim(key, BatchClaimKind.Report) { GenerationId = known.GenerationId, Record = Record(known, known.State.Value) };
+                var record = Record(known, known.State.Value) with { Generation = _journal?.ReadGeneration(known) ?? known.Generation };
+                return new BatchClaim(key, BatchClaimKind.Report) { GenerationId = known.GenerationId, Record = record };
             default:
                 // "submitting" with nothing after it: the process died between the flush and the answer.
                 return _settings.ResubmitUnknown
@@ -186,7 +187,8 @@ internal sealed class FileBatchSession : BatchStoreSession
         var after = before.Apply(entry);
         _committed += Committed(after) - Committed(before);
 
-        // Without a journal nothing is replayed, so only what the budget needs is kept: no generations.
-        _history[entry.Key] = _journal is null ? after with { Generation = null } : after;
+        // Each key is claimed once per run, so nothing this run records is reported from memory again:
+        // only what the budget needs is kept, not the generation (a rerun reads it from the file).
+        _history[entry.Key] = after.Generation is null ? after : after with { Generation = null };
     }
 }
