@@ -19,7 +19,8 @@ public static class Program
           coldstart    process start to first parsed response, Native AOT vs JIT (publish the probe first)
           upload       allocation and peak working set of 16 x 50 MB reference images vs 16 x 1 MB
           batch        a 1,000-item batch (200 with --quick) against the emulator in a child process, 16 at once:
-                       items per second and the client's peak working set
+                       items per second, peak working set and allocation per item: a raw HttpClient floor, no
+                       journal, the file journal, and with --postgres CONNECTION_STRING 1, 2 and 4 workers
           batch-scale  100,000 items (10,000 with --quick) over an in-process client with the file journal: peak
                        working set of the run, and the time to replay the finished journal
           verify       runs every per-call benchmark once and prints what it returned
@@ -52,7 +53,8 @@ public static class Program
                 await Upload.UploadMemoryRun.RunAsync(quick).ConfigureAwait(false);
                 return 0;
             case "batch":
-                await Batch.BatchThroughputRun.RunAsync(quick).ConfigureAwait(false);
+                var postgres = Array.IndexOf(rest, "--postgres") is >= 0 and var at && at + 1 < rest.Length ? rest[at + 1] : null;
+                await Batch.BatchThroughputRun.RunAsync(quick, postgres).ConfigureAwait(false);
                 return 0;
             case "batch-scale":
                 await Batch.BatchScaleRun.RunAsync(quick).ConfigureAwait(false);

@@ -21,6 +21,7 @@ internal static class BatchScaleRun
             Console.WriteLine($"Batch of {count:N0} items over an in-process client (no network), MaxConcurrency 64, file journal");
             Console.WriteLine("| run | wall | items/s | peak working set | allocated per item |");
             Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+            await MeasureAsync("no journal (submit, poll)", null, count).ConfigureAwait(false);
             await MeasureAsync("first run (submit, poll, journal)", journal, count).ConfigureAwait(false);
             await MeasureAsync("rerun (replay the journal, no request)", journal, count).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"journal size: {new FileInfo(journal).Length / 1048576.0:0} MB"));
@@ -39,7 +40,7 @@ internal static class BatchScaleRun
         }
     }
 
-    private static async Task MeasureAsync(string name, string journal, int count)
+    private static async Task MeasureAsync(string name, string? journal, int count)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using GptImageHub.Sdk.Polling;
 
 namespace GptImageHub.Sdk.Batch;
@@ -6,7 +7,10 @@ namespace GptImageHub.Sdk.Batch;
 /// One polling loop for every waiting job of a batch: it sleeps until the earliest job is due and
 /// starts each due poll on its own (at most <c>maxParallelPolls</c> at once), so one slow poll never
 /// holds back the others. Each job keeps its own backoff. A thousand waiting jobs cost one loop and
-/// one timer, not a thousand. Changes wake the loop through a signal swapped under the state's lock.
+/// one timer, not a thousand. Changes and the timer wake the loop through a one-slot channel, whose
+/// waits can be cancelled without swallowing a later wake-up (a SemaphoreSlim's could) and cost no
+/// allocation: the loop wakes several times per job, and a fresh linked token, delay and signal per
+/// wake-up were most of a batch item's allocation (measured in docs/benchmarks.md).
 /// </summary>
 internal sealed class BatchPoller
 {
@@ -18,8 +22,8 @@ internal sealed class BatchPoller
     private readonly object _gate = new();
     private readonly List<PolledJob> _jobs = [];
     private readonly HashSet<Task> _polls = [];
-    private readonly TaskCompletionSource<bool> _completed = NewSignal();
-    private TaskCompletionSource<bool> _changed = NewSignal();
+    private readonly TaskCompletionSource<bool> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private bool _complete;
 
     /// <param name="client">Polls with <see cref="IGptImageHubClient.GetGenerationAsync"/>.</param>
@@ -73,15 +77,14 @@ internal sealed class BatchPoller
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var due = new List<PolledJob>();
+        using var timer = _time.CreateTimer(static state => ((BatchPoller)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan? wait;
-            Task changed;
             due.Clear();
             lock (_gate)
             {
-                // Taken with the state it answers for, so a change made after this read always wakes the wait below.
-                changed = _changed.Task;
+                // A change made after this read leaves a wake-up in the channel, so the wait below returns at once.
                 if (_complete && _jobs.Count == 0)
                 {
                     break;
@@ -124,7 +127,15 @@ internal sealed class BatchPoller
 
             if (due.Count == 0)
             {
-                await WaitForChangeAsync(changed, wait, cancellationToken).ConfigureAwait(false);
+                timer.Change(wait ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                try
+                {
+                    await _wake.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
             }
         }
 
@@ -160,15 +171,6 @@ internal sealed class BatchPoller
             poller._polls.Remove(poll);
             poller.SignalLocked();
         }
-    }
-
-    private async Task WaitForChangeAsync(Task changed, TimeSpan? wait, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var cancelled = Task.Delay(Timeout.Infinite, stop.Token);
-        var timer = wait is { } delay ? DelayAsync(delay, stop.Token) : cancelled;
-        await Task.WhenAny(changed, timer, cancelled).ConfigureAwait(false);
-        stop.Cancel();
     }
 
     /// <summary>Polls one job once; never throws, so a failed poll can never stop the loop.</summary>
@@ -224,27 +226,15 @@ internal sealed class BatchPoller
         _finished(job, generation, error);
     }
 
-    /// <summary>Wakes the loop: completes the current signal and arms a new one, under the lock that guards the state.</summary>
-    private void SignalLocked()
-    {
-        var signal = _changed;
-        _changed = NewSignal();
-        signal.TrySetResult(true);
-    }
+    /// <summary>Wakes the loop; a wake-up already waiting covers this one.</summary>
+    private void Wake() => _wake.Writer.TryWrite(true);
 
-    private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private void SignalLocked() => Wake();
 
     private static GenerationTimeoutException TimedOut(PolledJob job) =>
         new($"Generation '{job.GenerationId}' of batch item '{job.Item.Key}' did not finish within Polling.Timeout. It may still finish: run the batch again with the same journal to resume it.", statusCode: null, errorCode: null, job.GenerationId);
 
     private long Ticks(TimeSpan delay) => (long)(delay.TotalSeconds * _time.TimestampFrequency);
-
-    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-#if NET8_0_OR_GREATER
-        Task.Delay(delay, _time, cancellationToken);
-#else
-        _time.Delay(delay, cancellationToken);
-#endif
 
     /// <summary>A waiting job: its item, id and backoff. <see cref="NextPoll"/> and <see cref="Polling"/> change under the poller's lock.</summary>
     internal sealed class PolledJob(BatchItem item, string generationId, PollSchedule schedule, long started, long nextPoll)
