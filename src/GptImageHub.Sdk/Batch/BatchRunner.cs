@@ -123,6 +123,14 @@ internal sealed class BatchRunner
         }
     }
 
+    /// <summary>What the store records for a submit that failed this way: only a possibly charged one stays out of the next run.</summary>
+    internal static BatchJournalEvent JournalEventFor(SubmitOutcome outcome) => outcome switch
+    {
+        SubmitOutcome.NotSent => BatchJournalEvent.NotSent,
+        SubmitOutcome.Refused => BatchJournalEvent.Refused,
+        _ => BatchJournalEvent.Unknown,
+    };
+
     /// <summary>The state of one run of a batch.</summary>
     private sealed class Run
     {
@@ -397,12 +405,7 @@ internal sealed class BatchRunner
             catch (Exception ex)
             {
                 var outcome = ChargeClassifier.Classify(ex);
-                var recorded = outcome switch
-                {
-                    SubmitOutcome.NotSent => BatchJournalEvent.NotSent,
-                    SubmitOutcome.Refused => BatchJournalEvent.Refused,
-                    _ => BatchJournalEvent.Unknown,
-                };
+                var recorded = JournalEventFor(outcome);
                 var generationId = (ex as GptImageHubException)?.GenerationId;
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)

@@ -1,3 +1,4 @@
+using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.ScriptedHttpServer;
@@ -6,7 +7,7 @@ namespace GptImageHub.Sdk.Tests.Resilience;
 
 /// <summary>
 /// The charge classifier's table: every way a generation POST can fail, what it may have cost, whether
-/// the SDK sends it again, and what the exception tells the caller. Each row runs a real submit over
+/// the SDK sends it again, what a batch journals, and what the exception tells the caller. Each row runs a real submit over
 /// loopback (or stops it before sending), so the table is the behaviour, not a copy of the switch.
 /// </summary>
 public sealed class ChargeClassifierTests
@@ -81,6 +82,7 @@ public sealed class ChargeClassifierTests
             client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken)));
 
         Assert.Equal(expected, ChargeClassifier.Classify(error));
+        Assert.Equal(expected == SubmitOutcome.Refused ? BatchJournalEvent.Refused : BatchJournalEvent.Unknown, BatchRunner.JournalEventFor(ChargeClassifier.Classify(error)));
         Assert.Equal(sentAgain ? 2 : 1, server.Received.Count(r => r.Method == "POST"));
         Assert.Equal(expected == SubmitOutcome.PossiblyCharged, error.PossiblyCharged);
         Assert.Equal(expected == SubmitOutcome.PossiblyCharged, error.Message.Contains("possibly charged", StringComparison.Ordinal));
@@ -97,6 +99,7 @@ public sealed class ChargeClassifierTests
             client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken)));
 
         Assert.Equal(SubmitOutcome.NotSent, ChargeClassifier.Classify(error));
+        Assert.Equal(BatchJournalEvent.NotSent, BatchRunner.JournalEventFor(SubmitOutcome.NotSent));
         Assert.True(RetryStrategyRule(error));
         Assert.False(error.PossiblyCharged);
         Assert.DoesNotContain("possibly charged", error.Message, StringComparison.Ordinal);
@@ -112,6 +115,7 @@ public sealed class ChargeClassifierTests
             client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken));
 
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(error));
+        Assert.Equal(BatchJournalEvent.Unknown, BatchRunner.JournalEventFor(SubmitOutcome.PossiblyCharged));
         Assert.True(error.PossiblyCharged);
         Assert.Single(server.Received);
     }
@@ -148,6 +152,7 @@ public sealed class ChargeClassifierTests
 
         Assert.NotNull(error);
         Assert.Equal(SubmitOutcome.NotSent, ChargeClassifier.Classify(error));
+        Assert.Equal(BatchJournalEvent.NotSent, BatchRunner.JournalEventFor(ChargeClassifier.Classify(error)));
         Assert.False(RetryStrategyRule(error));
         Assert.DoesNotContain(server.Received, r => r.Method == "POST");
         Assert.False(error is GptImageHubException { PossiblyCharged: true });
