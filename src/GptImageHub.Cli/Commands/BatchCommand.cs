@@ -82,6 +82,7 @@ internal static class BatchCommand
             // The whole file is checked before connecting, so a bad line costs no request at all.
             var items = BatchFile.Read(path, fileGiven, parseResult.GetValue(model)!);
             var store = Store(parseResult, postgres, batchName, parseResult.GetValue(lease));
+            await using var releaseStore = ((IAsyncDisposable?)store ?? NoStore.Instance).ConfigureAwait(false);
             if (store is not null && parseResult.GetValue(journal) is not null)
             {
                 throw new UsageException("Give --journal or --postgres, not both: with --postgres the database is the journal.");
@@ -330,5 +331,13 @@ internal static class BatchCommand
         }
 
         return files;
+    }
+
+    /// <summary>What the batch releases at its end when it has no database store.</summary>
+    private sealed class NoStore : IAsyncDisposable
+    {
+        public static readonly NoStore Instance = new();
+
+        public ValueTask DisposeAsync() => default;
     }
 }

@@ -52,8 +52,9 @@ internal sealed class BatchAdmission
         {
             estimate = await _client.EstimateCreditsAsync(item.Request, cancellationToken).ConfigureAwait(false);
         }
-        catch (GptImageHubException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Any client, not only this SDK's, may fail here in its own way (a decorator's timeout); the item is simply not priced.
             return (null, $"Not submitted: its price could not be estimated ({ex.Message}).");
         }
 

@@ -178,10 +178,16 @@ internal sealed class BatchRunner
                     finally
                     {
                         // Every started submit ends with its id recorded and reported before the store is let go.
-                        await DrainAsync().ConfigureAwait(false);
-                        _poller.Complete();
-                        await polling.ConfigureAwait(false);
-                        await DrainAsync().ConfigureAwait(false);
+                        try
+                        {
+                            await DrainAsync().ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _poller.Complete();
+                            await polling.ConfigureAwait(false);
+                            await DrainAsync().ConfigureAwait(false);
+                        }
                     }
                 }
                 finally
@@ -284,7 +290,7 @@ internal sealed class BatchRunner
                     _limiter.Release(slots);
                     return;
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
                 {
                     _limiter.Release(slots);
                     Fail(ex);
@@ -381,10 +387,11 @@ internal sealed class BatchRunner
                     // If the record did reach the store, the next run reports the item unknown: never paid twice, at worst asked about.
                     skip = "Not submitted: the batch was canceled.";
                 }
-                catch (IOException ex)
+                catch (Exception ex)
                 {
-                    Fail(ex);
-                    skip = $"Not submitted: the batch stopped because its store failed ({ex.Message}).";
+                    // Whatever a store throws (its own timeout included), nothing is sent whose record it did not confirm.
+                    var failure = Fail(ex);
+                    skip = $"Not submitted: the batch stopped because its store failed ({failure.Message}).";
                 }
             }
 
@@ -503,8 +510,9 @@ internal sealed class BatchRunner
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
             }
-            catch (IOException ex)
+            catch (Exception ex)
             {
+                // Any failure of the store, not only an IOException: the result in hand is reported all the same.
                 Fail(ex);
             }
         }
@@ -521,10 +529,13 @@ internal sealed class BatchRunner
             }
         }
 
-        private void Fail(IOException failure)
+        /// <summary>Stops the batch for a store that failed; the batch ends with an <see cref="IOException"/> whatever the store threw.</summary>
+        private IOException Fail(Exception exception)
         {
+            var failure = exception as IOException ?? new IOException($"The batch store failed: {exception.Message}", exception);
             Interlocked.CompareExchange(ref _storeFailure, failure, null);
             _admission.Stop($"Not submitted: the batch stopped because its store failed ({failure.Message}).");
+            return failure;
         }
 
         private void Forget(string key)

@@ -170,8 +170,12 @@ public sealed class CliBatchTests : CliTestBase
         var run = RunAsync(args, terminal: false, cancel.Token, stdout);
         await WaitUntilAsync(() => stdout.ToString().Contains("succeeded  line-", StringComparison.Ordinal), "the first item has finished");
 
+        // From here on no job can finish (its polls are held), so no slot frees up for a new submit while
+        // the Ctrl+C is on its way; without this, a loaded machine let all eight through before it landed.
+        Hub.Faults.DelayNext(TimeSpan.FromSeconds(30), count: 1000, endpoint: EmulatorEndpoint.GetGeneration);
         await cancel.CancelAsync();
         var stopped = await run;
+        Hub.Faults.Clear();
 
         Assert.True(stopped.ExitCode == 130, stopped.ToString());
         var match = Regex.Match(stopped.ErrorLine(), @"^gih: stopped: (\d+) items not finished; run the same command again to resume \(journal: (.+)\)$");

@@ -86,7 +86,7 @@ public sealed class FleetTests(PostgreSqlServer server)
             Assert.True(ledger["charged"] <= budget, $"charged {ledger["charged"]} past the budget {budget}");
             Assert.True(status.CreditsSpent + status.CreditsReserved <= budget);
 
-            TestContext.Current.SendDiagnosticMessage(
+            TestContext.Current.TestOutputHelper?.WriteLine(
                 $"fleet: {Items} items, {Workers} workers, 2 SIGKILLs, 1 database restart, {ledger["posts"]} POSTs, {succeeded} succeeded, {failed} failed, {unknown} unknown ({chargedUnknown} of them charged), {clock.Elapsed.TotalSeconds:0} s");
         }
         finally

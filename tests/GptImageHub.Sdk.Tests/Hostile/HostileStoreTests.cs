@@ -1,0 +1,248 @@
+using GptImageHub.Emulator;
+using GptImageHub.Sdk.Batch;
+
+namespace GptImageHub.Sdk.Tests.Hostile;
+
+/// <summary>A store that wraps the real file store and throws where told.</summary>
+internal sealed class FaultyStore(BatchStore inner) : BatchStore
+{
+    public Func<string, Exception?>? BeginSubmitThrows { get; init; }
+    public Func<BatchRecord, Exception?>? RecordThrows { get; init; }
+    public Func<string, bool>? BeginSubmitFalse { get; init; }
+
+    public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
+        new Session(this, await inner.OpenAsync(settings, cancellationToken));
+
+    public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
+
+    private sealed class Session(FaultyStore store, BatchStoreSession inner) : BatchStoreSession
+    {
+        public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
+        public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
+
+        public override async ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
+        {
+            if (store.BeginSubmitThrows?.Invoke(key) is { } ex)
+            {
+                await Task.Yield();
+                throw ex;
+            }
+
+            if (store.BeginSubmitFalse?.Invoke(key) == true)
+            {
+                return false;
+            }
+
+            return await inner.BeginSubmitAsync(key, credits, cancellationToken);
+        }
+
+        public override async ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken)
+        {
+            if (store.RecordThrows?.Invoke(record) is { } ex)
+            {
+                await Task.Yield();
+                throw ex;
+            }
+
+            await inner.RecordAsync(record, cancellationToken);
+        }
+
+        public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}
+
+public sealed class HostileStoreTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-").FullName;
+    private GptImageHubEmulator _hub = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { ProcessingDelay = TimeSpan.FromMilliseconds(300) }, TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string Journal => Path.Combine(_directory, "batch.jsonl");
+
+    private GptImageHubClient Client(string key) => new(
+        new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan },
+        new GptImageHubClientOptions
+        {
+            ApiKey = key,
+            BaseAddress = _hub.BaseAddress,
+            MaxRetries = 0,
+            Polling = { InitialInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(20), UseJitter = false },
+        });
+
+    internal static List<BatchItem> Items(int count, string prefix = "item") =>
+        [.. Enumerable.Range(0, count).Select(i => new BatchItem($"{prefix}-{i:000}", new ImageGenerationRequest("gpt-image-2", $"{prefix} prompt {i:000}") { Quality = ImageQuality.Tier1K }))];
+
+    internal static async Task<(List<BatchItemResult> Results, Exception? Error)> CollectAsync(IAsyncEnumerable<BatchItemResult> results)
+    {
+        var list = new List<BatchItemResult>();
+        try
+        {
+            await foreach (var result in results)
+            {
+                list.Add(result);
+            }
+        }
+        catch (Exception ex)
+        {
+            return (list, ex);
+        }
+
+        return (list, null);
+    }
+
+    private static bool Allowed(Exception? ex) => ex is null or ArgumentException or IOException or OperationCanceledException or GptImageHubException;
+
+    // Found by a hostile run (it hung and lost the id, promises 2 and 3): a store whose RecordAsync("submitted") throws a non-IOException after the POST
+    // (a store bug, or a timeout surfacing as TaskCanceledException): the batch HANGS (slot leaked, claim loop
+    // waits forever) and, once the caller cancels, the paid item's id is in no result.
+    [Theory]
+    [InlineData("InvalidOperation")]
+    [InlineData("TaskCanceled")]
+    public async Task Record_of_submitted_throwing_after_POST_still_reports_the_paid_id(string kind)
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        Exception Make() => kind == "TaskCanceled" ? new TaskCanceledException("store command timeout") : new InvalidOperationException("store bug");
+        var store = new FaultyStore(new FileBatchStore(Journal))
+        {
+            RecordThrows = r => r.Event == BatchJournalEvent.Submitted ? Make() : null,
+        };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var run = CollectAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 1, Store = store }, cts.Token));
+        var finishedAlone = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken)) == run;
+        cts.Cancel();
+        var (results, error) = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var posted = _hub.Ledger.GenerationRequests.Count;
+        Assert.True(posted >= 1);
+        Assert.True(finishedAlone, $"HANG: batch did not end in 8 s (posted {posted}, results {results.Count}, error {error?.GetType().Name})");
+        Assert.Equal(posted, results.Count(r => r.GenerationId is not null));
+    }
+
+    // BeginSubmit throwing a non-IO exception for item 1 while item 0 is being polled: is item 0's paid id reported?
+    [Fact]
+    public async Task BeginSubmit_throwing_any_exception_ends_the_batch_with_an_IOException_and_reports_the_paid_id()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        var store = new FaultyStore(new FileBatchStore(Journal))
+        {
+            BeginSubmitThrows = k => k == "item-001" ? new InvalidOperationException("store bug") : null,
+        };
+
+        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        var posted = _hub.Ledger.GenerationRequests.Count;
+        Assert.Equal(1, posted);
+        Assert.True(results.Count(r => r.GenerationId is not null) == 1, $"paid id missing from results ({results.Count} results, error {error?.GetType().Name})");
+        Assert.True(Allowed(error), $"escaped: {error}");
+    }
+
+    [Fact]
+    public async Task BeginSubmit_false_skips_without_POST()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        var store = new FaultyStore(new FileBatchStore(Journal)) { BeginSubmitFalse = k => k == "item-001" };
+
+        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Null(error);
+        Assert.Equal(BatchItemStatus.Skipped, results.Single(r => r.Key == "item-001").Status);
+        Assert.Equal(2, _hub.Ledger.GenerationRequests.Count);
+    }
+
+    [Fact]
+    public async Task Record_IOException_after_POST_keeps_paid_id_and_throws_IOException()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        var store = new FaultyStore(new FileBatchStore(Journal))
+        {
+            RecordThrows = r => r.Event == BatchJournalEvent.Submitted ? new IOException("disk full") : null,
+        };
+
+        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.IsAssignableFrom<IOException>(error);
+        Assert.Equal(_hub.Ledger.GenerationRequests.Count, results.Count(r => r.GenerationId is not null));
+    }
+
+    // An items enumerable that throws midway: what escapes?
+    [Fact]
+    public async Task The_callers_items_enumerable_throwing_midway_propagates_its_own_exception_before_any_POST()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        static IEnumerable<BatchItem> Throwing()
+        {
+            foreach (var i in Items(3))
+            {
+                yield return i;
+            }
+
+            throw new InvalidOperationException("source broke");
+        }
+
+        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Throwing(), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        // The items are all read before the first submit, so the caller's own failure costs nothing and comes back as it was, as LINQ would.
+        Assert.Empty(_hub.Ledger.GenerationRequests);
+        Assert.Equal("source broke", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public async Task Item_with_null_request_is_ArgumentException_before_any_POST()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        var items = new List<BatchItem> { Items(1)[0], new("k", null!) };
+
+        var (results, error) = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Empty(_hub.Ledger.GenerationRequests);
+        Assert.IsAssignableFrom<ArgumentException>(error);
+    }
+
+    // Found by a hostile run (results were dropped, promise 2): the store's RecordAsync("succeeded") of one item throws a non-IOException; items still
+    // being polled when the claim loop drains are never reported (their paid ids are in no result), and the
+    // store's exception escapes GenerateBatchAsync.
+    [Fact]
+    public async Task Record_of_succeeded_throwing_still_reports_the_items_being_polled()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        var store = new FaultyStore(new FileBatchStore(Journal))
+        {
+            RecordThrows = r => r.Event == BatchJournalEvent.Succeeded && r.Key == "item-000" ? new InvalidOperationException("store bug") : null,
+        };
+
+        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(6), new BatchOptions { MaxConcurrency = 3, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        var posted = _hub.Ledger.GenerationRequests.Count;
+        Assert.True(posted == results.Count(r => r.GenerationId is not null), $"posted {posted}, results with id {results.Count(r => r.GenerationId is not null)}, error {error?.GetType().Name}");
+        Assert.True(Allowed(error), $"escaped: {error}");
+    }
+
+    // Found by a hostile run (it hung and lost the id, promises 2 and 3): the POST is dropped after processing (possibly charged), and the store's RecordAsync("unknown")
+    // throws a non-IOException: no Unknown result, and the slot leaks so the batch hangs.
+    [Fact]
+    public async Task Record_of_unknown_throwing_still_reports_the_unknown_result()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        var store = new FaultyStore(new FileBatchStore(Journal))
+        {
+            RecordThrows = r => r.Event == BatchJournalEvent.Unknown ? new InvalidOperationException("store bug") : null,
+        };
+        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var run = CollectAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 1, Store = store }, cts.Token));
+        var finishedAlone = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken)) == run;
+        cts.Cancel();
+        var (results, error) = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.True(finishedAlone, $"HANG: batch did not end in 8 s (posted {_hub.Ledger.GenerationRequests.Count}, results {results.Count}, error {error?.GetType().Name})");
+        Assert.Contains(results, r => r.Key == "item-000" && r.Status == BatchItemStatus.Unknown);
+    }
+}
