@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace GptImageHub.Sdk.Benchmarks.Batch;
@@ -42,33 +41,18 @@ internal static class BatchScaleRun
 
     private static async Task MeasureAsync(string name, string? journal, int count)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        using var process = Process.GetCurrentProcess();
-        var peak = 0L;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                await Task.Delay(5).ConfigureAwait(false);
-            }
-        });
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
         var done = 0;
         IGptImageHubClient client = new InstantClient();
-        await foreach (var result in client.GenerateBatchAsync(Items(count), new BatchOptions { MaxConcurrency = 64, JournalPath = journal, Polling = new PollingOptions { InitialInterval = TimeSpan.FromMilliseconds(10), UseJitter = false } }).ConfigureAwait(false))
+        var options = new BatchOptions { MaxConcurrency = 64, JournalPath = journal, Polling = new PollingOptions { InitialInterval = TimeSpan.FromMilliseconds(10), UseJitter = false } };
+        var (elapsed, allocated, peak) = await BatchThroughputRun.MeasureCoreAsync(async () =>
         {
-            done += result.Status == BatchItemStatus.Succeeded ? 1 : 0;
-        }
+            await foreach (var result in client.GenerateBatchAsync(Items(count), options).ConfigureAwait(false))
+            {
+                done += result.Status == BatchItemStatus.Succeeded ? 1 : 0;
+            }
 
-        clock.Stop();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        await sampling.CancelAsync().ConfigureAwait(false);
-        await sampler.ConfigureAwait(false);
+            return done;
+        }).ConfigureAwait(false);
         if (done != count)
         {
             throw new InvalidOperationException($"{count - done} items did not succeed");
@@ -76,7 +60,7 @@ internal static class BatchScaleRun
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {name} | {clock.Elapsed.TotalSeconds:0.00} s | {count / clock.Elapsed.TotalSeconds:0} | {peak / 1048576.0:0} MB | {allocated / (double)count / 1024:0.0} KB |"));
+            $"| {name} | {elapsed.TotalSeconds:0.00} s | {count / elapsed.TotalSeconds:0} | {peak / 1048576.0:0} MB | {allocated / (double)count / 1024:0.0} KB |"));
     }
 
     /// <summary>A service with no latency: every submit is queued, every poll finds it succeeded with one image.</summary>

@@ -43,16 +43,8 @@ internal static class ChargeClassifier
     /// Only the service's own documented refusals charge nothing. A proxy or gateway in front of it can
     /// answer 502/503/504 (or anything else) after the service accepted and charged the job.
     /// </summary>
-    public static SubmitOutcome ForResponse(HttpStatusCode status, string? errorCode) => ((int)status, errorCode) switch
-    {
-        (400, "invalid_request") => SubmitOutcome.Refused,
-        (401, "missingApiKey" or "invalidApiKey" or "expiredApiKey") => SubmitOutcome.Refused,
-        (402, "insufficientCredits") => SubmitOutcome.Refused,
-        (404, "notFound") => SubmitOutcome.Refused,
-        (429, _) => SubmitOutcome.Refused,
-        (500, "generationFailed") => SubmitOutcome.Refused,
-        _ => SubmitOutcome.PossiblyCharged,
-    };
+    public static SubmitOutcome ForResponse(HttpStatusCode status, string? errorCode) =>
+        (int)status == 429 || ErrorMapper.IsDocumented(status, errorCode) ? SubmitOutcome.Refused : SubmitOutcome.PossiblyCharged;
 
     /// <summary>A connection that was refused or a name that did not resolve never carried the request; anything later may have.</summary>
     private static SubmitOutcome ForConnectionFailure(GptImageHubConnectionException exception)

@@ -28,6 +28,9 @@ internal static class ErrorMapper
         [(HttpStatusCode.InternalServerError, "generationFailed")] = e => new GenerationFailedException(e.Message, e.Status, e.Code, e.GenerationId),
     };
 
+    /// <summary>Whether the service's error table documents this (status, code): the refusals the charge classifier trusts.</summary>
+    public static bool IsDocumented(HttpStatusCode status, string? code) => code is not null && Table.ContainsKey((status, code));
+
     public static async Task<GptImageHubException> CreateExceptionAsync(
         HttpResponseMessage response, string? generationId, TimeSpan? retryAfter, string? apiKey, bool chargedSubmit, CancellationToken cancellationToken)
     {
