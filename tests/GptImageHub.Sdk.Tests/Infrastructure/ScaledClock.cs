@@ -33,21 +33,78 @@ internal sealed class ScaledClock : TimeProvider
     public override long TimestampFrequency => Stopwatch.Frequency;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        new ScaledTimer(System.CreateTimer(callback, state, Scale(dueTime), Scale(period)), this);
+        new ScaledTimer(this, callback, state, dueTime, period);
 
     private TimeSpan Scale(TimeSpan fake) =>
         fake == Timeout.InfiniteTimeSpan || fake == TimeSpan.Zero
             ? fake
-
-            // Rounded up, so a timer never fires before its fake due time.
             : TimeSpan.FromTicks((fake.Ticks + Factor - 1) / Factor);
 
-    private sealed class ScaledTimer(ITimer inner, ScaledClock clock) : ITimer
+    /// <summary>
+    /// A timer that never fires before its fake due time. The runtime's timers run on a coarse clock
+    /// (on Linux <c>CLOCK_MONOTONIC_COARSE</c>, a few milliseconds a tick) and may fire that much
+    /// early against <see cref="Stopwatch"/>; scaled by <see cref="Factor"/> that is tens of fake
+    /// milliseconds, enough to look like a poll sent before its interval. So a timer that wakes early
+    /// re-arms for what is left instead of calling back.
+    /// </summary>
+    private sealed class ScaledTimer : ITimer
     {
-        public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(clock.Scale(dueTime), clock.Scale(period));
+        private readonly ScaledClock _clock;
+        private readonly TimerCallback _callback;
+        private readonly object? _state;
+        private readonly ITimer _inner;
+        private readonly Lock _gate = new();
+        private TimeSpan _due = Timeout.InfiniteTimeSpan;
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
 
-        public void Dispose() => inner.Dispose();
+        public ScaledTimer(ScaledClock clock, TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _clock = clock;
+            _callback = callback;
+            _state = state;
+            _inner = System.CreateTimer(static self => ((ScaledTimer)self!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Change(dueTime, period);
+        }
 
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_gate)
+            {
+                _due = dueTime == Timeout.InfiniteTimeSpan ? dueTime : _clock.Elapsed + dueTime;
+                _period = period;
+                return _inner.Change(_clock.Scale(dueTime), Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        public void Dispose() => _inner.Dispose();
+
+        public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+        private void Fire()
+        {
+            lock (_gate)
+            {
+                if (_due == Timeout.InfiniteTimeSpan)
+                {
+                    return;
+                }
+
+                var left = _due - _clock.Elapsed;
+                if (left > TimeSpan.Zero)
+                {
+                    // At least a real millisecond: a shorter due time is rounded down to none.
+                    _inner.Change(TimeSpan.FromTicks(Math.Max(_clock.Scale(left).Ticks, TimeSpan.TicksPerMillisecond)), Timeout.InfiniteTimeSpan);
+                    return;
+                }
+
+                _due = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : _due + _period;
+                if (_due != Timeout.InfiniteTimeSpan)
+                {
+                    _inner.Change(_clock.Scale(_due - _clock.Elapsed > TimeSpan.Zero ? _due - _clock.Elapsed : TimeSpan.FromTicks(1)), Timeout.InfiniteTimeSpan);
+                }
+            }
+
+            _callback(_state);
+        }
     }
 }

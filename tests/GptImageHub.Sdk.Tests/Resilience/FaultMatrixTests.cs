@@ -30,9 +30,6 @@ public sealed class FaultMatrixTests
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan InitialInterval = TimeSpan.FromSeconds(1);
 
-    // A timer on the real clock may fire up to a millisecond early; that is 10 fake milliseconds here.
-    private static readonly TimeSpan ClockTolerance = TimeSpan.FromMilliseconds(30);
-
     // No cell takes more than a few real seconds; one that takes this long hangs.
     private static readonly TimeSpan CellBound = TimeSpan.FromSeconds(30);
 
@@ -216,7 +213,7 @@ public sealed class FaultMatrixTests
 
             var sends = recorder.Sent.Where(s => s.Method == HttpMethod.Post || s.Uri.AbsolutePath.EndsWith("/generations/" + Id, StringComparison.Ordinal)).Select(s => s.At).ToArray();
             var gaps = sends.Zip(sends.Skip(1), (a, b) => b - a).ToArray();
-            if (gaps.Any(g => g < InitialInterval - ClockTolerance))
+            if (gaps.Any(g => g < InitialInterval))
             {
                 problems.Add($"a poll followed the one before after {gaps.Min().TotalSeconds:0.###} s, under InitialInterval ({InitialInterval.TotalSeconds} s)");
             }
