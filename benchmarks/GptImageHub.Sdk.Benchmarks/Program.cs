@@ -59,6 +59,9 @@ public static class Program
             case "batch-scale":
                 await Batch.BatchScaleRun.RunAsync(quick).ConfigureAwait(false);
                 return 0;
+            case "batch-scale-run":
+                await Batch.BatchScaleRun.RunOneAsync(rest).ConfigureAwait(false);
+                return 0;
             case "batch-emulator":
                 await Batch.BatchThroughputRun.ServeEmulatorAsync().ConfigureAwait(false);
                 return 0;
