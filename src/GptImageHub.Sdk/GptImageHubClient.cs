@@ -3,10 +3,10 @@ using System.Net;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Polling;
 using GptImageHub.Sdk.Batch;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Serialization;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GptImageHub.Sdk;
 
@@ -18,6 +18,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 {
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
+    private readonly ClientCore _core;
     private readonly ClientSettings _settings;
     private readonly HttpPipeline _pipeline;
     private readonly GenerationPoller _poller;
@@ -26,7 +27,6 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     // Cancelled by Dispose: every call and wait still running ends with ClientDisposedException.
     // Never disposed itself, so a call that races Dispose can still read it.
     private readonly CancellationTokenSource _lifetime = new();
-    private CachedModels? _models;
 
     /// <summary>
     /// Creates a client configured by the environment: the key in <c>GPTIMAGEHUB_API_KEY</c> and the
@@ -50,7 +50,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <param name="options">The settings; copied, so later changes do not affect this client.</param>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public GptImageHubClient(GptImageHubClientOptions options)
-        : this(CreateHttpClient(), ownsHttpClient: true, ClientSettings.Create(options), loggerFactory: null)
+        : this(CreateHttpClient(), ownsHttpClient: true, new ClientCore(ClientSettings.Create(options), loggerFactory: null))
     {
     }
 
@@ -77,7 +77,13 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <paramref name="httpClient"/>'s <see cref="HttpClient.Timeout"/> would cut the server's wait short.
     /// </exception>
     public GptImageHubClient(HttpClient httpClient, GptImageHubClientOptions options, ILoggerFactory? loggerFactory)
-        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), ownsHttpClient: false, ClientSettings.Create(options), loggerFactory)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), new ClientCore(ClientSettings.Create(options), loggerFactory))
+    {
+    }
+
+    /// <summary>A client over a core shared with other clients of the same settings (one per DI client name).</summary>
+    internal GptImageHubClient(HttpClient httpClient, ClientCore core)
+        : this(httpClient, ownsHttpClient: false, core)
     {
         if (_settings.GenerationMode == GenerationMode.ServerWait
             && httpClient.Timeout != Timeout.InfiniteTimeSpan
@@ -100,14 +106,18 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 
     internal ILogger Logger => _logger;
 
-    private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientSettings settings, ILoggerFactory? loggerFactory)
+    /// <summary>The core this client shares with every other client of the same settings.</summary>
+    internal ClientCore Core => _core;
+
+    private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientCore core)
     {
         _httpClient = httpClient;
         _ownsHttpClient = ownsHttpClient;
-        _settings = settings;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(GptImageHubTelemetry.SourceName);
-        _pipeline = new HttpPipeline(httpClient, settings, _logger, _lifetime.Token);
-        _poller = new GenerationPoller(_pipeline, _logger);
+        _core = core;
+        _settings = core.Settings;
+        _logger = core.Logger;
+        _pipeline = new HttpPipeline(httpClient, core, _lifetime.Token);
+        _poller = new GenerationPoller(_pipeline, core);
     }
 
     /// <summary>The service address this client talks to.</summary>
@@ -121,7 +131,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
 
         // Kept so that reference-image counts can be checked against the model's own limit before sending.
-        Volatile.Write(ref _models, new CachedModels(response.Value.Models, _settings.TimeProvider.GetTimestamp()));
+        _core.Models.Store(response.Value.Models);
         return response.Value.Models;
     }
 
@@ -293,7 +303,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
         else
         {
-            var model = FindCachedModel(request.Model);
+            var model = _core.Models.Find(request.Model);
             var uploads = await ReferenceImageUpload.PrepareAsync(
                 request.ReferenceImages,
                 request.Model,
@@ -370,23 +380,8 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<ImageModel>> GetFreshModelsAsync(CancellationToken cancellationToken)
-    {
-        var cached = Volatile.Read(ref _models);
-        var lifetime = _settings.ModelCacheDuration;
-        if (cached is not null && (lifetime == Timeout.InfiniteTimeSpan || _settings.TimeProvider.GetElapsedTime(cached.FetchedAt) < lifetime))
-        {
-            return cached.Models;
-        }
-
-        return await GetModelsAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private ImageModel? FindCachedModel(string modelId)
-    {
-        var models = Volatile.Read(ref _models)?.Models;
-        return models?.FirstOrDefault(m => string.Equals(m.Id, modelId, StringComparison.Ordinal));
-    }
+    private async Task<IReadOnlyList<ImageModel>> GetFreshModelsAsync(CancellationToken cancellationToken) =>
+        _core.Models.Fresh ?? await GetModelsAsync(cancellationToken).ConfigureAwait(false);
 
     private static HttpClient CreateHttpClient()
     {
@@ -417,7 +412,4 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             throw new ArgumentException("The generation id must not be empty.", nameof(generationId));
         }
     }
-
-    /// <summary>A <c>/models</c> answer and when it arrived, on the client's clock.</summary>
-    private sealed record CachedModels(IReadOnlyList<ImageModel> Models, long FetchedAt);
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json.Serialization.Metadata;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Serialization;
@@ -29,16 +30,15 @@ internal sealed class HttpPipeline
     private readonly ILogger _logger;
     private readonly CancellationToken _lifetime;
 
-    public HttpPipeline(HttpClient httpClient, ClientSettings settings, ILogger logger, CancellationToken lifetime = default)
+    /// <summary>A client's view of the shared <paramref name="core"/>: its own connection pool and lifetime, nothing built.</summary>
+    public HttpPipeline(HttpClient httpClient, ClientCore core, CancellationToken lifetime = default)
     {
         _httpClient = httpClient;
-        _settings = settings;
-        _logger = logger;
+        _settings = core.Settings;
+        _logger = core.Logger;
+        _retry = core.Retry;
         _lifetime = lifetime;
-        _retry = new RetryStrategy(settings.MaxRetries, settings.TimeProvider, logger);
     }
-
-    public ClientSettings Settings => _settings;
 
     /// <summary>Cancelled when the client is disposed: every call and wait of the client ends with it.</summary>
     public CancellationToken Lifetime => _lifetime;

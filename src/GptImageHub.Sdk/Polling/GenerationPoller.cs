@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Serialization;
@@ -16,17 +17,20 @@ namespace GptImageHub.Sdk.Polling;
 internal sealed class GenerationPoller : IGenerationSource
 {
     private readonly HttpPipeline _pipeline;
+    private readonly ClientSettings _settings;
     private readonly ILogger _logger;
     private readonly Random? _random;
 
-    public GenerationPoller(HttpPipeline pipeline, ILogger logger, Random? random = null)
+    /// <summary>A client's poller: the shared core's settings and logger over the client's own pipeline.</summary>
+    public GenerationPoller(HttpPipeline pipeline, ClientCore core, Random? random = null)
     {
         _pipeline = pipeline;
-        _logger = logger;
+        _settings = core.Settings;
+        _logger = core.Logger;
         _random = random;
     }
 
-    private ClientSettings Settings => _pipeline.Settings;
+    private ClientSettings Settings => _settings;
 
     public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
     {
