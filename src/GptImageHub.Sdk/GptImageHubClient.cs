@@ -123,6 +123,12 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <summary>The service address this client talks to.</summary>
     public Uri BaseAddress => _settings.BaseAddress;
 
+    /// <summary>
+    /// The model used by features that generate without naming one, from
+    /// <see cref="GptImageHubClientOptions.DefaultModel"/>; null when callers must name one.
+    /// </summary>
+    public string? DefaultModel => _settings.DefaultModel;
+
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
     {
@@ -210,15 +216,15 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         return _poller.ResumeAsync(generationId, progress, cancellationToken);
     }
 
-    /// <inheritdoc/>
-    public async Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default)
+    /// <summary>The operation of a submitted generation, polled by this client's own poller (<see cref="GenerationOperationExtensions.ResumeGenerationAsync"/>).</summary>
+    internal async Task<GenerationOperation> ResumeOperationAsync(string generationId, CancellationToken cancellationToken)
     {
         var generation = await GetGenerationAsync(generationId, cancellationToken).ConfigureAwait(false);
         return new GenerationOperation(generation, _poller);
     }
 
-    /// <inheritdoc/>
-    public async Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Prices a request from the shared, cached model list (<see cref="CreditEstimateExtensions.EstimateCreditsAsync"/>).</summary>
+    internal async Task<CreditEstimate> EstimateWithCachedModelsAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         GenerationRequestBody.Validate(request);
@@ -357,13 +363,21 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             if (estimate.Credits is not { } credits)
             {
                 throw new CreditLimitExceededException(
-                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated: {estimate.Reason}.", estimate, limit);
+                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated: {estimate.Reason}.")
+                {
+                    Estimate = estimate,
+                    Limit = limit,
+                };
             }
 
             if (credits > limit)
             {
                 throw new CreditLimitExceededException(
-                    $"The request was not sent: it is estimated at {credits} credits ({estimate.Count} x {estimate.CreditsPerImage} at {estimate.Tier} on {estimate.Model}), above MaxCreditsPerRequest ({limit}).", estimate, limit);
+                    $"The request was not sent: it is estimated at {credits} credits ({estimate.Count} x {estimate.CreditsPerImage} at {estimate.Tier} on {estimate.Model}), above MaxCreditsPerRequest ({limit}).")
+                {
+                    Estimate = estimate,
+                    Limit = limit,
+                };
             }
         }
 

@@ -115,7 +115,6 @@ public static class GptImageHubServiceCollectionExtensions
         configureOptions(options);
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GptImageHubClientOptions>, GptImageHubClientOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GptImageHubClientOptions>, GptImageHubClientOptionsCustomValidator>());
 
         var builder = services.AddHttpClient(httpClientName)
             // The SDK bounds every call itself; HttpClient's 100 s default would cut server-side waits.

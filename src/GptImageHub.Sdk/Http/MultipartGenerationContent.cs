@@ -144,7 +144,7 @@ internal sealed class MultipartGenerationContent : HttpContent
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ReferenceImageException or ObjectDisposedException)
         {
-            throw Fail(ex as ReferenceImageException ?? new ReferenceImageException($"{image.Describe()} could not be opened: {ex.Message}", image.FileName, ex));
+            throw Fail(ex as ReferenceImageException ?? new ReferenceImageException($"{image.Describe()} could not be opened: {ex.Message}", ex) { FileName = image.FileName });
         }
 
         using (source)
@@ -165,8 +165,7 @@ internal sealed class MultipartGenerationContent : HttpContent
                 {
                     throw Fail(new ReferenceImageException(
                         string.Format(CultureInfo.InvariantCulture, "{0} could not be read after {1} bytes: {2} The request was abandoned and will not be retried.", image.Describe(), written, ex.Message),
-                        image.FileName,
-                        ex));
+                        ex) { FileName = image.FileName });
                 }
 
                 if (read == 0)
@@ -191,7 +190,8 @@ internal sealed class MultipartGenerationContent : HttpContent
             {
                 throw Fail(new ReferenceImageException(
                     string.Format(CultureInfo.InvariantCulture, "{0} changed while it was sent: {1} bytes were expected but {2} were read.", image.Describe(), expected, written),
-                    image.FileName));
+                    statusCode: null,
+                    errorCode: null) { FileName = image.FileName });
             }
         }
     }

@@ -142,23 +142,18 @@ internal sealed class GenerationPoller : IGenerationSource
                 }
                 catch (GptImageHubException ex) when (IsTransient(ex))
                 {
-                    retryAfter = ex.ServerRetryAfter;
+                    retryAfter = ex.RetryAfter;
                 }
             }
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not GenerationCanceledException)
         {
-            throw new GenerationCanceledException(id, ex, cancellationToken);
+            throw GenerationCanceledException.ForWait(id, ex, cancellationToken);
         }
         catch (OperationCanceledException ex) when (_pipeline.IsDisposed)
         {
             // Disposed between two polls.
             throw Disposed(id, ex);
-        }
-        catch (GptImageHubException ex) when (ex.GenerationId is null)
-        {
-            ex.GenerationId = id;
-            throw;
         }
 
         if (current.Status == GenerationStatus.Failed)

@@ -102,6 +102,27 @@ public sealed class AddGptImageHubTests : IDisposable
     }
 
     [Fact]
+    public void Start_up_validation_reports_every_invalid_setting_at_once()
+    {
+        using var provider = Build(s => s.AddGptImageHub(o =>
+        {
+            o.ApiKey = TestKeys.ApiKey;
+            o.MaxRetries = 11;
+            o.MaxResponseBytes = 10;
+            o.Polling.Timeout = TimeSpan.Zero;
+            o.DefaultModel = " ";
+        }));
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(4, ex.Failures.Count());
+        foreach (var named in new[] { "MaxRetries", "MaxResponseBytes", "Polling.Timeout", "DefaultModel" })
+        {
+            Assert.Contains(ex.Failures, f => f.Contains(named, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Two_named_clients_with_two_keys_resolve_as_keyed_services()
     {
         using var provider = Build(s =>
