@@ -157,7 +157,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         ThrowIfDisposed();
         GenerationRequestBody.Validate(request);
         var mode = _settings.GenerationMode;
-        var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
+        using var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
         string? generationId = null;
         try
         {
@@ -181,10 +181,6 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         {
             scope.Failed(ex, generationId);
             throw;
-        }
-        finally
-        {
-            scope.Dispose();
         }
     }
 

@@ -7,7 +7,6 @@ using System.Text.Json.Serialization.Metadata;
 using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Errors;
-using GptImageHub.Sdk.Serialization;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -125,7 +124,8 @@ internal sealed class HttpPipeline
         }
 
         // The first attempt runs outside Polly: entering a pipeline costs more than the rest of a
-        // call, and nearly every call succeeds at once. A failure is handed to Polly as its own first
+        // call (measured: about 550 ns a call, 44 % of GetCredits' 1,243 ns; docs/benchmarks.md,
+        // "Http/HttpPipeline"), and nearly every call succeeds at once. A failure is handed to Polly as its own first
         // attempt (thrown again without running anything), so whether to retry, the delays, the
         // attempt numbers and the retry log are exactly those of a pipeline that ran it. A cancelled
         // caller gets the failure as it is, which is what the pipeline would have returned; so does a

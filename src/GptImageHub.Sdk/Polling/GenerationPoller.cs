@@ -53,7 +53,7 @@ internal sealed class GenerationPoller : IGenerationSource
     private async Task<ImageGeneration> WaitInScopeAsync(
         ImageGeneration current, bool pollImmediately, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
     {
-        var scope = GenerationScope.Start(_logger, Settings.TimeProvider, current.Model, "wait", current.Id);
+        using var scope = GenerationScope.Start(_logger, Settings.TimeProvider, current.Model, "wait", current.Id);
         try
         {
             return scope.Succeeded(await WaitCoreAsync(current, pollImmediately, progress, observe, cancellationToken).ConfigureAwait(false));
@@ -62,10 +62,6 @@ internal sealed class GenerationPoller : IGenerationSource
         {
             scope.Failed(ex, current.Id);
             throw;
-        }
-        finally
-        {
-            scope.Dispose();
         }
     }
 
