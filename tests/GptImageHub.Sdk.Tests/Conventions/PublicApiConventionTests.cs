@@ -150,15 +150,22 @@ public sealed class PublicApiConventionTests
     [Fact]
     public void Every_response_model_is_registered_in_the_source_generated_JSON_context()
     {
-        Type[] models = [typeof(ImageGeneration), typeof(GeneratedImage), typeof(GenerationUsage), typeof(CreditBalance), typeof(ImageModel)];
+        // A response model is a public type that keeps the answer's unknown fields.
+        var models = Sdk.GetExportedTypes()
+            .Where(t => t.GetProperty("AdditionalProperties")?.PropertyType == typeof(IReadOnlyDictionary<string, System.Text.Json.JsonElement>))
+            .ToList();
 
+        Assert.NotEmpty(models);
         Assert.All(models, model => Assert.NotNull(GptImageHubJsonContext.Default.GetTypeInfo(model)));
     }
 
     [Fact]
     public void Every_extensible_enum_follows_one_template()
     {
-        foreach (var type in new[] { typeof(GenerationStatus), typeof(ImageQuality), typeof(ImageSize) })
+        // An extensible enum is a public value type that converts from any string the service sends.
+        var enums = Sdk.GetExportedTypes().Where(t => t.IsValueType && t.GetMethod("op_Implicit", [typeof(string)]) is not null).ToList();
+        Assert.Contains(typeof(GenerationStatus), enums);
+        foreach (var type in enums)
         {
             Assert.True(type.IsValueType, type.Name);
             Assert.Single(type.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public), f => f.FieldType == typeof(string));
