@@ -20,7 +20,7 @@ public sealed class WireCoverageTests
         [typeof(ImageGeneration)] = """
             {"id":"g1","status":"succeeded","model":"gpt-image-2","aspect_ratio":"1:1","quality":"1K","created_at":"2026-04-30T08:00:00.000Z",
              "images":[{"id":"i1","url":"https://cdn.example.com/i1.png","created_at":"2026-04-30T08:00:01.000Z"}],
-             "usage":{"credits":8,"credits_requested":8},"poll_url":"https://www.gptimagehub.com/api/v1/generations/g1"}
+             "usage":{"credits":8,"credits_requested":8},"balance":{"credits":112,"account_type":"PRO","next_expiration":"2026-12-31T00:00:00Z"},"poll_url":"https://www.gptimagehub.com/api/v1/generations/g1"}
             """,
         [typeof(GeneratedImage)] = """{"id":"i1","url":"https://cdn.example.com/i1.png","created_at":"2026-04-30T08:00:01.000Z"}""",
         [typeof(GenerationUsage)] = """{"credits":8,"credits_requested":12}""",
