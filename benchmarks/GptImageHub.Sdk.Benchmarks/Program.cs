@@ -13,6 +13,8 @@ public static class Program
     private const string Usage = """
         GptImageHub.Sdk.Benchmarks MODE [--quick] [BenchmarkDotNet arguments]
           all          every part below, in order (with --quick: all in under 3 minutes)
+          resolve      BenchmarkDotNet: resolving IGptImageHubClient in a DI scope, against a scope and a factory HttpClient
+                       (--quick = ShortRun in process)
           percall      BenchmarkDotNet: per-call cost of SDK, raw HttpClient, Refit and OpenAI over a canned handler
                        (--quick = ShortRun in process; or pass BenchmarkDotNet's own, e.g. --job short, --filter *Credits*)
           loopback     requests per second over loopback against a minimal Kestrel server, 1 and 64 callers
@@ -40,6 +42,9 @@ public static class Program
                 await ColdStart.ColdStartRun.RunAsync(quick).ConfigureAwait(false);
                 await Upload.UploadMemoryRun.RunAsync(quick).ConfigureAwait(false);
                 await Batch.BatchThroughputRun.RunAsync(quick).ConfigureAwait(false);
+                return 0;
+            case "resolve":
+                RunBenchmark<DependencyInjection.ClientResolutionBenchmarks>(rest.Where(a => a != "--quick").ToArray(), quick);
                 return 0;
             case "percall":
                 RunPerCall(rest.Where(a => a != "--quick").ToArray(), quick);
@@ -85,7 +90,9 @@ public static class Program
         }
     }
 
-    private static void RunPerCall(string[] args, bool quick)
+    private static void RunPerCall(string[] args, bool quick) => RunBenchmark<PerCallBenchmarks>(args, quick);
+
+    private static void RunBenchmark<T>(string[] args, bool quick)
     {
         IConfig config = DefaultConfig.Instance;
         if (quick)
@@ -98,6 +105,6 @@ public static class Program
                 .AsDefault());
         }
 
-        BenchmarkRunner.Run<PerCallBenchmarks>(config, args);
+        BenchmarkRunner.Run<T>(config, args);
     }
 }

@@ -107,9 +107,6 @@ internal static class BatchScaleRun
 
         public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }

@@ -77,19 +77,10 @@ internal sealed class BatchRunner
             throw new ArgumentNullException(nameof(options));
         }
 
-        if (options.MaxConcurrency is < 1 or > 1024)
+        var failures = OptionsRules.Check(options);
+        if (failures.Count > 0)
         {
-            throw new ArgumentException($"BatchOptions.MaxConcurrency must be between 1 and 1024 but is {options.MaxConcurrency}.", nameof(options));
-        }
-
-        if (options.CreditBudget < 0)
-        {
-            throw new ArgumentException($"BatchOptions.CreditBudget must not be negative but is {options.CreditBudget}.", nameof(options));
-        }
-
-        if (options.Store is not null && options.JournalPath is not null)
-        {
-            throw new ArgumentException("Set BatchOptions.JournalPath or BatchOptions.Store, not both: JournalPath is the file store.", nameof(options));
+            throw OptionsRules.Refuse(failures, nameof(options));
         }
 
         return options.Store ?? new FileBatchStore(options.JournalPath);
