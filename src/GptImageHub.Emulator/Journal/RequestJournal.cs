@@ -51,12 +51,21 @@ internal sealed class RequestJournal
             context.Features.Set(notes);
             var arrived = state.Time.GetUtcNow();
             var started = state.Time.GetTimestamp();
+
+            // Recorded as the answer starts, not after it: a client that reads the log as soon as it
+            // has its answer must find the request there. Latency is therefore time to the first byte.
+            context.Response.OnStarting(() =>
+            {
+                state.Journal.Add(context, notes, arrived, state.Time.GetElapsedTime(started), state);
+                return Task.CompletedTask;
+            });
             try
             {
                 await next(context).ConfigureAwait(false);
             }
             finally
             {
+                // A dropped connection never starts an answer; neither has a status-only one yet.
                 state.Journal.Add(context, notes, arrived, state.Time.GetElapsedTime(started), state);
             }
         });
@@ -69,6 +78,11 @@ internal sealed class RequestJournal
 
     private void Add(HttpContext context, RequestNotes notes, DateTimeOffset arrived, TimeSpan latency, EmulatorState state)
     {
+        if (Interlocked.Exchange(ref notes.Recorded, 1) != 0)
+        {
+            return;
+        }
+
         var lost = notes.Dropped || context.RequestAborted.IsCancellationRequested;
         int? status = lost ? null : context.Response.StatusCode;
         var possiblyCharged = notes.GenerationId is not null && (lost || notes.AnswerReplaced || status is < 200 or >= 300);

@@ -17,4 +17,9 @@ internal sealed class RequestNotes
 
     /// <summary>The generation this request was charged for; null when it charged nothing.</summary>
     public string? GenerationId { get; set; }
+
+    /// <summary>1 once the request is in the journal: it is recorded when its answer starts, or at its end when none started.</summary>
+#pragma warning disable CA1051 // A field, so that Interlocked can claim it: exactly one of the two moments records the request.
+    public int Recorded;
+#pragma warning restore CA1051
 }

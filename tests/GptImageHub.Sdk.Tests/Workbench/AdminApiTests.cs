@@ -96,7 +96,9 @@ public sealed class AdminApiTests : EmulatorTestBase
         await Assert.ThrowsAsync<HttpRequestException>(() => PostJsonAsync("""{"model":"gpt-image-2","prompt":"a fox","size":"16x16","async":true}""", Key));
 
         await WaitUntilAsync(() => Hub.Ledger.Entries.Any(e => e.Kind == LedgerEntryKind.Charge));
-        var row = Assert.Single(await RequestLogAsync());
+        List<JsonElement> log = [];
+        await WaitUntilAsync(() => (log = RequestLogAsync().GetAwaiter().GetResult()).Count == 1);
+        var row = Assert.Single(log);
         Assert.Equal(JsonValueKind.Null, row.GetProperty("status").ValueKind);
         Assert.Equal("drop after processing", row.GetProperty("fault").GetString());
         Assert.True(row.GetProperty("possibly_charged").GetBoolean());
