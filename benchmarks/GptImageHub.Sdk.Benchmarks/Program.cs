@@ -13,6 +13,8 @@ public static class Program
     private const string Usage = """
         GptImageHub.Sdk.Benchmarks MODE [--quick] [BenchmarkDotNet arguments]
           all          every part below, in order (with --quick: all in under 3 minutes)
+          resolve      BenchmarkDotNet: resolving IGptImageHubClient in a DI scope, against a scope and a factory HttpClient
+                       (--quick = ShortRun in process)
           percall      BenchmarkDotNet: per-call cost of SDK, raw HttpClient, Refit and OpenAI over a canned handler
                        (--quick = ShortRun in process; or pass BenchmarkDotNet's own, e.g. --job short, --filter *Credits*)
           loopback     requests per second over loopback against a minimal Kestrel server, 1 and 64 callers
@@ -41,6 +43,9 @@ public static class Program
                 await Upload.UploadMemoryRun.RunAsync(quick).ConfigureAwait(false);
                 await Batch.BatchThroughputRun.RunAsync(quick).ConfigureAwait(false);
                 return 0;
+            case "resolve":
+                RunBenchmark<DependencyInjection.ClientResolutionBenchmarks>(rest.Where(a => a != "--quick").ToArray(), quick);
+                return 0;
             case "percall":
                 RunPerCall(rest.Where(a => a != "--quick").ToArray(), quick);
                 return 0;
@@ -58,6 +63,9 @@ public static class Program
                 return 0;
             case "batch-scale":
                 await Batch.BatchScaleRun.RunAsync(quick).ConfigureAwait(false);
+                return 0;
+            case "batch-scale-run":
+                await Batch.BatchScaleRun.RunOneAsync(rest).ConfigureAwait(false);
                 return 0;
             case "batch-emulator":
                 await Batch.BatchThroughputRun.ServeEmulatorAsync().ConfigureAwait(false);
@@ -82,7 +90,9 @@ public static class Program
         }
     }
 
-    private static void RunPerCall(string[] args, bool quick)
+    private static void RunPerCall(string[] args, bool quick) => RunBenchmark<PerCallBenchmarks>(args, quick);
+
+    private static void RunBenchmark<T>(string[] args, bool quick)
     {
         IConfig config = DefaultConfig.Instance;
         if (quick)
@@ -95,6 +105,6 @@ public static class Program
                 .AsDefault());
         }
 
-        BenchmarkRunner.Run<PerCallBenchmarks>(config, args);
+        BenchmarkRunner.Run<T>(config, args);
     }
 }

@@ -20,10 +20,19 @@ public static class GptImageHubClientExtensions
     /// </summary>
     public const string CreditsUsageKey = "gptimagehub.credits";
 
-    /// <summary>The model used when neither the options nor a raw request name one.</summary>
-    public const string DefaultModelId = "gpt-image-2";
-
     private const string ExperimentalDiagnosticId = "MEAI001";
+
+    /// <summary>
+    /// Wraps the client in an <see cref="IImageGenerator"/> whose default model is the client's own
+    /// <see cref="GptImageHubClientOptions.DefaultModel"/> (set in code or configuration; another
+    /// implementation of <see cref="IGptImageHubClient"/> has none, so every call names its model).
+    /// The generator does not own the client: disposing it leaves the client open.
+    /// </summary>
+    /// <param name="client">The client that sends the requests.</param>
+    /// <returns>A generator that sends each request through <paramref name="client"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
+    public static IImageGenerator AsIImageGenerator(this IGptImageHubClient client) =>
+        AsIImageGenerator(client, (client ?? throw new ArgumentNullException(nameof(client))) is GptImageHubClient sdk ? sdk.DefaultModel : null);
 
     /// <summary>
     /// Wraps the client in an <see cref="IImageGenerator"/>. The generator does not own the client:
@@ -34,7 +43,7 @@ public static class GptImageHubClientExtensions
     /// <returns>A generator that sends each request through <paramref name="client"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="defaultModelId"/> is empty or white space.</exception>
-    public static IImageGenerator AsIImageGenerator(this IGptImageHubClient client, string? defaultModelId = DefaultModelId)
+    public static IImageGenerator AsIImageGenerator(this IGptImageHubClient client, string? defaultModelId)
     {
         if (client is null)
         {

@@ -101,7 +101,11 @@ internal sealed class GptImageHubImageGenerator : IImageGenerator
             }
             catch (OperationCanceledException ex) when (ex is not GenerationCanceledException && cancellationToken.IsCancellationRequested)
             {
-                throw new GenerationCanceledException(generation.Id, ex, cancellationToken);
+                throw new GenerationCanceledException(
+                    $"Downloading the images of generation '{generation.Id}' was canceled. The generation succeeded; fetch it again with GetGenerationAsync(\"{generation.Id}\").",
+                    generation.Id,
+                    ex,
+                    cancellationToken);
             }
             catch (GptImageHubException ex) when (ex.GenerationId is null)
             {

@@ -3,10 +3,10 @@ using System.Net;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Polling;
 using GptImageHub.Sdk.Batch;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Serialization;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GptImageHub.Sdk;
 
@@ -18,6 +18,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 {
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
+    private readonly ClientCore _core;
     private readonly ClientSettings _settings;
     private readonly HttpPipeline _pipeline;
     private readonly GenerationPoller _poller;
@@ -26,7 +27,6 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     // Cancelled by Dispose: every call and wait still running ends with ClientDisposedException.
     // Never disposed itself, so a call that races Dispose can still read it.
     private readonly CancellationTokenSource _lifetime = new();
-    private CachedModels? _models;
 
     /// <summary>
     /// Creates a client configured by the environment: the key in <c>GPTIMAGEHUB_API_KEY</c> and the
@@ -50,7 +50,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <param name="options">The settings; copied, so later changes do not affect this client.</param>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public GptImageHubClient(GptImageHubClientOptions options)
-        : this(CreateHttpClient(), ownsHttpClient: true, ClientSettings.Create(options), loggerFactory: null)
+        : this(CreateHttpClient(), ownsHttpClient: true, new ClientCore(ClientSettings.Create(options), loggerFactory: null))
     {
     }
 
@@ -77,7 +77,13 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <paramref name="httpClient"/>'s <see cref="HttpClient.Timeout"/> would cut the server's wait short.
     /// </exception>
     public GptImageHubClient(HttpClient httpClient, GptImageHubClientOptions options, ILoggerFactory? loggerFactory)
-        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), ownsHttpClient: false, ClientSettings.Create(options), loggerFactory)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), new ClientCore(ClientSettings.Create(options), loggerFactory))
+    {
+    }
+
+    /// <summary>A client over a core shared with other clients of the same settings (one per DI client name).</summary>
+    internal GptImageHubClient(HttpClient httpClient, ClientCore core)
+        : this(httpClient, ownsHttpClient: false, core)
     {
         if (_settings.GenerationMode == GenerationMode.ServerWait
             && httpClient.Timeout != Timeout.InfiniteTimeSpan
@@ -100,18 +106,28 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 
     internal ILogger Logger => _logger;
 
-    private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientSettings settings, ILoggerFactory? loggerFactory)
+    /// <summary>The core this client shares with every other client of the same settings.</summary>
+    internal ClientCore Core => _core;
+
+    private GptImageHubClient(HttpClient httpClient, bool ownsHttpClient, ClientCore core)
     {
         _httpClient = httpClient;
         _ownsHttpClient = ownsHttpClient;
-        _settings = settings;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(GptImageHubTelemetry.SourceName);
-        _pipeline = new HttpPipeline(httpClient, settings, _logger, _lifetime.Token);
-        _poller = new GenerationPoller(_pipeline, _logger);
+        _core = core;
+        _settings = core.Settings;
+        _logger = core.Logger;
+        _pipeline = new HttpPipeline(httpClient, core, _lifetime.Token);
+        _poller = new GenerationPoller(_pipeline, core);
     }
 
     /// <summary>The service address this client talks to.</summary>
     public Uri BaseAddress => _settings.BaseAddress;
+
+    /// <summary>
+    /// The model used by features that generate without naming one, from
+    /// <see cref="GptImageHubClientOptions.DefaultModel"/>; null when callers must name one.
+    /// </summary>
+    public string? DefaultModel => _settings.DefaultModel;
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
@@ -121,7 +137,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
 
         // Kept so that reference-image counts can be checked against the model's own limit before sending.
-        Volatile.Write(ref _models, new CachedModels(response.Value.Models, _settings.TimeProvider.GetTimestamp()));
+        _core.Models.Store(response.Value.Models);
         return response.Value.Models;
     }
 
@@ -141,7 +157,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         ThrowIfDisposed();
         GenerationRequestBody.Validate(request);
         var mode = _settings.GenerationMode;
-        var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
+        using var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
         string? generationId = null;
         try
         {
@@ -165,10 +181,6 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         {
             scope.Failed(ex, generationId);
             throw;
-        }
-        finally
-        {
-            scope.Dispose();
         }
     }
 
@@ -200,15 +212,15 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         return _poller.ResumeAsync(generationId, progress, cancellationToken);
     }
 
-    /// <inheritdoc/>
-    public async Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default)
+    /// <summary>The operation of a submitted generation, polled by this client's own poller (<see cref="GenerationOperationExtensions.ResumeGenerationAsync"/>).</summary>
+    internal async Task<GenerationOperation> ResumeOperationAsync(string generationId, CancellationToken cancellationToken)
     {
         var generation = await GetGenerationAsync(generationId, cancellationToken).ConfigureAwait(false);
         return new GenerationOperation(generation, _poller);
     }
 
-    /// <inheritdoc/>
-    public async Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Prices a request from the shared, cached model list (<see cref="CreditEstimateExtensions.EstimateCreditsAsync"/>).</summary>
+    internal async Task<CreditEstimate> EstimateWithCachedModelsAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         GenerationRequestBody.Validate(request);
@@ -293,7 +305,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
         else
         {
-            var model = FindCachedModel(request.Model);
+            var model = _core.Models.Find(request.Model);
             var uploads = await ReferenceImageUpload.PrepareAsync(
                 request.ReferenceImages,
                 request.Model,
@@ -347,13 +359,21 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             if (estimate.Credits is not { } credits)
             {
                 throw new CreditLimitExceededException(
-                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated: {estimate.Reason}.", estimate, limit);
+                    $"The request was not sent: MaxCreditsPerRequest is {limit} credits, and its price cannot be estimated: {estimate.Reason}.")
+                {
+                    Estimate = estimate,
+                    Limit = limit,
+                };
             }
 
             if (credits > limit)
             {
                 throw new CreditLimitExceededException(
-                    $"The request was not sent: it is estimated at {credits} credits ({estimate.Count} x {estimate.CreditsPerImage} at {estimate.Tier} on {estimate.Model}), above MaxCreditsPerRequest ({limit}).", estimate, limit);
+                    $"The request was not sent: it is estimated at {credits} credits ({estimate.Count} x {estimate.CreditsPerImage} at {estimate.Tier} on {estimate.Model}), above MaxCreditsPerRequest ({limit}).")
+                {
+                    Estimate = estimate,
+                    Limit = limit,
+                };
             }
         }
 
@@ -370,23 +390,8 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<ImageModel>> GetFreshModelsAsync(CancellationToken cancellationToken)
-    {
-        var cached = Volatile.Read(ref _models);
-        var lifetime = _settings.ModelCacheDuration;
-        if (cached is not null && (lifetime == Timeout.InfiniteTimeSpan || _settings.TimeProvider.GetElapsedTime(cached.FetchedAt) < lifetime))
-        {
-            return cached.Models;
-        }
-
-        return await GetModelsAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private ImageModel? FindCachedModel(string modelId)
-    {
-        var models = Volatile.Read(ref _models)?.Models;
-        return models?.FirstOrDefault(m => string.Equals(m.Id, modelId, StringComparison.Ordinal));
-    }
+    private async Task<IReadOnlyList<ImageModel>> GetFreshModelsAsync(CancellationToken cancellationToken) =>
+        _core.Models.Fresh ?? await GetModelsAsync(cancellationToken).ConfigureAwait(false);
 
     private static HttpClient CreateHttpClient()
     {
@@ -417,7 +422,4 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             throw new ArgumentException("The generation id must not be empty.", nameof(generationId));
         }
     }
-
-    /// <summary>A <c>/models</c> answer and when it arrived, on the client's clock.</summary>
-    private sealed record CachedModels(IReadOnlyList<ImageModel> Models, long FetchedAt);
 }

@@ -1,8 +1,10 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace GptImageHub.Sdk;
 
-/// <summary>Settings for <see cref="GptImageHubClient"/>. The client copies them when it is created.</summary>
+/// <summary>
+/// Settings for <see cref="GptImageHubClient"/>. The client copies them when it is created. Each
+/// property's documentation gives its bounds; the client's constructor and <c>AddGptImageHub</c>'s
+/// start-up validation check them all and report every setting out of range at once.
+/// </summary>
 public sealed class GptImageHubClientOptions
 {
     /// <summary>The environment variable read when <see cref="ApiKey"/> is not set.</summary>
@@ -37,27 +39,24 @@ public sealed class GptImageHubClientOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>The time limit of a generation in <see cref="GenerationMode.ServerWait"/> mode.</summary>
-    /// <value>The default is 900 seconds: the service may hold the request for 800 s.</value>
+    /// <value>The default is 900 seconds: the service may hold the request for 800 s. Positive, or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>.</value>
     public TimeSpan ServerWaitTimeout { get; set; } = TimeSpan.FromSeconds(900);
 
     /// <summary>How many times a call that is safe to repeat is retried after a transient failure.</summary>
     /// <value>
-    /// The default is 3; 0 turns the SDK's retries off (do that when your own <c>HttpClient</c> handlers retry).
+    /// The default is 3; between 0 and 10. 0 turns the SDK's retries off (do that when your own <c>HttpClient</c> handlers retry).
     /// Every GET is retried on connection failures, timeouts, 408, 429, 500 without <c>generationFailed</c>,
     /// 502, 503 and 504. A generation submit is retried only when it cannot have reached the service
     /// (connection refused, name resolution failure) or on 429: never after a timeout, a reset or a 5xx.
     /// </value>
-    [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>The largest JSON response the SDK reads; a larger one is refused with <see cref="InvalidResponseException"/> before it fills memory.</summary>
     /// <value>The default is 4 MiB, hundreds of times the largest documented answer. At least 1 KiB.</value>
-    [Range(1024, long.MaxValue)]
     public long MaxResponseBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>The most a single generation request may cost. A request whose estimate is higher, or cannot be estimated, is refused with <see cref="CreditLimitExceededException"/> before it is sent.</summary>
-    /// <value>The default is null: no limit. Estimates read the cached <c>/models</c> price list.</value>
-    [Range(0, long.MaxValue)]
+    /// <value>The default is null: no limit. Not negative. Estimates read the cached <c>/models</c> price list.</value>
     public long? MaxCreditsPerRequest { get; set; }
 
     /// <summary>Whether every generation first reads <c>/credits</c> and refuses, with <see cref="InsufficientCreditsException"/>, a request whose estimate is above the balance.</summary>
@@ -65,12 +64,23 @@ public sealed class GptImageHubClientOptions
     public bool CheckBalanceBeforeSubmit { get; set; }
 
     /// <summary>How long a <c>/models</c> answer is reused for estimates and reference-image limits.</summary>
-    /// <value>The default is 10 minutes.</value>
+    /// <value>The default is 10 minutes. Not negative; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> keeps the list for the client's lifetime.</value>
     public TimeSpan ModelCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The model used by features that generate without naming one: <c>AsIImageGenerator()</c> in
+    /// GptImageHub.Sdk.Extensions.AI and <c>gih generate</c> / <c>gih batch</c> without <c>--model</c>.
+    /// Set it in code or configuration (<c>GptImageHub:DefaultModel</c>) to pin the model your
+    /// application uses; callers never compile a model id in.
+    /// </summary>
+    /// <value>
+    /// The default is <c>gpt-image-2</c>, the service's general-purpose model when this version was
+    /// released. Null makes every such caller name a model. Not empty or white space.
+    /// </value>
+    public string? DefaultModel { get; set; } = "gpt-image-2";
 
     /// <summary>How waits poll a generation job.</summary>
     /// <value>The defaults of <see cref="PollingOptions"/>.</value>
-    [Required]
     public PollingOptions Polling { get; set; } = new();
 
     /// <summary>Whether a non-loopback <c>http://</c> <see cref="BaseAddress"/> is accepted, which sends the key in clear text.</summary>
@@ -79,7 +89,6 @@ public sealed class GptImageHubClientOptions
 
     /// <summary>The clock every delay and timeout runs on; tests pass a fake one.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
-    [Required]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Describes the settings without the key.</summary>

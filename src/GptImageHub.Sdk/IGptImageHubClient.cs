@@ -4,6 +4,16 @@ namespace GptImageHub.Sdk;
 /// The GPT Image Hub API: models, credits, generations and image downloads. Implemented by
 /// <see cref="GptImageHubClient"/>; mock it in tests, building results with <see cref="GptImageHubModelFactory"/>.
 /// </summary>
+/// <remarks>
+/// It holds the service's own operations only, so that it can be frozen at 1.0: a member added to
+/// an interface breaks every implementer on netstandard2.0, which has no default interface methods.
+/// Features composed from these operations (estimates, resuming an operation, batches, saving images)
+/// are extension methods over it (<see cref="CreditEstimateExtensions"/>,
+/// <see cref="GenerationOperationExtensions"/>, <see cref="GptImageHubBatchExtensions"/>,
+/// <see cref="ImageDownloadExtensions"/>), and that is how
+/// new features arrive: they work on every implementation, mocks and decorators included, and use
+/// the <see cref="GptImageHubClient"/>'s shared caches when they run on one.
+/// </remarks>
 public interface IGptImageHubClient
 {
     /// <summary>Lists the image models the service offers, with their options and prices. Needs no API key.</summary>
@@ -69,28 +79,6 @@ public interface IGptImageHubClient
     /// <exception cref="GptImageHubException">A poll failed in a way that retrying cannot mend.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Rebuilds the operation of a submitted generation from its id alone, for example after a process restart.</summary>
-    /// <param name="generationId">The generation id.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The operation, with the job's current state as <see cref="GenerationOperation.Value"/>.</returns>
-    /// <exception cref="ArgumentException"><paramref name="generationId"/> is empty.</exception>
-    /// <exception cref="NotFoundException">No such generation for this key's owner.</exception>
-    /// <exception cref="GptImageHubException">The call failed; the subtype says why.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Prices a generation request from the service's <c>/models</c> list (cached for
-    /// <see cref="GptImageHubClientOptions.ModelCacheDuration"/>) without sending it.
-    /// </summary>
-    /// <param name="request">The request to price.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The estimate; its <see cref="CreditEstimate.Credits"/> is null, with a reason, when the price list does not say.</returns>
-    /// <exception cref="ArgumentException"><paramref name="request"/> is incomplete or out of range.</exception>
-    /// <exception cref="GptImageHubException">Reading the model list failed.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Streams an image to <paramref name="destination"/>. The API key is never sent to the image host.</summary>
     /// <param name="image">The image, from <see cref="ImageGeneration.Images"/>.</param>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace GptImageHub.Sdk.Benchmarks.Batch;
@@ -20,14 +21,31 @@ internal static class BatchScaleRun
             Console.WriteLine($"Batch of {count:N0} items over an in-process client (no network), MaxConcurrency 64, file journal");
             Console.WriteLine("| run | wall | items/s | peak working set | allocated per item |");
             Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-            await MeasureAsync("no journal (submit, poll)", null, count).ConfigureAwait(false);
-            await MeasureAsync("first run (submit, poll, journal)", journal, count).ConfigureAwait(false);
-            await MeasureAsync("rerun (replay the journal, no request)", journal, count).ConfigureAwait(false);
+            await InChildAsync("no journal (submit, poll)", null, count).ConfigureAwait(false);
+            await InChildAsync("first run (submit, poll, journal)", journal, count).ConfigureAwait(false);
+            await InChildAsync("rerun (replay the journal, no request)", journal, count).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"journal size: {new FileInfo(journal).Length / 1048576.0:0} MB"));
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The child's side: one run, one table row on standard output.</summary>
+    public static Task RunOneAsync(string[] args) =>
+        MeasureAsync(args[0], args[1] == "-" ? null : args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+
+    // Each run in a process of its own: a working set is the process's, and the heap an earlier run grew is
+    // not always given back, so a rerun measured in the same process reported the first run's memory as its own.
+    private static async Task InChildAsync(string name, string? journal, int count)
+    {
+        using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["batch-scale-run", name, journal ?? "-", count.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        Console.Write(await child.StandardOutput.ReadToEndAsync().ConfigureAwait(false));
+        await child.WaitForExitAsync().ConfigureAwait(false);
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The run '{name}' exited with {child.ExitCode}.");
         }
     }
 
@@ -89,9 +107,6 @@ internal static class BatchScaleRun
 
         public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }

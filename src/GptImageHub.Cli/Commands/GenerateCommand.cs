@@ -10,7 +10,12 @@ namespace GptImageHub.Cli.Commands;
 /// <summary><c>gih generate "prompt"</c>: submits a job, shows its progress, saves its images.</summary>
 internal static class GenerateCommand
 {
-    public const string DefaultModel = "gpt-image-2";
+    /// <summary>
+    /// The model when <c>--model</c> is not given: the SDK options' documented default
+    /// (<see cref="GptImageHubClientOptions.DefaultModel"/>), not an id compiled into the CLI.
+    /// </summary>
+    public static string DefaultModel { get; } = new GptImageHubClientOptions().DefaultModel
+        ?? throw new InvalidOperationException("GptImageHubClientOptions.DefaultModel has no default.");
 
     public const string DefaultOutDirectory = "output";
 

@@ -194,7 +194,7 @@ internal sealed class BatchPoller
         }
         catch (GptImageHubException ex) when (GenerationPoller.IsTransient(ex))
         {
-            retryAfter = ex.ServerRetryAfter;
+            retryAfter = ex.RetryAfter;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -2,8 +2,22 @@ using Microsoft.Extensions.Options;
 
 namespace GptImageHub.Sdk.DependencyInjection;
 
-/// <summary>Checks the options' data annotations (<c>[Range]</c>, <c>[Required]</c>) with generated code, so validation needs no reflection.</summary>
-[OptionsValidator]
-internal sealed partial class GptImageHubClientOptionsValidator : IValidateOptions<GptImageHubClientOptions>
+/// <summary>
+/// Validates the options when the host starts, with the rules the client's constructor uses
+/// (<see cref="OptionsRules"/>), so the host refuses to start for exactly the settings a client would
+/// refuse, and reports every failing setting at once, not the first.
+/// </summary>
+internal sealed class GptImageHubClientOptionsValidator : IValidateOptions<GptImageHubClientOptions>
 {
+    public ValidateOptionsResult Validate(string? name, GptImageHubClientOptions options)
+    {
+        var failures = OptionsRules.Check(options, out _, out _);
+        if (failures.Count == 0)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var client = string.IsNullOrEmpty(name) ? "GptImageHub" : $"GptImageHub client '{name}'";
+        return ValidateOptionsResult.Fail(failures.Select(failure => $"{client}: {failure}"));
+    }
 }

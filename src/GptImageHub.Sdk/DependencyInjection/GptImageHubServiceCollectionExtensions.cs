@@ -1,4 +1,5 @@
 using GptImageHub.Sdk;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -114,17 +115,21 @@ public static class GptImageHubServiceCollectionExtensions
         configureOptions(options);
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GptImageHubClientOptions>, GptImageHubClientOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GptImageHubClientOptions>, GptImageHubClientOptionsCustomValidator>());
 
         var builder = services.AddHttpClient(httpClientName)
             // The SDK bounds every call itself; HttpClient's 100 s default would cut server-side waits.
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
-        // Transient, as IHttpClientFactory intends: each client gets a fresh HttpClient over pooled, rotated handlers.
+        // One core per name, shared by every client of that name and rebuilt when its options change.
+        services.TryAddSingleton(provider => new ClientCores(
+            provider.GetRequiredService<IOptionsMonitor<GptImageHubClientOptions>>(),
+            provider.GetService<ILoggerFactory>()));
+
+        // Transient, as IHttpClientFactory intends: each client is a fresh HttpClient over pooled,
+        // rotated handlers and the shared core, so a resolution per scope stays cheap.
         GptImageHubClient Create(IServiceProvider provider) => new(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName),
-            provider.GetRequiredService<IOptionsMonitor<GptImageHubClientOptions>>().Get(optionsName),
-            provider.GetService<ILoggerFactory>());
+            provider.GetRequiredService<ClientCores>().Get(optionsName));
 
         if (name is null)
         {

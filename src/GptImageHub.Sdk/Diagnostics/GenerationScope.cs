@@ -9,19 +9,19 @@ namespace GptImageHub.Sdk.Diagnostics;
 /// only at public entry points, so a generation is counted once.
 /// </summary>
 /// <remarks>
-/// A struct, so a generation allocates no scope of its own. Callers hold it in a plain local and
-/// dispose it in a finally block: a <c>using</c> variable is read-only, and the end state set by
-/// <see cref="Succeeded"/> and <see cref="Failed"/> would land on a copy.
+/// A read-only struct, so a generation allocates no scope of its own. It holds no state that
+/// changes: <see cref="Succeeded"/> and <see cref="Failed"/> end the activity, and
+/// <see cref="Dispose"/> marks one that neither ended as abandoned, so it is used with <c>using</c>
+/// like any other scope.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1815:Override equals and operator equals on value types", Justification = "A scope is never compared.")]
-internal struct GenerationScope : IDisposable
+internal readonly struct GenerationScope : IDisposable
 {
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly long? _started;
     private readonly string? _model;
     private readonly Activity? _activity;
-    private bool _ended;
 
     private GenerationScope(ILogger logger, TimeProvider time, string? model, string mode, string? generationId)
     {
@@ -48,7 +48,7 @@ internal struct GenerationScope : IDisposable
     public static GenerationScope Start(ILogger logger, TimeProvider time, string? model, string mode, string? generationId = null) =>
         new(logger, time, model, mode, generationId);
 
-    public readonly void Submitted(ImageGeneration generation)
+    public void Submitted(ImageGeneration generation)
     {
         _activity?.SetTag(TelemetryTags.ResponseId, generation.Id);
         Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? _model, generation.Status.ToString());
@@ -56,7 +56,6 @@ internal struct GenerationScope : IDisposable
 
     public ImageGeneration Succeeded(ImageGeneration generation)
     {
-        _ended = true;
         var elapsed = Elapsed();
         var credits = generation.Usage?.Credits ?? 0;
         var model = generation.Model ?? _model;
@@ -82,12 +81,12 @@ internal struct GenerationScope : IDisposable
         }
 
         Log.GenerationSucceeded(_logger, generation.Id, generation.Images.Count, credits, elapsed?.TotalSeconds ?? 0);
+        _activity?.Dispose();
         return generation;
     }
 
     public void Failed(Exception exception, string? generationId)
     {
-        _ended = true;
         var elapsed = Elapsed();
         var errorType = exception.GetType().Name;
         if (elapsed is { } duration)
@@ -118,18 +117,21 @@ internal struct GenerationScope : IDisposable
         {
             Log.GenerationEnded(_logger, generationId, errorType, elapsed?.TotalSeconds ?? 0);
         }
+
+        _activity?.Dispose();
     }
 
     /// <summary>The generation's duration, when the clock was read at its start; a listener that came later gets no duration for it.</summary>
-    private readonly TimeSpan? Elapsed() => _started is { } started ? _time.GetElapsedTime(started) : null;
+    private TimeSpan? Elapsed() => _started is { } started ? _time.GetElapsedTime(started) : null;
 
     public void Dispose()
     {
-        if (!_ended)
+        // The outcome ends the activity (Succeeded, Failed); one still running here was abandoned.
+        // The state lives in the activity, not in this struct, so a copy disposes the same way.
+        if (_activity is { IsStopped: false } activity)
         {
-            _activity?.SetStatus(ActivityStatusCode.Error, "abandoned");
+            activity.SetStatus(ActivityStatusCode.Error, "abandoned");
+            activity.Dispose();
         }
-
-        _activity?.Dispose();
     }
 }

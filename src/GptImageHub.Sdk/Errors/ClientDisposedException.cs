@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace GptImageHub.Sdk;
 
 /// <summary>
@@ -38,17 +40,22 @@ public sealed class ClientDisposedException : GptImageHubException
     {
     }
 
-    private ClientDisposedException(string message, string? generationId, bool requestSent, Exception? innerException)
-        : base(message, statusCode: null, errorCode: null, generationId, innerException)
+    /// <summary>Creates an exception with the details of a failed call.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="statusCode">The HTTP status, when the service answered.</param>
+    /// <param name="errorCode">The API's error <c>code</c>, verbatim.</param>
+    /// <param name="generationId">The generation the failure concerns, when one exists.</param>
+    /// <param name="innerException">The cause.</param>
+    public ClientDisposedException(string message, HttpStatusCode? statusCode, string? errorCode, string? generationId = null, Exception? innerException = null)
+        : base(message, statusCode, errorCode, generationId, innerException)
     {
-        RequestSent = requestSent;
     }
 
     /// <summary>
     /// Whether the stopped call had handed its request to the network, so that a generation POST may
     /// have reached the service. <see cref="Errors.ChargeClassifier"/> reads it.
     /// </summary>
-    internal bool RequestSent { get; }
+    internal bool RequestSent { get; init; }
 
     /// <summary>Builds the exception for a stopped call, complete with its message.</summary>
     /// <param name="what">The call, such as <c>POST /api/v1/images/generations</c>, or the wait.</param>
@@ -64,6 +71,6 @@ public sealed class ClientDisposedException : GptImageHubException
         var message = generationId is null
             ? $"{what} was stopped because {cause}."
             : $"{what} was stopped because {cause}. Generation '{generationId}' keeps running on the service: resume it with WaitForGenerationAsync(\"{generationId}\") on a client that is not disposed.";
-        return new ClientDisposedException(message, generationId, requestSent, innerException);
+        return new ClientDisposedException(message, statusCode: null, errorCode: null, generationId, innerException) { RequestSent = requestSent };
     }
 }

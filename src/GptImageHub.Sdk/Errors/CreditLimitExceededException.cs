@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace GptImageHub.Sdk;
 
 /// <summary>
@@ -28,20 +30,20 @@ public sealed class CreditLimitExceededException : GptImageHubException
     {
     }
 
-    /// <summary>Creates an exception for a refused request.</summary>
+    /// <summary>Creates an exception with the details of a failed call.</summary>
     /// <param name="message">What went wrong.</param>
-    /// <param name="estimate">The request's estimate.</param>
-    /// <param name="limit">The configured limit.</param>
-    public CreditLimitExceededException(string message, CreditEstimate estimate, long limit)
-        : base(message)
+    /// <param name="statusCode">The HTTP status, when the service answered.</param>
+    /// <param name="errorCode">The API's error <c>code</c>, verbatim.</param>
+    /// <param name="generationId">The generation the failure concerns, when one exists.</param>
+    /// <param name="innerException">The cause.</param>
+    public CreditLimitExceededException(string message, HttpStatusCode? statusCode, string? errorCode, string? generationId = null, Exception? innerException = null)
+        : base(message, statusCode, errorCode, generationId, innerException)
     {
-        Estimate = estimate;
-        Limit = limit;
     }
 
     /// <summary>The request's estimate; its <see cref="CreditEstimate.Credits"/> is null when the price could not be told.</summary>
-    public CreditEstimate? Estimate { get; }
+    public CreditEstimate? Estimate { get; init; }
 
     /// <summary>The configured <see cref="GptImageHubClientOptions.MaxCreditsPerRequest"/>.</summary>
-    public long Limit { get; }
+    public long Limit { get; init; }
 }

@@ -19,13 +19,13 @@ internal static class ErrorMapper
 
     private static readonly Dictionary<(HttpStatusCode Status, string Code), Func<ErrorDetails, GptImageHubException>> Table = new()
     {
-        [(HttpStatusCode.BadRequest, "invalid_request")] = e => new InvalidRequestException(e.Message, e.Status, e.Code, e.GenerationId),
-        [(HttpStatusCode.Unauthorized, "missingApiKey")] = e => new MissingApiKeyException(e.Message, e.Status, e.Code, e.GenerationId),
-        [(HttpStatusCode.Unauthorized, "invalidApiKey")] = e => new InvalidApiKeyException(e.Message, e.Status, e.Code, e.GenerationId),
-        [(HttpStatusCode.Unauthorized, "expiredApiKey")] = e => new ExpiredApiKeyException(e.Message, e.Status, e.Code, e.GenerationId),
-        [((HttpStatusCode)402, "insufficientCredits")] = e => new InsufficientCreditsException(e.Message, e.Status, e.Code, e.GenerationId),
-        [(HttpStatusCode.NotFound, "notFound")] = e => new NotFoundException(e.Message, e.Status, e.Code, e.GenerationId),
-        [(HttpStatusCode.InternalServerError, "generationFailed")] = e => new GenerationFailedException(e.Message, e.Status, e.Code, e.GenerationId),
+        [(HttpStatusCode.BadRequest, "invalid_request")] = e => new InvalidRequestException(e.Message, e.Status, e.Code, e.GenerationId) { RetryAfter = e.RetryAfter },
+        [(HttpStatusCode.Unauthorized, "missingApiKey")] = e => new MissingApiKeyException(e.Message, e.Status, e.Code, e.GenerationId) { RetryAfter = e.RetryAfter },
+        [(HttpStatusCode.Unauthorized, "invalidApiKey")] = e => new InvalidApiKeyException(e.Message, e.Status, e.Code, e.GenerationId) { RetryAfter = e.RetryAfter },
+        [(HttpStatusCode.Unauthorized, "expiredApiKey")] = e => new ExpiredApiKeyException(e.Message, e.Status, e.Code, e.GenerationId) { RetryAfter = e.RetryAfter },
+        [((HttpStatusCode)402, "insufficientCredits")] = e => new InsufficientCreditsException(e.Message, e.Status, e.Code, e.GenerationId) { RetryAfter = e.RetryAfter },
+        [(HttpStatusCode.NotFound, "notFound")] = e => new NotFoundException(e.Message, e.Status, e.Code, e.GenerationId) { RetryAfter = e.RetryAfter },
+        [(HttpStatusCode.InternalServerError, "generationFailed")] = e => new GenerationFailedException(e.Message, e.Status, e.Code, e.GenerationId) { RetryAfter = e.RetryAfter },
     };
 
     /// <summary>Whether the service's error table documents this (status, code): the refusals the charge classifier trusts.</summary>
@@ -40,9 +40,7 @@ internal static class ErrorMapper
 
     public static GptImageHubException Map(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit = false)
     {
-        var exception = Create(status, body, retryAfter, generationId, apiKey);
-        exception.ServerRetryAfter = retryAfter;
-        return ChargeClassifier.Describe(exception, chargedSubmit);
+        return ChargeClassifier.Describe(Create(status, body, retryAfter, generationId, apiKey), chargedSubmit);
     }
 
     private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
@@ -54,7 +52,7 @@ internal static class ErrorMapper
         if (detail is not null && code is not null && Table.TryGetValue((status, code), out var create))
         {
             var serverMessage = SecretRedaction.Redact(string.IsNullOrWhiteSpace(detail.Message) ? code : detail.Message!, apiKey);
-            return create(new ErrorDetails($"{serverMessage} ({statusText} {code})", status, code, generationId));
+            return create(new ErrorDetails($"{serverMessage} ({statusText} {code})", status, code, generationId, retryAfter));
         }
 
         var described = detail is not null
@@ -63,10 +61,10 @@ internal static class ErrorMapper
 
         if ((int)status == 429)
         {
-            return new RateLimitedException(described, retryAfter, code, generationId);
+            return new RateLimitedException(described, status, code, generationId) { RetryAfter = retryAfter };
         }
 
-        return new ServiceException(described, status, code, generationId);
+        return new ServiceException(described, status, code, generationId) { RetryAfter = retryAfter };
     }
 
     private static ErrorDetail? TryParse(string body)
@@ -153,5 +151,5 @@ internal static class ErrorMapper
         _ => string.Empty,
     };
 
-    private sealed record ErrorDetails(string Message, HttpStatusCode Status, string Code, string? GenerationId);
+    private sealed record ErrorDetails(string Message, HttpStatusCode Status, string Code, string? GenerationId, TimeSpan? RetryAfter);
 }

@@ -29,16 +29,21 @@ public sealed class GenerationCanceledException : OperationCanceledException
     {
     }
 
-    /// <summary>Creates an exception for a cancelled wait on a submitted generation.</summary>
-    /// <param name="generationId">The submitted generation.</param>
+    /// <summary>Creates an exception for a wait on a known generation that was cancelled.</summary>
+    /// <param name="message">What was cancelled.</param>
+    /// <param name="generationId">The generation that keeps running on the service.</param>
     /// <param name="innerException">The cancellation that stopped the wait.</param>
     /// <param name="cancellationToken">The token that was cancelled.</param>
-    public GenerationCanceledException(string generationId, Exception? innerException, CancellationToken cancellationToken)
-        : base($"The wait for generation '{generationId}' was canceled. The job keeps running on the service; resume it with WaitForGenerationAsync(\"{generationId}\").", innerException, cancellationToken)
+    public GenerationCanceledException(string message, string? generationId, Exception? innerException, CancellationToken cancellationToken)
+        : base(message, innerException, cancellationToken)
     {
         GenerationId = generationId;
     }
 
     /// <summary>The submitted generation; resume it with <see cref="IGptImageHubClient.WaitForGenerationAsync"/>.</summary>
     public string? GenerationId { get; }
+
+    /// <summary>The exception for a cancelled wait on <paramref name="generationId"/>, with what to do next.</summary>
+    internal static GenerationCanceledException ForWait(string generationId, Exception? innerException, CancellationToken cancellationToken) =>
+        new($"The wait for generation '{generationId}' was canceled. The job keeps running on the service; resume it with WaitForGenerationAsync(\"{generationId}\").", generationId, innerException, cancellationToken);
 }

@@ -56,7 +56,7 @@ public class GptImageHubException : Exception
     /// The generation this failure concerns, set on every failure after a generation was submitted.
     /// Pass it to <see cref="IGptImageHubClient.WaitForGenerationAsync"/> to resume without paying again.
     /// </summary>
-    public string? GenerationId { get; internal set; }
+    public string? GenerationId { get; }
 
     /// <summary>
     /// Whether this failure ended a generation POST that may have reached the service and been
@@ -70,8 +70,12 @@ public class GptImageHubException : Exception
     /// <summary>The failure's description; after a possibly charged submit it says so, and what to do.</summary>
     public override string Message => PossiblyCharged ? base.Message + " " + PossiblyChargedNote(GenerationId) : base.Message;
 
-    /// <summary>The wait the service asked for in <c>Retry-After</c>, which the retry and polling loops honour.</summary>
-    internal TimeSpan? ServerRetryAfter { get; set; }
+    /// <summary>
+    /// How long the service asked the caller to wait, from the <c>Retry-After</c> header of its answer
+    /// (a 429, a 503, ...). The SDK's own retries and polls honour it (up to 30 s) before a failure reaches you.
+    /// </summary>
+    /// <value>Null when the answer named no wait, or there was no answer.</value>
+    public TimeSpan? RetryAfter { get; init; }
 
     private static string PossiblyChargedNote(string? generationId) => generationId is null
         ? "The request was possibly charged: it may have reached the service before this failure, so check your balance (GetCreditsAsync) before sending it again."

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace GptImageHub.Sdk;
 
-/// <summary>The service is limiting the request rate (HTTP 429). <see cref="RetryAfter"/> says how long it asked the caller to wait.</summary>
+/// <summary>The service is limiting the request rate (HTTP 429). <see cref="GptImageHubException.RetryAfter"/> says how long it asked the caller to wait.</summary>
 public sealed class RateLimitedException : GptImageHubException
 {
     /// <summary>Creates an exception with a default message.</summary>
@@ -26,18 +26,14 @@ public sealed class RateLimitedException : GptImageHubException
     {
     }
 
-    /// <summary>Creates an exception with the details of a 429 answer.</summary>
+    /// <summary>Creates an exception with the details of a failed call.</summary>
     /// <param name="message">What went wrong.</param>
-    /// <param name="retryAfter">The wait the service asked for, when it sent <c>Retry-After</c>.</param>
+    /// <param name="statusCode">The HTTP status, when the service answered.</param>
     /// <param name="errorCode">The API's error <c>code</c>, verbatim.</param>
     /// <param name="generationId">The generation the failure concerns, when one exists.</param>
-    public RateLimitedException(string message, TimeSpan? retryAfter, string? errorCode = null, string? generationId = null)
-        : base(message, (HttpStatusCode)429, errorCode, generationId)
+    /// <param name="innerException">The cause.</param>
+    public RateLimitedException(string message, HttpStatusCode? statusCode, string? errorCode, string? generationId = null, Exception? innerException = null)
+        : base(message, statusCode, errorCode, generationId, innerException)
     {
-        RetryAfter = retryAfter;
-        ServerRetryAfter = retryAfter;
     }
-
-    /// <summary>How long the service asked the caller to wait, from its <c>Retry-After</c> header.</summary>
-    public TimeSpan? RetryAfter { get; }
 }

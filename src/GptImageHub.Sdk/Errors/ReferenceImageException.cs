@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace GptImageHub.Sdk;
 
 /// <summary>
@@ -27,16 +29,17 @@ public sealed class ReferenceImageException : GptImageHubException
     {
     }
 
-    /// <summary>Creates an exception that names the image.</summary>
+    /// <summary>Creates an exception with the details of a failed call.</summary>
     /// <param name="message">What went wrong.</param>
-    /// <param name="fileName">The image's file name as the caller gave it.</param>
+    /// <param name="statusCode">The HTTP status, when the service answered.</param>
+    /// <param name="errorCode">The API's error <c>code</c>, verbatim.</param>
+    /// <param name="generationId">The generation the failure concerns, when one exists.</param>
     /// <param name="innerException">The cause.</param>
-    public ReferenceImageException(string message, string fileName, Exception? innerException = null)
-        : base(message, innerException)
+    public ReferenceImageException(string message, HttpStatusCode? statusCode, string? errorCode, string? generationId = null, Exception? innerException = null)
+        : base(message, statusCode, errorCode, generationId, innerException)
     {
-        FileName = fileName;
     }
 
     /// <summary>The image's file name as the caller gave it.</summary>
-    public string? FileName { get; }
+    public string? FileName { get; init; }
 }

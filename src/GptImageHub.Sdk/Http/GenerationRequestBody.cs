@@ -19,7 +19,6 @@ internal static class GenerationRequestBody
     private const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary>The field names the request sets itself; extra fields may not repeat them.</summary>
-    public static readonly IReadOnlyCollection<string> ReservedFieldNames = ["model", "prompt", "size", "quality", "aspect_ratio", "n", "async", "reference_image"];
 
 #if NET8_0_OR_GREATER
     // One writer and buffer per thread, reset for each body: a fresh stream, writer and internal
@@ -70,46 +69,8 @@ internal static class GenerationRequestBody
     private static void Write(Utf8JsonWriter writer, ImageGenerationRequest request, bool submitAsync)
     {
         writer.WriteStartObject();
-        writer.WriteString("model"u8, request.Model);
-        writer.WriteString("prompt"u8, request.Prompt);
-        if (request.Size is { } size)
-        {
-            writer.WriteString("size"u8, size.ToString());
-        }
-
-        if (request.Quality is { } quality)
-        {
-            writer.WriteString("quality"u8, quality.ToString());
-        }
-
-        if (request.AspectRatio is { } aspectRatio)
-        {
-            writer.WriteString("aspect_ratio"u8, aspectRatio);
-        }
-
-        if (request.N is { } n)
-        {
-            writer.WriteNumber("n"u8, n);
-        }
-
-        if (submitAsync)
-        {
-            writer.WriteBoolean("async"u8, true);
-        }
-
-        foreach (var pair in request.AdditionalProperties)
-        {
-            writer.WritePropertyName(pair.Key);
-            if (pair.Value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                pair.Value.WriteTo(writer);
-            }
-        }
-
+        var sink = new GenerationRequestFields.JsonSink(writer);
+        GenerationRequestFields.Write(request, submitAsync, ref sink);
         writer.WriteEndObject();
     }
 
@@ -169,7 +130,7 @@ internal static class GenerationRequestBody
 
         foreach (var name in request.AdditionalProperties.Keys)
         {
-            if (string.IsNullOrEmpty(name) || ReservedFieldNames.Contains(name))
+            if (string.IsNullOrEmpty(name) || GenerationRequestFields.Reserved.Contains(name))
             {
                 throw new ArgumentException($"AdditionalProperties may not contain '{name}': set the request's own property instead.", nameof(request));
             }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 
 namespace GptImageHub.Sdk.Http;
 
@@ -38,45 +37,9 @@ internal sealed class MultipartGenerationContent : HttpContent
     /// <summary>The text parts of a request, in the JSON body's order.</summary>
     public static List<KeyValuePair<string, string>> Fields(ImageGenerationRequest request, bool submitAsync)
     {
-        var fields = new List<KeyValuePair<string, string>>
-        {
-            new("model", request.Model),
-            new("prompt", request.Prompt),
-        };
-        if (request.Size is { } size)
-        {
-            fields.Add(new("size", size.ToString()));
-        }
-
-        if (request.Quality is { } quality)
-        {
-            fields.Add(new("quality", quality.ToString()));
-        }
-
-        if (request.AspectRatio is { } aspectRatio)
-        {
-            fields.Add(new("aspect_ratio", aspectRatio));
-        }
-
-        if (request.N is { } n)
-        {
-            fields.Add(new("n", n.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        if (submitAsync)
-        {
-            fields.Add(new("async", "true"));
-        }
-
-        foreach (var pair in request.AdditionalProperties)
-        {
-            if (pair.Value is { } value)
-            {
-                fields.Add(new(pair.Key, value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()));
-            }
-        }
-
-        return fields;
+        var sink = new GenerationRequestFields.TextSink(new List<KeyValuePair<string, string>>(8 + request.AdditionalProperties.Count));
+        GenerationRequestFields.Write(request, submitAsync, ref sink);
+        return sink.Fields;
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
@@ -144,7 +107,7 @@ internal sealed class MultipartGenerationContent : HttpContent
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ReferenceImageException or ObjectDisposedException)
         {
-            throw Fail(ex as ReferenceImageException ?? new ReferenceImageException($"{image.Describe()} could not be opened: {ex.Message}", image.FileName, ex));
+            throw Fail(ex as ReferenceImageException ?? new ReferenceImageException($"{image.Describe()} could not be opened: {ex.Message}", ex) { FileName = image.FileName });
         }
 
         using (source)
@@ -165,8 +128,7 @@ internal sealed class MultipartGenerationContent : HttpContent
                 {
                     throw Fail(new ReferenceImageException(
                         string.Format(CultureInfo.InvariantCulture, "{0} could not be read after {1} bytes: {2} The request was abandoned and will not be retried.", image.Describe(), written, ex.Message),
-                        image.FileName,
-                        ex));
+                        ex) { FileName = image.FileName });
                 }
 
                 if (read == 0)
@@ -191,7 +153,8 @@ internal sealed class MultipartGenerationContent : HttpContent
             {
                 throw Fail(new ReferenceImageException(
                     string.Format(CultureInfo.InvariantCulture, "{0} changed while it was sent: {1} bytes were expected but {2} were read.", image.Describe(), expected, written),
-                    image.FileName));
+                    statusCode: null,
+                    errorCode: null) { FileName = image.FileName });
             }
         }
     }
@@ -206,7 +169,7 @@ internal sealed class MultipartGenerationContent : HttpContent
         $"--{_boundary}\r\nContent-Disposition: form-data; name=\"{Escape(name)}\"\r\n\r\n";
 
     private string ImageHead(ReferenceImageUpload image) =>
-        $"--{_boundary}\r\nContent-Disposition: form-data; name=\"reference_image\"; filename=\"{image.FileName}\"\r\nContent-Type: {image.ContentType}\r\n\r\n";
+        $"--{_boundary}\r\nContent-Disposition: form-data; name=\"{GenerationRequestFields.ReferenceImage}\"; filename=\"{image.FileName}\"\r\nContent-Type: {image.ContentType}\r\n\r\n";
 
     private string Closing() => $"--{_boundary}--\r\n";
 

@@ -84,7 +84,7 @@ internal sealed class ReferenceImageUpload
 
         if (_streamConsumed)
         {
-            throw new ReferenceImageException($"{Describe()} is a stream that cannot seek and was already sent once, so the request cannot be sent again.", _source.FileName);
+            throw new ReferenceImageException($"{Describe()} is a stream that cannot seek and was already sent once, so the request cannot be sent again.") { FileName = _source.FileName };
         }
 
         _streamConsumed = true;

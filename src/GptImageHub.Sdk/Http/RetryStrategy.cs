@@ -82,7 +82,7 @@ internal sealed class RetryStrategy
     };
 
     private static bool AsksForTooLongAWait(Exception exception) =>
-        exception is GptImageHubException { ServerRetryAfter: { } delay } && delay > MaxServerDelay;
+        exception is GptImageHubException { RetryAfter: { } delay } && delay > MaxServerDelay;
 
     private static ResiliencePipeline Build(int maxRetries, TimeProvider timeProvider, ILogger logger, Func<Exception, bool> shouldRetry)
     {
@@ -100,7 +100,7 @@ internal sealed class RetryStrategy
                 Delay = BaseDelay,
                 MaxDelay = MaxServerDelay,
                 ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && shouldRetry(ex)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GptImageHubException)?.ServerRetryAfter),
+                DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GptImageHubException)?.RetryAfter),
                 OnRetry = args =>
                 {
                     if (args.Context.Properties.TryGetValue(CallKey, out var call))

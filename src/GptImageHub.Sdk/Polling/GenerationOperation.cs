@@ -5,7 +5,7 @@ namespace GptImageHub.Sdk;
 /// <summary>
 /// A submitted generation job, in the style of Azure SDK long-running operations. The job is paid
 /// for once it exists, so keep <see cref="Id"/>: any process can resume the wait with
-/// <see cref="IGptImageHubClient.WaitForGenerationAsync"/> or <see cref="IGptImageHubClient.ResumeGenerationAsync"/>.
+/// <see cref="IGptImageHubClient.WaitForGenerationAsync"/> or <see cref="GenerationOperationExtensions.ResumeGenerationAsync"/>.
 /// One caller at a time should update or wait on an instance.
 /// </summary>
 public sealed class GenerationOperation

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Serialization;
@@ -16,17 +17,20 @@ namespace GptImageHub.Sdk.Polling;
 internal sealed class GenerationPoller : IGenerationSource
 {
     private readonly HttpPipeline _pipeline;
+    private readonly ClientSettings _settings;
     private readonly ILogger _logger;
     private readonly Random? _random;
 
-    public GenerationPoller(HttpPipeline pipeline, ILogger logger, Random? random = null)
+    /// <summary>A client's poller: the shared core's settings and logger over the client's own pipeline.</summary>
+    public GenerationPoller(HttpPipeline pipeline, ClientCore core, Random? random = null)
     {
         _pipeline = pipeline;
-        _logger = logger;
+        _settings = core.Settings;
+        _logger = core.Logger;
         _random = random;
     }
 
-    private ClientSettings Settings => _pipeline.Settings;
+    private ClientSettings Settings => _settings;
 
     public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
     {
@@ -49,7 +53,7 @@ internal sealed class GenerationPoller : IGenerationSource
     private async Task<ImageGeneration> WaitInScopeAsync(
         ImageGeneration current, bool pollImmediately, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
     {
-        var scope = GenerationScope.Start(_logger, Settings.TimeProvider, current.Model, "wait", current.Id);
+        using var scope = GenerationScope.Start(_logger, Settings.TimeProvider, current.Model, "wait", current.Id);
         try
         {
             return scope.Succeeded(await WaitCoreAsync(current, pollImmediately, progress, observe, cancellationToken).ConfigureAwait(false));
@@ -58,10 +62,6 @@ internal sealed class GenerationPoller : IGenerationSource
         {
             scope.Failed(ex, current.Id);
             throw;
-        }
-        finally
-        {
-            scope.Dispose();
         }
     }
 
@@ -138,23 +138,18 @@ internal sealed class GenerationPoller : IGenerationSource
                 }
                 catch (GptImageHubException ex) when (IsTransient(ex))
                 {
-                    retryAfter = ex.ServerRetryAfter;
+                    retryAfter = ex.RetryAfter;
                 }
             }
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not GenerationCanceledException)
         {
-            throw new GenerationCanceledException(id, ex, cancellationToken);
+            throw GenerationCanceledException.ForWait(id, ex, cancellationToken);
         }
         catch (OperationCanceledException ex) when (_pipeline.IsDisposed)
         {
             // Disposed between two polls.
             throw Disposed(id, ex);
-        }
-        catch (GptImageHubException ex) when (ex.GenerationId is null)
-        {
-            ex.GenerationId = id;
-            throw;
         }
 
         if (current.Status == GenerationStatus.Failed)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using GptImageHub.Sdk.Batch;
 
@@ -30,6 +31,38 @@ public sealed class BatchJournalTests : IDisposable
         var item = Assert.Single(journal.History.Values);
         Assert.Equal(("a", BatchJournalEvent.Succeeded, "g-a", 8L), (item.Key, item.State, item.GenerationId, item.Credits));
         Assert.Equal("https://cdn.example/i.png", journal.ReadGeneration(item)!.Images[0].Url.ToString());
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(70_000)]
+    [InlineData(200_000)]
+    public void A_journal_larger_than_the_read_window_gives_every_generation_back_from_its_line(int messageLength)
+    {
+        // 2,000 keys, each line padded so lines straddle the 64 KB read window (or are longer than it), then a
+        // crash's partial line: every key, every generation and the cut must come out as from a whole-file read.
+        var builder = new StringBuilder();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var pad = new string('x', i % 7 == 0 ? messageLength : 10 + (i % 97));
+            builder.Append(CultureInfo.InvariantCulture, $$$"""{"v":1,"event":"submitting","key":"k{{{i}}}","message":"{{{pad}}}","at":"2026-11-26T08:00:00+00:00"}""").Append('\n');
+            builder.Append(CultureInfo.InvariantCulture, $$$"""{"v":1,"event":"succeeded","key":"k{{{i}}}","generation_id":"g{{{i}}}","credits":8,"generation":{"id":"g{{{i}}}","status":"succeeded","images":[{"id":"i{{{i}}}","url":"https://cdn.example/{{{i}}}.png"}],"usage":{"credits":8}},"at":"2026-11-26T08:00:02+00:00"}""").Append('\n');
+        }
+
+        var whole = builder.ToString();
+        var path = Write(whole + """{"v":1,"event":"submitting","key":"late","mess""");
+
+        using var journal = BatchJournal.Open(path, TimeProvider.System);
+
+        Assert.Equal(2_000, journal.History.Count);
+        foreach (var i in new[] { 0, 1, 7, 500, 1_234, 1_999 })
+        {
+            var item = journal.History[$"k{i}"];
+            Assert.Equal((BatchJournalEvent.Succeeded, $"g{i}"), (item.State, item.GenerationId));
+            Assert.Equal($"https://cdn.example/{i}.png", journal.ReadGeneration(item)!.Images[0].Url.ToString());
+        }
+
+        Assert.Equal(Encoding.UTF8.GetByteCount(whole), new FileInfo(path).Length);
     }
 
     [Theory]

@@ -289,9 +289,6 @@ public sealed class BatchNeverPaysTwiceTests : IAsyncLifetime
 
         public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
 
-        public Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.ResumeGenerationAsync(generationId, cancellationToken);
-
-        public Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.EstimateCreditsAsync(request, cancellationToken);
 
         public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
     }

@@ -273,6 +273,20 @@ public sealed class BatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invalid_batch_options_are_refused_together_before_anything_is_sent()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 1000));
+        var options = new BatchOptions { MaxConcurrency = 0, CreditBudget = -1, Polling = new PollingOptions { Timeout = TimeSpan.Zero } };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => CollectAsync(client.GenerateBatchAsync(Items(1), options, TestContext.Current.CancellationToken)));
+
+        Assert.Contains("BatchOptions.MaxConcurrency", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("BatchOptions.CreditBudget", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("BatchOptions.Polling.Timeout", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_hub.Ledger.GenerationRequests);
+    }
+
+    [Fact]
     public async Task Two_runs_cannot_share_one_journal()
     {
         using var client = Client(_hub.CreateApiKey(credits: 1000));

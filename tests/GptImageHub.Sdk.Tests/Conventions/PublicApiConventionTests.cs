@@ -53,6 +53,51 @@ public sealed class PublicApiConventionTests
 
     [Theory]
     [MemberData(nameof(PublicTypes))]
+    public void Every_service_exception_has_the_same_four_constructors_and_its_own_data_as_init_properties(string name)
+    {
+        var type = Find(name);
+        if (!typeof(GptImageHubException).IsAssignableFrom(type))
+        {
+            return;
+        }
+
+        Type[][] shape =
+        [
+            [],
+            [typeof(string)],
+            [typeof(string), typeof(Exception)],
+            [typeof(string), typeof(System.Net.HttpStatusCode?), typeof(string), typeof(string), typeof(Exception)],
+        ];
+        Assert.Equal(
+            shape.Select(Describe).OrderBy(s => s),
+            type.GetConstructors().Select(c => Describe(c.GetParameters().Select(p => p.ParameterType).ToArray())).OrderBy(s => s));
+
+        // Whatever a type adds is set while it is built (an init accessor) and never changed after the throw.
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+        {
+            Assert.True(
+                property.SetMethod is not { IsPublic: true } setter || setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)),
+                $"{type.Name}.{property.Name} has a public setter that is not init-only.");
+        }
+
+        static string Describe(Type[] parameters) => string.Join(", ", parameters.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void No_public_constructor_takes_a_first_string_that_is_not_the_message()
+    {
+        foreach (var type in Sdk.GetExportedTypes().Where(t => typeof(Exception).IsAssignableFrom(t)))
+        {
+            foreach (var constructor in type.GetConstructors())
+            {
+                var first = constructor.GetParameters().FirstOrDefault();
+                Assert.True(first is null || first.ParameterType != typeof(string) || first.Name == "message", $"{type.Name}({first?.Name}, ...)");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicTypes))]
     public void Every_public_async_method_takes_a_CancellationToken(string name)
     {
         var type = Find(name);
@@ -105,15 +150,22 @@ public sealed class PublicApiConventionTests
     [Fact]
     public void Every_response_model_is_registered_in_the_source_generated_JSON_context()
     {
-        Type[] models = [typeof(ImageGeneration), typeof(GeneratedImage), typeof(GenerationUsage), typeof(CreditBalance), typeof(ImageModel)];
+        // A response model is a public type that keeps the answer's unknown fields.
+        var models = Sdk.GetExportedTypes()
+            .Where(t => t.GetProperty("AdditionalProperties")?.PropertyType == typeof(IReadOnlyDictionary<string, System.Text.Json.JsonElement>))
+            .ToList();
 
+        Assert.NotEmpty(models);
         Assert.All(models, model => Assert.NotNull(GptImageHubJsonContext.Default.GetTypeInfo(model)));
     }
 
     [Fact]
     public void Every_extensible_enum_follows_one_template()
     {
-        foreach (var type in new[] { typeof(GenerationStatus), typeof(ImageQuality), typeof(ImageSize) })
+        // An extensible enum is a public value type that converts from any string the service sends.
+        var enums = Sdk.GetExportedTypes().Where(t => t.IsValueType && t.GetMethod("op_Implicit", [typeof(string)]) is not null).ToList();
+        Assert.Contains(typeof(GenerationStatus), enums);
+        foreach (var type in enums)
         {
             Assert.True(type.IsValueType, type.Name);
             Assert.Single(type.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public), f => f.FieldType == typeof(string));

@@ -102,6 +102,27 @@ public sealed class AddGptImageHubTests : IDisposable
     }
 
     [Fact]
+    public void Start_up_validation_reports_every_invalid_setting_at_once()
+    {
+        using var provider = Build(s => s.AddGptImageHub(o =>
+        {
+            o.ApiKey = TestKeys.ApiKey;
+            o.MaxRetries = 11;
+            o.MaxResponseBytes = 10;
+            o.Polling.Timeout = TimeSpan.Zero;
+            o.DefaultModel = " ";
+        }));
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(4, ex.Failures.Count());
+        foreach (var named in new[] { "MaxRetries", "MaxResponseBytes", "Polling.Timeout", "DefaultModel" })
+        {
+            Assert.Contains(ex.Failures, f => f.Contains(named, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Two_named_clients_with_two_keys_resolve_as_keyed_services()
     {
         using var provider = Build(s =>
@@ -115,6 +136,69 @@ public sealed class AddGptImageHubTests : IDisposable
 
         Assert.Equal(["Bearer gih_live_teamA", "Bearer gih_live_teamB"], _server.Requests().Select(r => r.Header("Authorization")));
         Assert.Null(provider.GetService<IGptImageHubClient>());
+    }
+
+    [Fact]
+    public async Task Twenty_scopes_with_MaxCreditsPerRequest_fetch_the_model_list_once_per_ModelCacheDuration()
+    {
+        _server.StubJson("GET", "/api/v1/models", 200, SeedResponses.Models);
+        _server.StubJson("POST", "/api/v1/images/generations", 202, SeedResponses.AsyncQueued);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var provider = Build(s => s.AddGptImageHub(o =>
+        {
+            o.ApiKey = TestKeys.ApiKey;
+            o.BaseAddress = _server.BaseUri();
+            o.MaxCreditsPerRequest = 100;
+            o.ModelCacheDuration = TimeSpan.FromMinutes(10);
+            o.TimeProvider = clock;
+        }));
+
+        async Task GenerateInAScopeAsync()
+        {
+            using var scope = provider.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<IGptImageHubClient>()
+                .StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            await GenerateInAScopeAsync();
+        }
+
+        Assert.Equal(20, _server.Count("POST", "/api/v1/images/generations"));
+        Assert.Equal(1, _server.Count("GET", "/api/v1/models"));
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        for (var i = 0; i < 20; i++)
+        {
+            await GenerateInAScopeAsync();
+        }
+
+        Assert.Equal(2, _server.Count("GET", "/api/v1/models"));
+    }
+
+    [Fact]
+    public async Task A_changed_option_is_used_by_the_next_resolved_client_and_an_unchanged_one_keeps_the_shared_core()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GptImageHub:ApiKey"] = "gih_live_before",
+            ["GptImageHub:BaseAddress"] = _server.BaseUri().ToString(),
+        }).Build();
+        using var provider = Build(s => s.AddGptImageHub(configuration.GetSection("GptImageHub")));
+
+        var first = provider.GetRequiredService<GptImageHubClient>();
+        var second = provider.GetRequiredService<GptImageHubClient>();
+        Assert.Same(first.Core, second.Core);
+        await first.GetCreditsAsync(TestContext.Current.CancellationToken);
+
+        configuration["GptImageHub:ApiKey"] = "gih_live_after";
+        configuration.Reload();
+        var third = provider.GetRequiredService<GptImageHubClient>();
+        await third.GetCreditsAsync(TestContext.Current.CancellationToken);
+
+        Assert.NotSame(first.Core, third.Core);
+        Assert.Equal(["Bearer gih_live_before", "Bearer gih_live_after"], _server.Requests().Select(r => r.Header("Authorization")));
     }
 
     [Fact]

@@ -28,6 +28,17 @@ public sealed class ServiceAndLifetimeTests : ExtensionsAITestBase
     }
 
     [Fact]
+    public void The_default_model_comes_from_the_client_options_and_another_implementation_has_none()
+    {
+        using var configured = new GptImageHubClient(new GptImageHubClientOptions { BaseAddress = Hub.BaseAddress, DefaultModel = "nanobanana" });
+        using var unset = new GptImageHubClient(new GptImageHubClientOptions { BaseAddress = Hub.BaseAddress, DefaultModel = null });
+
+        Assert.Equal("nanobanana", configured.AsIImageGenerator().GetService<ImageGeneratorMetadata>()!.DefaultModelId);
+        Assert.Null(unset.AsIImageGenerator().GetService<ImageGeneratorMetadata>()!.DefaultModelId);
+        Assert.Null(new UnusedClient().AsIImageGenerator().GetService<ImageGeneratorMetadata>()!.DefaultModelId);
+    }
+
+    [Fact]
     public void Metadata_of_another_client_implementation_has_no_address()
     {
         using var generator = new UnusedClient().AsIImageGenerator();
@@ -112,11 +123,6 @@ public sealed class ServiceAndLifetimeTests : ExtensionsAITestBase
 
         public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
         public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
     }
 }

@@ -5,27 +5,28 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// <summary>A decorator over the real client, as a consumer's resilience wrapper or a mock would be.</summary>
 internal sealed class WrappedClient(IGptImageHubClient inner) : IGptImageHubClient
 {
-    public Func<ImageGenerationRequest, Exception?>? EstimateThrows { get; init; }
+    private int _modelReads;
 
-    public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => inner.GetModelsAsync(cancellationToken);
-    public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
-    public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.GenerateImageAsync(request, cancellationToken);
-    public Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.StartImageGenerationAsync(request, cancellationToken);
-    public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.GetGenerationAsync(generationId, cancellationToken);
-    public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
-    public Task<GenerationOperation> ResumeGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.ResumeGenerationAsync(generationId, cancellationToken);
-    public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
+    /// <summary>Makes the n-th model-list read (1-based) fail: an estimate over this client reads the list through it.</summary>
+    public Func<int, Exception?>? ModelsThrow { get; init; }
 
-    public async Task<CreditEstimate> EstimateCreditsAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
     {
-        if (EstimateThrows?.Invoke(request) is { } ex)
+        if (ModelsThrow?.Invoke(Interlocked.Increment(ref _modelReads)) is { } ex)
         {
             await Task.Yield();
             throw ex;
         }
 
-        return await inner.EstimateCreditsAsync(request, cancellationToken);
+        return await inner.GetModelsAsync(cancellationToken);
     }
+
+    public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
+    public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.GenerateImageAsync(request, cancellationToken);
+    public Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.StartImageGenerationAsync(request, cancellationToken);
+    public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.GetGenerationAsync(generationId, cancellationToken);
+    public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
+    public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
 }
 
 public sealed class HostileClientTests : IAsyncLifetime
@@ -60,7 +61,8 @@ public sealed class HostileClientTests : IAsyncLifetime
         using var real = Client(_hub.CreateApiKey(credits: 100000));
         var client = new WrappedClient(real)
         {
-            EstimateThrows = r => r.Prompt.EndsWith("001", StringComparison.Ordinal)
+            // The second item's estimate (one at a time, in order) is the second read of the model list.
+            ModelsThrow = read => read == 2
                 ? (kind == "TaskCanceled" ? new TaskCanceledException("estimate timed out") : new InvalidOperationException("mock"))
                 : null,
         };

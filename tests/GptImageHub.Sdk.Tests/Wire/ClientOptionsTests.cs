@@ -132,6 +132,19 @@ public sealed class ClientOptionsTests : IDisposable
     }
 
     [Fact]
+    public void The_constructor_names_every_invalid_setting_in_one_exception()
+    {
+        var options = new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, RequestTimeout = TimeSpan.Zero, MaxRetries = -1 };
+        options.Polling.InitialInterval = TimeSpan.Zero;
+
+        var ex = Assert.Throws<ArgumentException>(() => new GptImageHubClient(options));
+
+        Assert.Contains("RequestTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRetries", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Polling.InitialInterval", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_invalid_key_is_refused_without_echoing_it()
     {
         var ex = Assert.Throws<ArgumentException>(() => new GptImageHubClient("gih_live_secret value"));

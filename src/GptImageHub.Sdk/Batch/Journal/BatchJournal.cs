@@ -263,34 +263,59 @@ internal sealed class BatchJournal : IDisposable
     private static Dictionary<string, JournalItem> Read(FileStream file, string path, bool repair)
     {
         var history = new Dictionary<string, JournalItem>(StringComparer.Ordinal);
-        var bytes = new byte[file.Length];
         file.Seek(0, SeekOrigin.Begin);
-        var read = 0;
-        while (read < bytes.Length)
+
+        // Read through a window, not the whole file: a 100,000-item journal is tens of megabytes, and holding it
+        // in one array took replay's working set from 150 to 290 MB. The window grows only for a longer line.
+        var window = new byte[64 * 1024];
+        var filled = 0;
+        long windowOffset = 0;
+        var atEnd = false;
+        var lineNumber = 0;
+        var start = 0;
+        while (true)
         {
-            var n = file.Read(bytes, read, bytes.Length - read);
-            if (n == 0)
+            var newline = Array.IndexOf(window, (byte)'\n', start, filled - start);
+            if (newline < 0 && !atEnd)
+            {
+                // Keep the partial line, move it to the front, and read on.
+                var kept = filled - start;
+                if (kept == window.Length)
+                {
+                    Array.Resize(ref window, window.Length * 2);
+                }
+                else if (start > 0)
+                {
+                    Buffer.BlockCopy(window, start, window, 0, kept);
+                }
+
+                windowOffset += start;
+                filled = kept;
+                start = 0;
+                var n = file.Read(window, filled, window.Length - filled);
+                if (n == 0)
+                {
+                    atEnd = true;
+                }
+
+                filled += n;
+                continue;
+            }
+
+            var isLast = newline < 0;
+            var length = (isLast ? filled : newline) - start;
+            if (isLast && length == 0)
             {
                 break;
             }
 
-            read += n;
-        }
-
-        var start = 0;
-        var lineNumber = 0;
-        while (start < read)
-        {
-            var end = Array.IndexOf(bytes, (byte)'\n', start, read - start);
-            var isLast = end < 0;
-            var length = (isLast ? read : end) - start;
             lineNumber++;
             JournalEntry? entryRead = null;
-            if (length > 0 && !(length == 1 && bytes[start] == (byte)'\r'))
+            if (length > 0 && !(length == 1 && window[start] == (byte)'\r'))
             {
                 try
                 {
-                    entryRead = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(bytes, start, length), BatchJournalJsonContext.Default.JournalEntry);
+                    entryRead = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(window, start, length), BatchJournalJsonContext.Default.JournalEntry);
                 }
                 catch (JsonException) when (isLast)
                 {
@@ -311,17 +336,17 @@ internal sealed class BatchJournal : IDisposable
 
                     // A generation is kept as where its line is, not as objects: a 100,000-item journal
                     // would otherwise hold every image list in memory for the few items a rerun reports.
-                    history[entryRead.Key] = entryRead.Generation is null ? item : item with { Generation = null, GenerationLine = (start, length) };
+                    history[entryRead.Key] = entryRead.Generation is null ? item : item with { Generation = null, GenerationLine = (windowOffset + start, length) };
                 }
             }
 
-            if (isLast && repair)
+            if (isLast)
             {
-                if (length > 0 && entryRead is null)
+                if (repair && length > 0 && entryRead is null)
                 {
-                    file.SetLength(start);
+                    file.SetLength(windowOffset + start);
                 }
-                else if (length > 0)
+                else if (repair && length > 0)
                 {
                     // A whole entry without its newline: keep it and finish the line.
                     file.Seek(0, SeekOrigin.End);
@@ -332,12 +357,7 @@ internal sealed class BatchJournal : IDisposable
                 break;
             }
 
-            if (isLast)
-            {
-                break;
-            }
-
-            start = end + 1;
+            start = newline + 1;
         }
 
         return history;

@@ -17,9 +17,13 @@ namespace GptImageHub.Sdk.Batch;
 /// <see cref="BatchJournalEvent.Submitting"/> items into <see cref="BatchJournalEvent.Unknown"/>.</description></item>
 /// <item><description><b>A key is bound to its request.</b> Enqueuing a key whose recorded fingerprint differs is an
 /// <see cref="ArgumentException"/> that names the key.</description></item>
-/// <item><description><b>Replay.</b> A claim for a key the store already finished is <see cref="BatchClaimKind.Report"/>
-/// with the last record; a key that was refused or never sent is offered again as <see cref="BatchClaimKind.Submit"/>;
-/// an unknown key is reported, or offered again only with <see cref="BatchRunSettings.ResubmitUnknown"/>.</description></item>
+/// <item><description><b>Replay.</b> A key that an earlier run left refused or never sent is offered again as
+/// <see cref="BatchClaimKind.Submit"/>; an unknown key only with <see cref="BatchRunSettings.ResubmitUnknown"/>; a
+/// finished key is never submitted again. A store owned by one process at a time (the file journal) returns each
+/// finished or unknown key the caller enqueues as <see cref="BatchClaimKind.Report"/> with its last record, so a rerun
+/// yields every item. A store shared by several workers (the PostgreSQL store) leaves finished keys out of its
+/// claims, because the worker that finished a key reported it then and a fleet must not report it once per worker;
+/// <see cref="GetStatusAsync"/> accounts for them.</description></item>
 /// <item><description><b>One budget.</b> With <see cref="BatchRunSettings.CreditBudget"/>, the credits reserved by
 /// submitting items plus those spent by finished and unknown items never exceed it, whatever the interleaving.</description></item>
 /// </list>

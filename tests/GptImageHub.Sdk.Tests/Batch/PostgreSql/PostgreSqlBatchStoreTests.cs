@@ -444,6 +444,48 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task Finished_keys_are_never_claimed_again_by_a_later_run_and_the_status_still_counts_them()
+    {
+        server.Require();
+        var name = NewBatchName();
+        var items = Items(3);
+        var first = (await OpenAsync(name, 1))[0];
+        await EnqueueAllAsync(first.Session, items);
+        Assert.Equal(3, (await first.Session.ClaimAsync(10, Ct)).Claims.Count);
+        foreach (var key in new[] { "k0", "k1" })
+        {
+            Assert.True(await first.Session.BeginSubmitAsync(key, 8, Ct));
+            await first.Session.RecordAsync(new BatchRecord(key, BatchJournalEvent.Submitted) { GenerationId = "g-" + key }, Ct);
+        }
+
+        await first.Session.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Succeeded) { GenerationId = "g-k0", Credits = 8 }, Ct);
+        await first.Session.RecordAsync(new BatchRecord("k1", BatchJournalEvent.Failed) { GenerationId = "g-k1", Error = "GenerationFailedException" }, Ct);
+        await first.Session.DisposeAsync();
+
+        // The next run enqueues the same keys: only the one never submitted is claimed, and the batch then drains.
+        var second = await first.Store.OpenAsync(new BatchRunSettings { ResubmitUnknown = true }, Ct);
+        try
+        {
+            await EnqueueAllAsync(second, items);
+            Assert.Equal(["k2"], (await second.ClaimAsync(10, Ct)).Claims.Select(c => c.Key));
+            Assert.True(await second.BeginSubmitAsync("k2", 8, Ct));
+            await second.RecordAsync(new BatchRecord("k2", BatchJournalEvent.Submitted) { GenerationId = "g-k2" }, Ct);
+            await second.RecordAsync(new BatchRecord("k2", BatchJournalEvent.Succeeded) { GenerationId = "g-k2", Credits = 8 }, Ct);
+            var drained = await second.ClaimAsync(10, Ct);
+            Assert.Empty(drained.Claims);
+            Assert.True(drained.Drained);
+
+            var status = await first.Store.GetStatusAsync(Ct);
+            Assert.Equal((2L, 1L, 16L), (status.Counts[BatchJournalEvent.Succeeded], status.Counts[BatchJournalEvent.Failed], status.CreditsSpent));
+        }
+        finally
+        {
+            await second.DisposeAsync();
+            await first.Store.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Status_reports_counts_credits_budget_and_unknown_keys()
     {
         server.Require();

@@ -5,14 +5,14 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using GptImageHub.Sdk.Errors;
-using GptImageHub.Sdk.Http;
 
-namespace GptImageHub.Sdk.Serialization;
+namespace GptImageHub.Sdk.Http;
 
 /// <summary>
 /// Reads a successful response straight from the network stream into a record with the
-/// source-generated reader, with no string or buffer in between. A body the SDK cannot read
-/// becomes <see cref="InvalidResponseException"/>.
+/// source-generated reader, with no string or buffer in between. A body the SDK cannot read, or
+/// one over <c>MaxResponseBytes</c>, becomes <see cref="InvalidResponseException"/>. It lives in
+/// Http beside the size cap it applies; the Serialization folder knows nothing of HTTP.
 /// </summary>
 internal static class ResponseDeserializer
 {
