@@ -12,6 +12,20 @@ public sealed class EmulatorOptions
     /// <summary>The TCP port on 127.0.0.1; 0 (the default) picks a free one, which parallel tests need.</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// The TCP port on 127.0.0.1 of the emulator's CDN, the second origin that serves the images;
+    /// 0 (the default) picks a free one. Images live on another origin than the API, as in
+    /// production, so a client that sent its key with a download would be caught.
+    /// </summary>
+    public int CdnPort { get; set; }
+
+    /// <summary>
+    /// Whether the admin API (<c>/_emulator/</c>) and the dashboard answer requests that come from
+    /// another machine or name a host other than a loopback one. False by default: they can create
+    /// keys and break the service, so only this machine may use them.
+    /// </summary>
+    public bool AllowRemoteAdmin { get; set; }
+
     /// <summary>How long a generation stays <c>queued</c> before it starts <c>processing</c>; zero by default.</summary>
     public TimeSpan QueueDelay { get; set; }
 
@@ -35,6 +49,13 @@ public sealed class EmulatorOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfNegative(CdnPort, nameof(CdnPort));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CdnPort, 65535, nameof(CdnPort));
+        if (Port != 0 && CdnPort == Port)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CdnPort), CdnPort, "The CDN needs a port of its own.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueDelay, TimeSpan.Zero, nameof(QueueDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(ProcessingDelay, TimeSpan.Zero, nameof(ProcessingDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRenderedSide, 1, nameof(MaxRenderedSide));

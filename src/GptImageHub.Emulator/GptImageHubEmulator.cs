@@ -1,7 +1,10 @@
 using System.Net;
+using GptImageHub.Emulator.Admin;
 using GptImageHub.Emulator.Endpoints;
+using GptImageHub.Emulator.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -43,6 +46,20 @@ public sealed class GptImageHubEmulator : IAsyncDisposable
     /// <summary>The emulator's root, such as <c>http://127.0.0.1:51234/</c>, with a trailing slash so relative paths resolve under it.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>
+    /// The emulator's CDN, such as <c>http://127.0.0.1:51235/</c>: a second origin that serves the
+    /// images, as the real service's CDN host does, so that a client's "no key to the CDN" rule is
+    /// exercised. Image URLs in responses point here; the API origin does not serve them.
+    /// </summary>
+    public Uri CdnAddress => _state.CdnAddress!;
+
+    /// <summary>
+    /// The dashboard, the emulator's root page: keys and balances, generations with thumbnails, the
+    /// request log and buttons for faults, live. Its data comes from the admin API under
+    /// <c>/_emulator/v1/</c>, which answers only loopback requests unless <see cref="EmulatorOptions.AllowRemoteAdmin"/>.
+    /// </summary>
+    public Uri DashboardAddress => BaseAddress;
+
     /// <summary>Balances, charges, refunds and received requests, for assertions.</summary>
     public EmulatorLedger Ledger => _state.Ledger;
 
@@ -77,9 +94,12 @@ public sealed class GptImageHubEmulator : IAsyncDisposable
         // an app that starts an emulator could then no longer be stopped. The emulator is disposed by
         // whoever started it; only the stand-alone executable handles Ctrl+C, itself.
         builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
+        ListenOptions? apiListener = null;
+        ListenOptions? cdnListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, settings.Port);
+            kestrel.Listen(IPAddress.Loopback, settings.Port, listen => apiListener = listen);
+            kestrel.Listen(IPAddress.Loopback, settings.CdnPort, listen => cdnListener = listen);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
@@ -93,9 +113,15 @@ public sealed class GptImageHubEmulator : IAsyncDisposable
                 RequestLog.Use(app, requestLog);
             }
 
+            RequestJournal.Use(app, state);
+            CdnOrigin.Use(app, state);
+            AdminGuard.Use(app, state);
             EmulatorRoutes.Map(app, state);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            var bound = new Uri(app.Urls.First().TrimEnd('/') + "/");
+
+            // Kestrel writes the port it bound back into each listener, which is how a free port (0) is learnt.
+            var bound = new Uri($"http://127.0.0.1:{apiListener!.IPEndPoint!.Port}/");
+            state.CdnAddress = new Uri($"http://127.0.0.1:{cdnListener!.IPEndPoint!.Port}/");
             state.BaseAddress = bound;
             return new GptImageHubEmulator(app, state, bound);
         }
@@ -119,8 +145,7 @@ public sealed class GptImageHubEmulator : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(credits);
         ArgumentException.ThrowIfNullOrEmpty(accountType);
-        var userId = _state.Ledger.OpenAccount(credits, accountType);
-        return _state.Keys.Issue(userId, expiresAt);
+        return _state.CreateApiKey(credits, accountType, expiresAt).Key;
     }
 
     /// <summary>Creates another key for the user who owns <paramref name="apiKey"/>: both spend one balance and read the same generations.</summary>

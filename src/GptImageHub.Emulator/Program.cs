@@ -30,6 +30,7 @@ internal static class Program
             var key = hub.CreateApiKey(options.Credits);
             Console.WriteLine($"GPT Image Hub emulator listening on {hub.BaseAddress}");
             Console.WriteLine($"API key ({options.Credits} credits): {key}");
+            Console.WriteLine($"Dashboard: {hub.DashboardAddress}   (images are served from {hub.CdnAddress})");
             Console.WriteLine("Point the SDK, the samples and gih at it: paste these two lines into another shell.");
             Console.WriteLine(OperatingSystem.IsWindows() ? $"$env:GPTIMAGEHUB_BASE_URL=\"{hub.BaseAddress}\"" : $"export GPTIMAGEHUB_BASE_URL={hub.BaseAddress}");
             Console.WriteLine(OperatingSystem.IsWindows() ? $"$env:GPTIMAGEHUB_API_KEY=\"{key}\"" : $"export GPTIMAGEHUB_API_KEY={key}");

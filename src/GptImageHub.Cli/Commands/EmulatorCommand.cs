@@ -19,10 +19,11 @@ internal static class EmulatorCommand
             .Between(0, long.MaxValue);
         var queueDelay = NonNegativeMilliseconds("--queue-delay", "How long a generation stays queued, in milliseconds.");
         var processingDelay = NonNegativeMilliseconds("--processing-delay", "How long a generation stays processing, in milliseconds.");
+        var open = new Option<bool>("--open") { Description = "Open the dashboard in a browser, where one exists." };
 
         var command = new Command("emulator", "Run a local GPT Image Hub emulator; prints its URL and a ready API key, and serves until Ctrl+C.")
         {
-            port, credits, queueDelay, processingDelay,
+            port, credits, queueDelay, processingDelay, open,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -40,19 +41,28 @@ internal static class EmulatorCommand
                 var key = hub.CreateApiKey(balance);
                 if (human is null)
                 {
-                    JsonOutput.Write(context.Environment.Out, new EmulatorJson(hub.BaseAddress, key, balance), CliJsonContext.Default.EmulatorJson);
+                    JsonOutput.Write(context.Environment.Out, new EmulatorJson(hub.BaseAddress, key, balance, hub.DashboardAddress, hub.CdnAddress), CliJsonContext.Default.EmulatorJson);
                 }
                 else
                 {
                     human.Line($"GPT Image Hub emulator listening on {hub.BaseAddress}");
                     human.Line($"API key ({balance.ToString(CultureInfo.InvariantCulture)} credits): {key}");
+                    human.Line($"Dashboard: {hub.DashboardAddress}   (requests, charges, jobs and images, live; faults at a click)");
                     foreach (var line in EmulatorHints.Lines(hub.BaseAddress, key, context.Environment.CommandName))
                     {
                         human.Line(line);
                     }
 
-                    human.Line("Press Ctrl+C to stop.");
                 }
+
+                if (parseResult.GetValue(open)
+                    && await BrowserLauncher.TryOpenAsync(hub.DashboardAddress, context.Environment.GetVariable, cancellationToken).ConfigureAwait(false) is { } problem)
+                {
+                    // No browser here is no reason to stop: the address is printed above.
+                    await context.Environment.Error.WriteLineAsync(problem).ConfigureAwait(false);
+                }
+
+                human?.Line("Press Ctrl+C to stop.");
 
                 // Ctrl+C is how this command ends, so it is a normal stop, not a cancellation.
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using GptImageHub.Emulator.Faults;
 using GptImageHub.Emulator.Jobs;
+using GptImageHub.Emulator.Journal;
 using GptImageHub.Emulator.Json;
 using GptImageHub.Emulator.Requests;
 using GptImageHub.Emulator.State;
@@ -72,7 +74,18 @@ internal static class CreateGenerationEndpoint
                 string.Create(CultureInfo.InvariantCulture, $"Insufficient credits: {spec.CreditsRequested} needed, {balance} available"));
         }
 
-        var imagesToDeliver = state.Faults.TryTakeGenerationFault(out var fault) ? fault.ImagesDelivered : spec.N;
+        var notes = context.Features.Get<RequestNotes>();
+        notes?.GenerationId = generationId;
+        var imagesToDeliver = spec.N;
+        if (state.Faults.TryTakeGenerationFault(out var fault))
+        {
+            imagesToDeliver = fault.ImagesDelivered;
+            if (notes is not null)
+            {
+                notes.Fault = notes.Fault is null ? FaultDescriptions.Generation(fault) : notes.Fault + ", " + FaultDescriptions.Generation(fault);
+            }
+        }
+
         var job = new GenerationJob(generationId, userId, spec, state.Time.GetUtcNow(), state.Options.QueueDelay, state.Options.ProcessingDelay, imagesToDeliver);
         state.Store.Add(job);
 
@@ -82,7 +95,7 @@ internal static class CreateGenerationEndpoint
         var baseAddress = state.BaseFor(context.Request);
         if (spec.Async)
         {
-            var queued = WireMapper.Generation(job, submitted, baseAddress, pollUrl: WireMapper.PollUrl(baseAddress, job.Id));
+            var queued = WireMapper.Generation(job, submitted, state.CdnFor(context.Request), pollUrl: WireMapper.PollUrl(baseAddress, job.Id));
             return Results.Json(queued, EmulatorJsonContext.Default.GenerationWire, statusCode: StatusCodes.Status202Accepted);
         }
 
@@ -93,7 +106,7 @@ internal static class CreateGenerationEndpoint
             return ApiResults.Error(StatusCodes.Status500InternalServerError, ApiErrorCodes.GenerationFailed, "Image generation failed; the credits were refunded");
         }
 
-        var body = WireMapper.Generation(job, snapshot, baseAddress, WireMapper.Balance(state.Ledger.GetAccount(userId)));
+        var body = WireMapper.Generation(job, snapshot, state.CdnFor(context.Request), WireMapper.Balance(state.Ledger.GetAccount(userId)));
         return Results.Json(body, EmulatorJsonContext.Default.GenerationWire);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GptImageHub.Emulator.Faults;
+using GptImageHub.Emulator.Journal;
 using Microsoft.AspNetCore.Http;
 
 namespace GptImageHub.Emulator.Endpoints;
@@ -15,19 +16,26 @@ internal static class FaultPipeline
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.Stopping);
         var cancellationToken = linked.Token;
+        var notes = context.Features.Get<RequestNotes>() ?? new RequestNotes();
         try
         {
-            if (state.Faults.TryTakeLatency(endpoint, out var delay) && delay > TimeSpan.Zero)
+            if (state.Faults.TryTakeLatency(endpoint, out var delay))
             {
-                await Task.Delay(delay, state.Time, cancellationToken).ConfigureAwait(false);
+                notes.Fault = FaultDescriptions.Delay(delay);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, state.Time, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             ResponseFault? after = null;
             if (state.Faults.TryTakeResponseFault(endpoint, out var fault))
             {
+                notes.Fault = notes.Fault is null ? FaultDescriptions.Response(fault) : notes.Fault + ", " + FaultDescriptions.Response(fault);
                 switch (fault.Drop)
                 {
                     case DropMoment.BeforeProcessing:
+                        notes.Dropped = true;
                         context.Abort();
                         return;
                     case DropMoment.AfterProcessing:
@@ -49,8 +57,10 @@ internal static class FaultPipeline
             if (after is not null)
             {
                 // The work is done (and charged); the client sees only the fault.
+                notes.AnswerReplaced = true;
                 if (after.Drop == DropMoment.AfterProcessing)
                 {
+                    notes.Dropped = true;
                     context.Abort();
                 }
                 else

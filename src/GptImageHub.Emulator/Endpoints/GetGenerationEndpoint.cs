@@ -28,7 +28,7 @@ internal static class GetGenerationEndpoint
         }
 
         state.Scheduler.Refresh(job);
-        var body = WireMapper.Generation(job, job.Snapshot(), state.BaseFor(context.Request));
+        var body = WireMapper.Generation(job, job.Snapshot(), state.CdnFor(context.Request));
         return Results.Json(body, EmulatorJsonContext.Default.GenerationWire);
     }
 }

@@ -33,7 +33,7 @@ internal static class WireMapper
     /// The <c>image_generation</c> object. While a job runs, its usage shows no credits spent and the
     /// credits it holds; once it ends, the credits it kept after refunds.
     /// </summary>
-    public static GenerationWire Generation(GenerationJob job, JobSnapshot snapshot, Uri baseAddress, BalanceWire? balance = null, Uri? pollUrl = null)
+    public static GenerationWire Generation(GenerationJob job, JobSnapshot snapshot, Uri cdnAddress, BalanceWire? balance = null, Uri? pollUrl = null)
     {
         var spec = job.Spec;
         var finished = snapshot.Status is GenerationStatuses.Succeeded or GenerationStatuses.Failed;
@@ -41,7 +41,7 @@ internal static class WireMapper
             ? new UsageWire(snapshot.CreditsCharged, null)
             : new UsageWire(0, spec.CreditsRequested);
         var images = snapshot.Images
-            .Select(image => new ImageWire(image.Id, ImageObject, new Uri(baseAddress, image.RelativeUrl).AbsoluteUri, Timestamp(image.CreatedAt)))
+            .Select(image => new ImageWire(image.Id, ImageObject, new Uri(cdnAddress, image.RelativeUrl).AbsoluteUri, Timestamp(image.CreatedAt)))
             .ToList();
         return new GenerationWire(
             GenerationObject,

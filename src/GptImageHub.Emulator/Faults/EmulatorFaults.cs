@@ -138,6 +138,14 @@ public sealed class EmulatorFaults
         _generations.Clear();
     }
 
+    /// <summary>Every fault still waiting: latency first, then answers, then generation outcomes, as a request meets them.</summary>
+    internal IReadOnlyList<PendingFault> Describe() =>
+        [
+            .. _latency.Describe(FaultDescriptions.Delay),
+            .. _responses.Describe(FaultDescriptions.Response),
+            .. _generations.Describe(FaultDescriptions.Generation),
+        ];
+
     internal bool TryTakeLatency(EmulatorEndpoint endpoint, out TimeSpan delay) => _latency.TryTake(endpoint, out delay);
 
     internal bool TryTakeResponseFault(EmulatorEndpoint endpoint, out ResponseFault fault) => _responses.TryTake(endpoint, out fault);

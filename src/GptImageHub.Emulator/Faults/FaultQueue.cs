@@ -54,6 +54,15 @@ internal sealed class FaultQueue<T>
         return false;
     }
 
+    /// <summary>The rules still waiting, in the order they will be used, described for people.</summary>
+    public IReadOnlyList<PendingFault> Describe(Func<T, string> describe)
+    {
+        lock (_gate)
+        {
+            return [.. _rules.Select(r => new PendingFault(describe(r.Fault), r.Endpoint, r.Remaining))];
+        }
+    }
+
     public void Clear()
     {
         lock (_gate)

@@ -15,6 +15,7 @@ internal sealed class GenerationJob
     private string _status = GenerationStatuses.Queued;
     private IReadOnlyList<StoredImage> _images = [];
     private int _creditsCharged;
+    private readonly List<StatusChange> _history;
 
     public GenerationJob(string id, string userId, GenerationSpec spec, DateTimeOffset createdAt, TimeSpan queueDelay, TimeSpan processingDelay, int imagesToDeliver)
     {
@@ -25,6 +26,7 @@ internal sealed class GenerationJob
         ProcessingAt = createdAt + queueDelay;
         FinishesAt = ProcessingAt + processingDelay;
         ImagesToDeliver = imagesToDeliver;
+        _history = [new StatusChange(GenerationStatuses.Queued, createdAt)];
     }
 
     public string Id { get; }
@@ -44,6 +46,15 @@ internal sealed class GenerationJob
 
     public Task Finished => _finished.Task;
 
+    /// <summary>Every status the job has had, oldest first, each at its scheduled moment (so a fake clock gives exact times).</summary>
+    public IReadOnlyList<StatusChange> History()
+    {
+        lock (_gate)
+        {
+            return [.. _history];
+        }
+    }
+
     public JobSnapshot Snapshot()
     {
         lock (_gate)
@@ -59,6 +70,7 @@ internal sealed class GenerationJob
             if (_status == GenerationStatuses.Queued)
             {
                 _status = GenerationStatuses.Processing;
+                _history.Add(new StatusChange(_status, ProcessingAt));
             }
         }
     }
@@ -81,6 +93,13 @@ internal sealed class GenerationJob
             _status = end.Status;
             _images = end.Images;
             _creditsCharged = end.CreditsCharged;
+            if (_history[^1].Status == GenerationStatuses.Queued)
+            {
+                // A poll that arrives after both moments skips processing; the history still shows it.
+                _history.Add(new StatusChange(GenerationStatuses.Processing, ProcessingAt));
+            }
+
+            _history.Add(new StatusChange(_status, FinishesAt));
         }
 
         _finished.TrySetResult();

@@ -8,7 +8,16 @@ internal sealed class GenerationStore
     private readonly ConcurrentDictionary<string, GenerationJob> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredImage> _images = new(StringComparer.Ordinal);
 
-    public void Add(GenerationJob job) => _jobs[job.Id] = job;
+    private readonly ConcurrentQueue<GenerationJob> _order = new();
+
+    public void Add(GenerationJob job)
+    {
+        _jobs[job.Id] = job;
+        _order.Enqueue(job);
+    }
+
+    /// <summary>Every generation, oldest first.</summary>
+    public IReadOnlyList<GenerationJob> All() => [.. _order];
 
     public GenerationJob? Find(string id) => _jobs.TryGetValue(id, out var job) ? job : null;
 

@@ -15,12 +15,16 @@ internal sealed class ApiKeyStore
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private const int SecretLength = 32;
 
+    // The prefix and four of the 32 secret characters: 62^28 keys remain to guess.
+    private const int HintLength = 13;
+
     private readonly ConcurrentDictionary<string, ApiKeyRecord> _byHash = new(StringComparer.Ordinal);
+    private long _issued;
 
     public string Issue(string userId, DateTimeOffset? expiresAt)
     {
         var key = KeyPrefix + RandomNumberGenerator.GetString(Alphabet, SecretLength);
-        _byHash[Hash(key)] = new ApiKeyRecord(userId, expiresAt);
+        _byHash[Hash(key)] = new ApiKeyRecord(userId, expiresAt, key[..HintLength] + "…", Interlocked.Increment(ref _issued));
         return key;
     }
 
@@ -34,6 +38,9 @@ internal sealed class ApiKeyStore
         record.Revoke();
         return true;
     }
+
+    /// <summary>Every key ever issued, oldest first; only hints, never the keys.</summary>
+    public IReadOnlyList<ApiKeyRecord> All() => [.. _byHash.Values.OrderBy(r => r.Order)];
 
     /// <summary>The owner of a key the emulator issued, whatever its state; null for a key it never issued.</summary>
     public string? FindUserId(string key) => _byHash.TryGetValue(Hash(key), out var record) ? record.UserId : null;

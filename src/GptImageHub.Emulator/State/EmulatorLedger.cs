@@ -150,6 +150,15 @@ public sealed class EmulatorLedger
         return userId;
     }
 
+    /// <summary>Every user with their balance, in the order they were created.</summary>
+    internal IReadOnlyList<(string UserId, string AccountType, long Credits)> Accounts()
+    {
+        lock (_gate)
+        {
+            return [.. _accounts.Values.Select(a => (a.Id, a.AccountType, a.Credits))];
+        }
+    }
+
     internal (long Credits, string AccountType, DateTimeOffset? NextExpiration) GetAccount(string userId)
     {
         lock (_gate)

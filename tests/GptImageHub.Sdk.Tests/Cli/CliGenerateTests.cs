@@ -62,7 +62,7 @@ public sealed class CliGenerateTests : CliTestBase
         {
             var file = images[i].GetProperty("file").GetString()!;
             Assert.Equal(Path.Combine(WorkingDirectory, "pics", $"{id}-{i + 1}.png"), file);
-            Assert.StartsWith(Hub.BaseAddress.ToString(), images[i].GetProperty("url").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith(Hub.CdnAddress.ToString(), images[i].GetProperty("url").GetString(), StringComparison.Ordinal);
             AssertPng(file);
         }
     }

@@ -38,7 +38,7 @@ public sealed class CliGenerationQueryTests : CliTestBase
         Assert.Equal("succeeded", json.GetProperty("status").GetString());
         Assert.Equal("2026-04-30T08:00:00+00:00", json.GetProperty("created_at").GetString());
         var image = Assert.Single(json.GetProperty("images").EnumerateArray());
-        Assert.StartsWith(Hub.BaseAddress.ToString(), image.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(Hub.CdnAddress.ToString(), image.GetProperty("url").GetString(), StringComparison.Ordinal);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, image.GetProperty("file").ValueKind);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("usage").GetProperty("credits_requested").ValueKind);
     }
@@ -53,7 +53,7 @@ public sealed class CliGenerationQueryTests : CliTestBase
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"Generation {id} succeeded", result.Out, StringComparison.Ordinal);
-        Assert.Contains(Hub.BaseAddress + "cdn/generations/", result.Out, StringComparison.Ordinal);
+        Assert.Contains(Hub.CdnAddress + "cdn/generations/", result.Out, StringComparison.Ordinal);
         Assert.Contains($"Save them with: gih download {id} --out ", result.Out, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(WorkingDirectory, "output")));
     }

@@ -23,7 +23,8 @@ public sealed class EmulatorGenerationTests : EmulatorTestBase
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", image.GetProperty("created_at").GetString());
         var url = new Uri(image.GetProperty("url").GetString()!);
         Assert.True(url.IsAbsoluteUri);
-        Assert.StartsWith(Hub.BaseAddress + "cdn/", url.AbsoluteUri, StringComparison.Ordinal);
+        Assert.StartsWith(Hub.CdnAddress + "cdn/", url.AbsoluteUri, StringComparison.Ordinal);
+        Assert.NotEqual(Hub.BaseAddress.Port, url.Port);
         Assert.EndsWith(".png", url.AbsolutePath, StringComparison.Ordinal);
         Assert.Equal(8, body.GetProperty("usage").GetProperty("credits").GetInt32());
         var balance = body.GetProperty("balance");

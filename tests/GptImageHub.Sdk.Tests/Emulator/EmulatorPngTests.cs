@@ -75,7 +75,7 @@ public sealed class EmulatorPngTests : EmulatorTestBase
         var url = new Uri(generation.GetProperty("images")[0].GetProperty("url").GetString()!);
         var wrongUser = url.AbsoluteUri.Replace(Hub.GetUserId(Key), "cotheruser000000000000000", StringComparison.Ordinal);
 
-        using var unknown = await GetAsync("cdn/generations/" + Hub.GetUserId(Key) + "/cnothing00000000000000000.png");
+        using var unknown = await GetAsync(Hub.CdnAddress + "cdn/generations/" + Hub.GetUserId(Key) + "/cnothing00000000000000000.png");
         using var misplaced = await GetAsync(wrongUser);
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

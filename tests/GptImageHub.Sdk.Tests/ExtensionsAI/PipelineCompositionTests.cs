@@ -26,7 +26,7 @@ public sealed class PipelineCompositionTests : ExtensionsAITestBase
         var images = response.Contents.OfType<UriContent>().ToList();
         Assert.Equal(2, images.Count);
         Assert.Equal(2, response.Contents.Count);
-        Assert.All(images, image => Assert.StartsWith(Hub.BaseAddress.ToString(), image.Uri.ToString(), StringComparison.Ordinal));
+        Assert.All(images, image => Assert.StartsWith(Hub.CdnAddress.ToString(), image.Uri.ToString(), StringComparison.Ordinal));
         Assert.IsType<ImageGeneration>(response.RawRepresentation);
     }
 }
