@@ -3,6 +3,7 @@ using System.Text.Json;
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Tests.Infrastructure;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Batch;
 
@@ -25,29 +26,7 @@ public sealed class BatchNeverPaysTwiceTests : IAsyncLifetime
 
     private string Journal => Path.Combine(_directory, "batch.jsonl");
 
-    private GptImageHubClient Client(string key, HttpMessageHandler? handler = null) => new(
-        new HttpClient(handler ?? new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan },
-        new GptImageHubClientOptions
-        {
-            ApiKey = key,
-            BaseAddress = _hub.BaseAddress,
-            MaxRetries = 0,
-            Polling = { InitialInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(20), UseJitter = false },
-        });
-
-    private static List<BatchItem> Items(int count, string prefix = "item") =>
-        [.. Enumerable.Range(0, count).Select(i => new BatchItem($"{prefix}-{i:000}", new ImageGenerationRequest("gpt-image-2", $"{prefix} prompt {i:000}") { Quality = ImageQuality.Tier1K }))];
-
-    private static async Task<List<BatchItemResult>> CollectAsync(IAsyncEnumerable<BatchItemResult> results)
-    {
-        var list = new List<BatchItemResult>();
-        await foreach (var result in results)
-        {
-            list.Add(result);
-        }
-
-        return list;
-    }
+    private GptImageHubClient Client(string key, HttpMessageHandler? handler = null) => FastClient(_hub.BaseAddress, key, handler);
 
     [Fact]
     public async Task A_proxy_502_after_the_service_charged_is_unknown_posted_once_and_the_ledger_is_exact_over_two_runs()

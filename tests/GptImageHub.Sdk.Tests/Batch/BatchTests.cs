@@ -2,6 +2,7 @@ using System.Text.Json;
 using GptImageHub.Emulator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Batch;
 
@@ -21,30 +22,7 @@ public sealed class BatchTests : IAsyncLifetime
 
     private string Journal => Path.Combine(_directory, "batch.jsonl");
 
-    private GptImageHubClient Client(string key, ILoggerFactory? loggers = null) => new(
-        new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
-        new GptImageHubClientOptions
-        {
-            ApiKey = key,
-            BaseAddress = _hub.BaseAddress,
-            MaxRetries = 0,
-            Polling = { InitialInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(20), UseJitter = false },
-        },
-        loggers);
-
-    private static List<BatchItem> Items(int count, string prefix = "item") =>
-        [.. Enumerable.Range(0, count).Select(i => new BatchItem($"{prefix}-{i:000}", new ImageGenerationRequest("gpt-image-2", $"{prefix} prompt {i:000}") { Quality = ImageQuality.Tier1K }))];
-
-    private static async Task<List<BatchItemResult>> CollectAsync(IAsyncEnumerable<BatchItemResult> results)
-    {
-        var list = new List<BatchItemResult>();
-        await foreach (var result in results)
-        {
-            list.Add(result);
-        }
-
-        return list;
-    }
+    private GptImageHubClient Client(string key, ILoggerFactory? loggers = null) => FastClient(_hub.BaseAddress, key, loggers: loggers);
 
     [Fact]
     public async Task Every_item_succeeds_once_with_at_most_MaxConcurrency_in_flight()

@@ -1,4 +1,5 @@
 using GptImageHub.Emulator;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -40,15 +41,7 @@ public sealed class HostileClientTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
 
-    private GptImageHubClient Client(string key) => new(
-        new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan },
-        new GptImageHubClientOptions
-        {
-            ApiKey = key,
-            BaseAddress = _hub.BaseAddress,
-            MaxRetries = 0,
-            Polling = { InitialInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(20), UseJitter = false },
-        });
+    private GptImageHubClient Client(string key) => FastClient(_hub.BaseAddress, key);
 
     // Found by a hostile run (it hung, promise 3): under a budget, a client whose estimate throws anything but a
     // GptImageHubException (a wrapper's TaskCanceledException timeout, a mock's InvalidOperationException) leaks the
@@ -67,7 +60,7 @@ public sealed class HostileClientTests : IAsyncLifetime
                 : null,
         };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(T);
-        var run = HostileStoreTests.CollectAsync(client.GenerateBatchAsync(HostileStoreTests.Items(4), new BatchOptions { MaxConcurrency = 1, CreditBudget = 100000 }, cts.Token));
+        var run = CollectUntilErrorAsync(client.GenerateBatchAsync(Items(4), new BatchOptions { MaxConcurrency = 1, CreditBudget = 100000 }, cts.Token));
         var finishedAlone = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(8), T)) == run;
         cts.Cancel();
         var (results, error) = await run.WaitAsync(TimeSpan.FromSeconds(10), T);

@@ -1,6 +1,7 @@
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -23,15 +24,7 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
 
     public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
 
-    private GptImageHubClient Client(string key) => new(
-        new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan },
-        new GptImageHubClientOptions
-        {
-            ApiKey = key,
-            BaseAddress = _hub.BaseAddress,
-            MaxRetries = 0,
-            Polling = { InitialInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(20), UseJitter = false },
-        });
+    private GptImageHubClient Client(string key) => FastClient(_hub.BaseAddress, key);
 
     [Fact]
     public async Task A_key_too_big_for_the_index_fails_before_any_POST()
@@ -39,10 +32,10 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
         using var client = Client(_hub.CreateApiKey(credits: 100000));
         var random = new Random(7);
         var huge = new string([.. Enumerable.Range(0, 12000).Select(_ => (char)random.Next('a', 'z' + 1))]);
-        var items = HostileStoreTests.Items(3, "pghuge");
+        var items = Items(3, "pghuge");
         items.Add(new BatchItem(huge, new ImageGenerationRequest("gpt-image-2", "pghuge big") { Quality = ImageQuality.Tier1K }));
         await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-huge-{Guid.NewGuid():N}", Steady);
-        var (results, error) = await HostileStoreTests.CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
         Assert.True(error is null or IOException or ArgumentException, $"escaped {error}");
         if (error is not null)
         {
@@ -59,7 +52,7 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
         var key = _hub.CreateApiKey(credits: 100000);
         using var client = Client(key);
         var name = $"hostile-fleet-{seed}-{Guid.NewGuid():N}";
-        var items = HostileStoreTests.Items(16, $"pg{seed}");
+        var items = Items(16, $"pg{seed}");
         var all = new List<BatchItemResult>();
         for (var round = 0; round < 2; round++)
         {
@@ -68,7 +61,7 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
                 await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(T);
                 cts.CancelAfter(random.Next(50, 500));
-                return await HostileStoreTests.CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 3, CreditBudget = 100000 }, cts.Token));
+                return await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 3, CreditBudget = 100000 }, cts.Token));
             }).ToList();
             foreach (var (results, error) in await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(60), T))
             {
@@ -79,7 +72,7 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
 
         await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady))
         {
-            var (final, error) = await HostileStoreTests.CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 4 }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
+            var (final, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 4 }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
             Assert.Null(error);
             all.AddRange(final);
             Assert.All(final, r => Assert.True(r.Status is BatchItemStatus.Succeeded or BatchItemStatus.Unknown, $"{r.Key}: {r.Status} {r.Reason}"));

@@ -1,5 +1,6 @@
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -67,36 +68,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
 
     private string Journal => Path.Combine(_directory, "batch.jsonl");
 
-    private GptImageHubClient Client(string key) => new(
-        new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan },
-        new GptImageHubClientOptions
-        {
-            ApiKey = key,
-            BaseAddress = _hub.BaseAddress,
-            MaxRetries = 0,
-            Polling = { InitialInterval = TimeSpan.FromMilliseconds(10), MaxInterval = TimeSpan.FromMilliseconds(20), UseJitter = false },
-        });
-
-    internal static List<BatchItem> Items(int count, string prefix = "item") =>
-        [.. Enumerable.Range(0, count).Select(i => new BatchItem($"{prefix}-{i:000}", new ImageGenerationRequest("gpt-image-2", $"{prefix} prompt {i:000}") { Quality = ImageQuality.Tier1K }))];
-
-    internal static async Task<(List<BatchItemResult> Results, Exception? Error)> CollectAsync(IAsyncEnumerable<BatchItemResult> results)
-    {
-        var list = new List<BatchItemResult>();
-        try
-        {
-            await foreach (var result in results)
-            {
-                list.Add(result);
-            }
-        }
-        catch (Exception ex)
-        {
-            return (list, ex);
-        }
-
-        return (list, null);
-    }
+    private GptImageHubClient Client(string key) => FastClient(_hub.BaseAddress, key);
 
     private static bool Allowed(Exception? ex) => ex is null or ArgumentException or IOException or OperationCanceledException or GptImageHubException;
 
@@ -115,7 +87,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
             RecordThrows = r => r.Event == BatchJournalEvent.Submitted ? Make() : null,
         };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var run = CollectAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 1, Store = store }, cts.Token));
+        var run = CollectUntilErrorAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 1, Store = store }, cts.Token));
         var finishedAlone = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken)) == run;
         cts.Cancel();
         var (results, error) = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
@@ -136,7 +108,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
             BeginSubmitThrows = k => k == "item-001" ? new InvalidOperationException("store bug") : null,
         };
 
-        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         var posted = _hub.Ledger.GenerationRequests.Count;
         Assert.Equal(1, posted);
@@ -150,7 +122,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
         using var client = Client(_hub.CreateApiKey(credits: 1000));
         var store = new FaultyStore(new FileBatchStore(Journal)) { BeginSubmitFalse = k => k == "item-001" };
 
-        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Null(error);
         Assert.Equal(BatchItemStatus.Skipped, results.Single(r => r.Key == "item-001").Status);
@@ -166,7 +138,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
             RecordThrows = r => r.Event == BatchJournalEvent.Submitted ? new IOException("disk full") : null,
         };
 
-        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.IsAssignableFrom<IOException>(error);
         Assert.Equal(_hub.Ledger.GenerationRequests.Count, results.Count(r => r.GenerationId is not null));
@@ -187,7 +159,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
             throw new InvalidOperationException("source broke");
         }
 
-        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Throwing(), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(Throwing(), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         // The items are all read before the first submit, so the caller's own failure costs nothing and comes back as it was, as LINQ would.
         Assert.Empty(_hub.Ledger.GenerationRequests);
@@ -200,7 +172,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
         using var client = Client(_hub.CreateApiKey(credits: 1000));
         var items = new List<BatchItem> { Items(1)[0], new("k", null!) };
 
-        var (results, error) = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Empty(_hub.Ledger.GenerationRequests);
         Assert.IsAssignableFrom<ArgumentException>(error);
@@ -218,7 +190,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
             RecordThrows = r => r.Event == BatchJournalEvent.Succeeded && r.Key == "item-000" ? new InvalidOperationException("store bug") : null,
         };
 
-        var (results, error) = await CollectAsync(client.GenerateBatchAsync(Items(6), new BatchOptions { MaxConcurrency = 3, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(Items(6), new BatchOptions { MaxConcurrency = 3, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         var posted = _hub.Ledger.GenerationRequests.Count;
         Assert.True(posted == results.Count(r => r.GenerationId is not null), $"posted {posted}, results with id {results.Count(r => r.GenerationId is not null)}, error {error?.GetType().Name}");
@@ -237,7 +209,7 @@ public sealed class HostileStoreTests : IAsyncLifetime
         };
         _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var run = CollectAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 1, Store = store }, cts.Token));
+        var run = CollectUntilErrorAsync(client.GenerateBatchAsync(Items(2), new BatchOptions { MaxConcurrency = 1, Store = store }, cts.Token));
         var finishedAlone = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken)) == run;
         cts.Cancel();
         var (results, error) = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
