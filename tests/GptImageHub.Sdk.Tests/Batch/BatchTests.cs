@@ -268,8 +268,12 @@ public sealed class BatchTests : IAsyncLifetime
     public async Task Two_runs_cannot_share_one_journal()
     {
         using var client = Client(_hub.CreateApiKey(credits: 1000));
-        await using var first = client.GenerateBatchAsync(Items(3), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        await using var first = client.GenerateBatchAsync(Items(50), new BatchOptions { JournalPath = Journal, MaxConcurrency = 1 }, TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
         Assert.True(await first.MoveNextAsync());
+
+        // The first run must still hold the journal: a run that has finished lets it go even before its
+        // results are read (with 3 items a loaded CI machine finished them all before the second run opened).
+        _hub.Faults.DelayNext(TimeSpan.FromSeconds(30), count: 1000, endpoint: EmulatorEndpoint.GetGeneration);
 
         var ex = await Assert.ThrowsAsync<IOException>(() => CollectAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { JournalPath = Journal }, TestContext.Current.CancellationToken)));
 
