@@ -330,8 +330,21 @@ internal sealed class BatchRunner
                         }
                         catch (OperationCanceledException)
                         {
-                            // Nothing of these was started: a report is only read from the store, never paid.
-                            _limiter.Release(claims.Claims.Count - i);
+                            // Stopped while a report waited for the reader. The reports left are only reads of the
+                            // store and are dropped; any other claim starts as it would have, so an item resumed by
+                            // id still ends reported with that id.
+                            for (var j = i; j < claims.Claims.Count; j++)
+                            {
+                                if (claims.Claims[j].Kind == BatchClaimKind.Report)
+                                {
+                                    _limiter.Release();
+                                }
+                                else
+                                {
+                                    Start(claims.Claims[j]);
+                                }
+                            }
+
                             return;
                         }
                     }

@@ -44,6 +44,40 @@ public sealed class BatchReplayBacklogTests
         Assert.Equal((5_000, 5_000), (read, store.Handed));
     }
 
+    [Fact]
+    public async Task Stopping_while_reports_wait_for_the_reader_still_reports_a_paid_item_claimed_with_them()
+    {
+        // 201 finished items, then one an earlier run paid for: claimed 100 at a time, the paid one comes in the
+        // same claim as a report that must wait for the reader (the backlog of 200 is full, nothing was read).
+        var store = new FinishedStore { Paid = "paid" };
+        using var client = new GptImageHubClient(new HttpClient(), new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = new Uri("http://127.0.0.1:9/") });
+        var items = Enumerable.Range(0, 201).Select(i => $"k{i}").Append("paid").Select(k => new BatchItem(k, new ImageGenerationRequest("gpt-image-2", "p " + k))).ToList();
+        using var cts = new CancellationTokenSource();
+        var results = new List<BatchItemResult>();
+
+        await using (var run = client.GenerateBatchAsync(items, new BatchOptions { MaxConcurrency = 100, Store = store }, cts.Token).GetAsyncEnumerator(TestContext.Current.CancellationToken))
+        {
+            Assert.True(await run.MoveNextAsync());
+            results.Add(run.Current);
+            while (store.Handed < items.Count)
+            {
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            }
+
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                while (await run.MoveNextAsync())
+                {
+                    results.Add(run.Current);
+                }
+            });
+        }
+
+        var paid = Assert.Single(results, r => r.Key == "paid");
+        Assert.Equal((BatchItemStatus.Incomplete, "g-paid"), (paid.Status, paid.GenerationId));
+    }
+
     /// <summary>A store in which every item finished in an earlier run.</summary>
     private sealed class FinishedStore : BatchStore
     {
@@ -52,6 +86,9 @@ public sealed class BatchReplayBacklogTests
         private int _handed;
 
         public int Handed => Volatile.Read(ref _handed);
+
+        /// <summary>A key that an earlier run posted and did not see finish: claimed to be resumed by its id.</summary>
+        public string? Paid { get; init; }
 
         public override ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) => new(new Session(this));
 
@@ -81,7 +118,9 @@ public sealed class BatchReplayBacklogTests
                 {
                     while (claims.Count < maxCount && store._keys.TryDequeue(out var key))
                     {
-                        claims.Add(new BatchClaim(key, BatchClaimKind.Report) { Record = new BatchRecord(key, BatchJournalEvent.Succeeded) { GenerationId = "g-" + key, Credits = 8 } });
+                        claims.Add(key == store.Paid
+                            ? new BatchClaim(key, BatchClaimKind.Resume) { GenerationId = "g-" + key, Record = new BatchRecord(key, BatchJournalEvent.Submitted) { GenerationId = "g-" + key, Credits = 8 } }
+                            : new BatchClaim(key, BatchClaimKind.Report) { Record = new BatchRecord(key, BatchJournalEvent.Succeeded) { GenerationId = "g-" + key, Credits = 8 } });
                     }
 
                     Interlocked.Add(ref store._handed, claims.Count);
@@ -91,7 +130,8 @@ public sealed class BatchReplayBacklogTests
 
             public override ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => throw new InvalidOperationException("A finished item was submitted.");
 
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => throw new InvalidOperationException("A finished item was recorded.");
+            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) =>
+                record.Key == store.Paid ? default : throw new InvalidOperationException("A finished item was recorded.");
 
             public override ValueTask DisposeAsync() => default;
         }
