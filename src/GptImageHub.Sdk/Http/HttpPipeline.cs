@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+#if NET6_0_OR_GREATER
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
+#endif
 using System.Text.Json.Serialization.Metadata;
 using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
@@ -45,49 +46,84 @@ internal sealed class HttpPipeline
     /// <summary>Whether the client has been disposed.</summary>
     public bool IsDisposed => _lifetime.IsCancellationRequested;
 
+    /// <summary>Sends a call and reads its answer; a failure the retries did not cure is thrown.</summary>
     public ValueTask<ApiResponse<T>> SendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
+        var pending = TrySendAsync(call, typeInfo, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<ApiResponse<T>>(pending.Result.ResponseOrThrow())
+            : ThrowOnFailureAsync(pending);
+
+#if NET6_0_OR_GREATER
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+        static async ValueTask<ApiResponse<T>> ThrowOnFailureAsync(ValueTask<Attempt<T>> pending) =>
+            (await pending.ConfigureAwait(false)).ResponseOrThrow();
+    }
+
+    /// <summary>
+    /// Sends a call and reads its answer, retrying under the call's rules, and hands back the last
+    /// attempt's outcome (a failure included) with the wait the service asked for. Only the caller's
+    /// own cancellation is thrown.
+    /// </summary>
+    public ValueTask<Attempt<T>> TrySendAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
         // An attempt that is already done successfully needs no retry frame around it.
-        var first = SendOnceAsync(call, typeInfo, cancellationToken);
-        return first.IsCompletedSuccessfully
-            ? first
-            : ExecuteAsync(
-                call,
-                first,
-                static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
-                (Pipeline: this, Call: call, TypeInfo: typeInfo),
-                cancellationToken);
+        var pending = SendOnceAsync(call, typeInfo, cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return Retry(pending);
+        }
+
+        var outcome = pending.Result;
+        return outcome.Failure is null ? new ValueTask<Attempt<T>>(outcome) : Retry(new ValueTask<Attempt<T>>(outcome));
+
+        ValueTask<Attempt<T>> Retry(ValueTask<Attempt<T>> first) => RetryAsync(
+            call,
+            first,
+            static (state, token) => state.Pipeline.SendOnceAsync(state.Call, state.TypeInfo, token),
+            (Pipeline: this, Call: call, TypeInfo: typeInfo),
+            cancellationToken);
     }
 
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    private async ValueTask<ApiResponse<T>> SendOnceAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    private async ValueTask<Attempt<T>> SendOnceAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(call, acceptJson: true, cancellationToken).ConfigureAwait(false);
-        T value;
+        var sent = await SendCoreAsync(call, acceptJson: true, cancellationToken).ConfigureAwait(false);
+        if (sent.Failure is { } failure)
+        {
+            return Attempt<T>.Failed(failure, sent.RetryAfter);
+        }
+
+        using var response = sent.Response.Value;
         try
         {
-            value = await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, call.IsChargedSubmit, response.Token).ConfigureAwait(false);
+            var value = await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, call.IsChargedSubmit, response.Token).ConfigureAwait(false);
+            return Attempt<T>.Succeeded(value, sent.Response.StatusCode, sent.RetryAfter);
+        }
+        catch (InvalidResponseException ex)
+        {
+            return Attempt<T>.Failed(ex, sent.RetryAfter);
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
-            throw Failure(call, response.Timeout, ex, requestSent: true);
+            return Attempt<T>.Failed(Failure(call, response.Timeout, ex, requestSent: true), sent.RetryAfter);
         }
-
-        return new ApiResponse<T>(value, response.Message.StatusCode, RetryAfterHeader.Read(response.Message.Headers, _settings.TimeProvider));
     }
 
     /// <summary>Sends a call whose successful body the caller streams itself, such as an image download.</summary>
     public async Task CopyToAsync(ApiCall call, Stream destination, CancellationToken cancellationToken)
     {
         // Only the send is repeated: once bytes have gone to the destination, a retry would corrupt it.
-        using var response = await ExecuteAsync(
+        var sent = await RetryAsync(
             call,
             SendCoreAsync(call, acceptJson: false, cancellationToken),
             static (state, token) => state.Pipeline.SendCoreAsync(state.Call, acceptJson: false, token),
             (Pipeline: this, Call: call),
             cancellationToken).ConfigureAwait(false);
+        using var response = sent.ResponseOrThrow().Value;
         try
         {
 #if NET
@@ -104,32 +140,29 @@ internal sealed class HttpPipeline
 
     /// <summary>
     /// Awaits the first attempt, already started, and runs further ones under the call's retry
-    /// rules, with the call in the Polly context for logging.
+    /// rules, with the call in the Polly context for logging. Returns the last attempt's outcome.
     /// </summary>
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    private async ValueTask<TResult> ExecuteAsync<TResult, TState>(
-        ApiCall call, ValueTask<TResult> first, Func<TState, CancellationToken, ValueTask<TResult>> attempt, TState state, CancellationToken cancellationToken)
+    private async ValueTask<Attempt<T>> RetryAsync<T, TState>(
+        ApiCall call, ValueTask<Attempt<T>> first, Func<TState, CancellationToken, ValueTask<Attempt<T>>> attempt, TState state, CancellationToken cancellationToken)
     {
+        var firstOutcome = await first.ConfigureAwait(false);
         var pipeline = _retry.For(call.Retry);
-        ExceptionDispatchInfo firstFailure;
-        try
+        if (firstOutcome.Failure is null || ReferenceEquals(pipeline, ResiliencePipeline.Empty) || cancellationToken.IsCancellationRequested || IsDisposed)
         {
-            return await first.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!ReferenceEquals(pipeline, ResiliencePipeline.Empty) && !cancellationToken.IsCancellationRequested && !IsDisposed)
-        {
-            firstFailure = ExceptionDispatchInfo.Capture(ex);
+            // A cancelled caller gets the failure as it is, which is what the pipeline would have
+            // returned; so does a disposed client, which tries nothing again.
+            return firstOutcome;
         }
 
         // The first attempt runs outside Polly: entering a pipeline costs more than the rest of a
         // call (measured: about 550 ns a call, 44 % of GetCredits' 1,243 ns; docs/benchmarks.md,
-        // "Http/HttpPipeline"), and nearly every call succeeds at once. A failure is handed to Polly as its own first
-        // attempt (thrown again without running anything), so whether to retry, the delays, the
-        // attempt numbers and the retry log are exactly those of a pipeline that ran it. A cancelled
-        // caller gets the failure as it is, which is what the pipeline would have returned; so does a
-        // disposed client, which tries nothing again.
+        // "Http/HttpPipeline"), and nearly every call succeeds at once. A failed first attempt is
+        // handed to Polly as its own first outcome (returned again without running anything), so
+        // whether to retry, the delays, the attempt numbers and the retry log are exactly those of a
+        // pipeline that ran it.
         //
         // The delays between attempts also end when the client is disposed. The attempts themselves
         // get the caller's own token: the pipeline tells the caller's cancellation from a disposal.
@@ -139,23 +172,17 @@ internal sealed class HttpPipeline
         try
         {
             return await pipeline.ExecuteAsync(
-                static (context, state) =>
-                {
-                    if (Interlocked.Exchange(ref state.FirstFailure.Value, null) is { } failure)
-                    {
-                        failure.Throw();
-                    }
-
-                    return state.Attempt(state.State, state.CallerToken);
-                },
+                static (context, state) => state.First.TryTake(out var outcome)
+                    ? new ValueTask<Attempt<T>>(outcome)
+                    : state.Attempt(state.State, state.CallerToken),
                 context,
-                (Attempt: attempt, State: state, FirstFailure: new StrongBox<ExceptionDispatchInfo?>(firstFailure), CallerToken: cancellationToken)).ConfigureAwait(false);
+                (Attempt: attempt, State: state, First: new FirstOutcome<Attempt<T>>(firstOutcome), CallerToken: cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (IsDisposed && !cancellationToken.IsCancellationRequested)
         {
             // Disposed while waiting to try again: the attempt before was one that may be repeated,
             // so (for a submit) one that never reached the service.
-            throw Disposed(call, requestSent: false, httpClientDisposed: false, ex);
+            return Attempt<T>.Failed(Disposed(call, requestSent: false, httpClientDisposed: false, ex), retryAfter: null);
         }
         finally
         {
@@ -163,23 +190,30 @@ internal sealed class HttpPipeline
         }
     }
 
+    /// <summary>
+    /// Sends the request and, for an error status, reads the error body into its exception. The
+    /// answer's body is left for the caller to read under the call's timeout. Every failure the
+    /// service or the network causes is returned; only the caller's own cancellation is thrown.
+    /// </summary>
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    private async ValueTask<SentResponse> SendCoreAsync(ApiCall call, bool acceptJson, CancellationToken cancellationToken)
+    private async ValueTask<Attempt<SentResponse>> SendCoreAsync(ApiCall call, bool acceptJson, CancellationToken cancellationToken)
     {
         if (call.Authenticate && _settings.ApiKey is null)
         {
-            throw new MissingApiKeyException(
-                $"No API key is configured. Set GptImageHubClientOptions.ApiKey or the {GptImageHubClientOptions.ApiKeyEnvironmentVariable} environment variable.",
-                statusCode: null,
-                errorCode: null,
-                call.GenerationId);
+            return Attempt<SentResponse>.Failed(
+                new MissingApiKeyException(
+                    $"No API key is configured. Set GptImageHubClientOptions.ApiKey or the {GptImageHubClientOptions.ApiKeyEnvironmentVariable} environment variable.",
+                    statusCode: null,
+                    errorCode: null,
+                    call.GenerationId),
+                retryAfter: null);
         }
 
         if (IsDisposed)
         {
-            throw Disposed(call, requestSent: false, httpClientDisposed: false, innerException: null);
+            return Attempt<SentResponse>.Failed(Disposed(call, requestSent: false, httpClientDisposed: false, innerException: null), retryAfter: null);
         }
 
         var timeout = CallTimeout.Start(call.Timeout, _settings.TimeProvider, cancellationToken, _lifetime);
@@ -209,10 +243,10 @@ internal sealed class HttpPipeline
                 // A failure reading the caller's own image is not the network's: report it as what it is.
                 if (request.Content is MultipartGenerationContent { SourceFailure: { } sourceFailure })
                 {
-                    throw sourceFailure;
+                    return Failed(sourceFailure as GptImageHubException ?? throw sourceFailure, retryAfter: null);
                 }
 
-                throw Failure(call, timeout, ex, requestSent: true);
+                return Failed(Failure(call, timeout, ex, requestSent: true), retryAfter: null);
             }
 
             var status = (int)message.StatusCode;
@@ -222,44 +256,53 @@ internal sealed class HttpPipeline
                 Log.RequestCompleted(_logger, method, call.Uri.AbsolutePath, status, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, call.GenerationId);
             }
 
-            if (!message.IsSuccessStatusCode)
+            var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
+            if (message.IsSuccessStatusCode)
             {
-                using (message)
-                {
-                    var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
-                    GptImageHubException error;
-                    try
-                    {
-                        error = await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
-                    {
-                        // An error body that stalls ends with the call's timeout like any other read:
-                        // a connection failure that names the status, never a bare cancellation.
-                        throw Failure(call, timeout, ex, requestSent: true, message.StatusCode, retryAfter);
-                    }
-
-                    throw error;
-                }
+                return Attempt<SentResponse>.Succeeded(new SentResponse(message, timeout), message.StatusCode, retryAfter);
             }
 
-            return new SentResponse(message, timeout);
+            using (message)
+            {
+                try
+                {
+                    return Failed(await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false), retryAfter);
+                }
+                catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+                {
+                    // An error body that stalls ends with the call's timeout like any other read:
+                    // a connection failure that names the status, never a bare cancellation.
+                    return Failed(Failure(call, timeout, ex, requestSent: true, message.StatusCode, retryAfter), retryAfter);
+                }
+            }
         }
         catch (Exception ex)
         {
+            // The caller's own cancellation (or a defect): still logged, and the timer given back.
             timeout.Dispose();
-            var errorType = ex.GetType().Name;
-            if (activity is not null)
-            {
-                activity.SetTag(TelemetryTags.ErrorType, errorType);
-                activity.SetStatus(ActivityStatusCode.Error, errorType);
-            }
-
-            if (_logger.IsEnabled(LogLevel.Warning))
-            {
-                Log.RequestFailed(_logger, method, call.Uri.AbsolutePath, started == 0 ? 0 : _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
-            }
+            RecordFailure(call, method, activity, started, ex.GetType().Name);
             throw;
+        }
+
+        Attempt<SentResponse> Failed(GptImageHubException failure, TimeSpan? retryAfter)
+        {
+            timeout.Dispose();
+            RecordFailure(call, method, activity, started, failure.GetType().Name);
+            return Attempt<SentResponse>.Failed(failure, retryAfter);
+        }
+    }
+
+    private void RecordFailure(ApiCall call, string method, Activity? activity, long started, string errorType)
+    {
+        if (activity is not null)
+        {
+            activity.SetTag(TelemetryTags.ErrorType, errorType);
+            activity.SetStatus(ActivityStatusCode.Error, errorType);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            Log.RequestFailed(_logger, method, call.Uri.AbsolutePath, started == 0 ? 0 : _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
         }
     }
 
@@ -371,6 +414,28 @@ internal sealed class HttpPipeline
                 call.GenerationId,
                 ex) { RetryAfter = retryAfter },
             call.IsChargedSubmit);
+    }
+
+    /// <summary>The first attempt's outcome, handed to Polly once as the outcome of its own first attempt.</summary>
+    private sealed class FirstOutcome<TOutcome>
+    {
+        private TOutcome? _outcome;
+        private bool _taken;
+
+        public FirstOutcome(TOutcome outcome) => _outcome = outcome;
+
+        public bool TryTake(out TOutcome outcome)
+        {
+            outcome = _outcome!;
+            if (_taken)
+            {
+                return false;
+            }
+
+            _taken = true;
+            _outcome = default;
+            return true;
+        }
     }
 
     /// <summary>A response whose body is still to be read, with the timeout that bounds the reading.</summary>

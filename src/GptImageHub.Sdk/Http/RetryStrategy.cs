@@ -55,8 +55,8 @@ internal sealed class RetryStrategy
         _ => ResiliencePipeline.Empty,
     };
 
-    /// <summary>Whether a GET that failed this way may be sent again.</summary>
-    internal static bool IsRetriableForSafeCall(Exception exception) => exception switch
+    /// <summary>Whether a GET that failed this way, the service asking for <paramref name="retryAfter"/>, may be sent again.</summary>
+    internal static bool IsRetriableForSafeCall(Exception exception, TimeSpan? retryAfter) => exception switch
     {
         GptImageHubConnectionException => true,
         RateLimitedException => true,
@@ -67,24 +67,34 @@ internal sealed class RetryStrategy
             or HttpStatusCode.ServiceUnavailable
             or HttpStatusCode.GatewayTimeout,
         _ => false,
-    } && !AsksForTooLongAWait(exception);
+    } && !AsksForTooLongAWait(retryAfter);
 
     /// <summary>
     /// Whether a generation POST that failed this way may be sent again: only when the charge
     /// classifier says it never left (and the network, not the caller, stopped it), or the service
     /// refused it unprocessed with 429. Anything possibly charged is never repeated.
     /// </summary>
-    internal static bool IsRetriableForSubmit(Exception exception) => ChargeClassifier.Classify(exception) switch
+    internal static bool IsRetriableForSubmit(Exception exception, TimeSpan? retryAfter) => ChargeClassifier.Classify(exception) switch
     {
         SubmitOutcome.NotSent => exception is GptImageHubConnectionException,
-        SubmitOutcome.Refused => exception is RateLimitedException && !AsksForTooLongAWait(exception),
+        SubmitOutcome.Refused => exception is RateLimitedException && !AsksForTooLongAWait(retryAfter),
         _ => false,
     };
 
-    private static bool AsksForTooLongAWait(Exception exception) =>
-        exception is GptImageHubException { RetryAfter: { } delay } && delay > MaxServerDelay;
+    private static bool AsksForTooLongAWait(TimeSpan? retryAfter) => retryAfter > MaxServerDelay;
 
-    private static ResiliencePipeline Build(int maxRetries, TimeProvider timeProvider, ILogger logger, Func<Exception, bool> shouldRetry)
+    /// <summary>
+    /// Whether the outcome Polly holds is a failed attempt to try again. Attempts hand their failure
+    /// back as data (<see cref="IAttemptOutcome"/>); anything thrown (the caller's cancellation) is
+    /// never retried.
+    /// </summary>
+    internal static bool ShouldRetry(object? outcome, Func<Exception, TimeSpan?, bool> shouldRetry) =>
+        outcome is IAttemptOutcome { Failure: { } failure } attempt && shouldRetry(failure, attempt.RetryAfter);
+
+    /// <summary>The wait the service asked for with the failed attempt, or null for the backoff's own.</summary>
+    internal static TimeSpan? ServerDelay(object? outcome) => (outcome as IAttemptOutcome)?.RetryAfter;
+
+    private static ResiliencePipeline Build(int maxRetries, TimeProvider timeProvider, ILogger logger, Func<Exception, TimeSpan?, bool> shouldRetry)
     {
         if (maxRetries <= 0)
         {
@@ -99,13 +109,13 @@ internal sealed class RetryStrategy
                 UseJitter = true,
                 Delay = BaseDelay,
                 MaxDelay = MaxServerDelay,
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is { } ex && shouldRetry(ex)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>((args.Outcome.Exception as GptImageHubException)?.RetryAfter),
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome.Result, shouldRetry)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(ServerDelay(args.Outcome.Result)),
                 OnRetry = args =>
                 {
                     if (args.Context.Properties.TryGetValue(CallKey, out var call))
                     {
-                        Log.Retrying(logger, call.Method.Method, call.Uri.AbsolutePath, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name ?? "none", args.AttemptNumber + 1);
+                        Log.Retrying(logger, call.Method.Method, call.Uri.AbsolutePath, args.RetryDelay.TotalMilliseconds, (args.Outcome.Result as IAttemptOutcome)?.Failure?.GetType().Name ?? "none", args.AttemptNumber + 1);
                     }
 
                     return default;

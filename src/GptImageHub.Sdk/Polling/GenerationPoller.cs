@@ -34,8 +34,8 @@ internal sealed class GenerationPoller : IGenerationSource
 
     public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
     {
-        var response = await PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
-        return response.Value;
+        var attempt = await PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        return attempt.ResponseOrThrow().Value;
     }
 
     public Task<ImageGeneration> WaitAsync(
@@ -115,31 +115,35 @@ internal sealed class GenerationPoller : IGenerationSource
                 }
 
                 polls++;
-                retryAfter = null;
 
                 var pollTimeout = remaining == Timeout.InfiniteTimeSpan ? Settings.RequestTimeout : Min(Settings.RequestTimeout, remaining - delay);
-                try
+                pollUri = current.PollUrl is { } sent && pollUri is not null && string.Equals(sent.OriginalString, pollUri.OriginalString, StringComparison.Ordinal)
+                    ? pollUri
+                    : PollUri(current);
+                var attempt = await PollOnceAsync(current, pollUri, pollTimeout, cancellationToken).ConfigureAwait(false);
+
+                // A transient failure says nothing about the job: wait as the service asked, and poll again.
+                retryAfter = attempt.RetryAfter;
+                if (attempt.Failure is { } failure)
                 {
-                    pollUri = current.PollUrl is { } sent && pollUri is not null && string.Equals(sent.OriginalString, pollUri.OriginalString, StringComparison.Ordinal)
-                        ? pollUri
-                        : PollUri(current);
-                    var response = await PollOnceAsync(current, pollUri, pollTimeout, cancellationToken).ConfigureAwait(false);
-                    retryAfter = response.RetryAfter;
-                    var previous = current;
-                    current = response.Value;
-                    observe?.Invoke(current);
-                    if (!stateKnown || current.Status != previous.Status)
+                    if (IsTransient(failure))
                     {
-                        Log.GenerationStatusChanged(_logger, id, current.Status.ToString(), polls);
-                        progress?.Report(current);
+                        continue;
                     }
 
-                    stateKnown = true;
+                    throw failure;
                 }
-                catch (GptImageHubException ex) when (IsTransient(ex))
+
+                var previous = current;
+                current = attempt.Response.Value;
+                observe?.Invoke(current);
+                if (!stateKnown || current.Status != previous.Status)
                 {
-                    retryAfter = ex.RetryAfter;
+                    Log.GenerationStatusChanged(_logger, id, current.Status.ToString(), polls);
+                    progress?.Report(current);
                 }
+
+                stateKnown = true;
             }
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not GenerationCanceledException)
@@ -178,14 +182,11 @@ internal sealed class GenerationPoller : IGenerationSource
         return new GenerationFailedException(message, statusCode: null, errorCode: ErrorCode(generation), generation.Id);
     }
 
-    /// <summary>One poll under the ordinary request timeout, for a caller that runs its own schedule (the batch runner).</summary>
-    internal ValueTask<ApiResponse<ImageGeneration>> PollAsync(ImageGeneration current, CancellationToken cancellationToken) =>
-        PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken);
-
-    private ValueTask<ApiResponse<ImageGeneration>> PollOnceAsync(ImageGeneration current, Uri pollUri, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>One poll; its failure is handed back, not thrown, so the loop can tell a transient one from the end of the wait.</summary>
+    private ValueTask<Attempt<ImageGeneration>> PollOnceAsync(ImageGeneration current, Uri pollUri, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var call = new ApiCall(HttpMethod.Get, pollUri, timeout) { GenerationId = current.Id, Retry = RetryKind.None, OnApiOrigin = true };
-        return _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken);
+        return _pipeline.TrySendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken);
     }
 
     /// <summary>

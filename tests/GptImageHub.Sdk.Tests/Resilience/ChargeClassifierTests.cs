@@ -166,5 +166,5 @@ public sealed class ChargeClassifierTests
         Assert.Equal(SubmitOutcome.PossiblyCharged, default(SubmitOutcome));
     }
 
-    private static bool RetryStrategyRule(Exception error) => Http.RetryStrategy.IsRetriableForSubmit(error);
+    private static bool RetryStrategyRule(Exception error) => Http.RetryStrategy.IsRetriableForSubmit(error, (error as GptImageHubException)?.RetryAfter);
 }
