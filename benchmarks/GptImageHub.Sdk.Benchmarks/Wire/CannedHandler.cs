@@ -9,6 +9,8 @@ namespace GptImageHub.Sdk.Benchmarks.Wire;
 /// </summary>
 public sealed class CannedHandler : HttpMessageHandler
 {
+    private static readonly bool AnswerAsynchronously = Environment.GetEnvironmentVariable("BENCH_ASYNC") == "1";
+
     private readonly Func<HttpRequestMessage, byte[]> _route;
 
     public CannedHandler(Func<HttpRequestMessage, byte[]> route) => _route = route;
@@ -37,6 +39,12 @@ public sealed class CannedHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // BENCH_ASYNC=1: answer after a yield, as a socket does, so every async layer above completes asynchronously.
+        if (AnswerAsynchronously)
+        {
+            await Task.Yield();
+        }
+
         // A real transport writes the body to the socket; draining it here makes lazily serialized
         // content (JsonContent, Refit's and OpenAI's bodies) pay the serialization it would pay there.
         if (request.Content is { } content)

@@ -87,6 +87,8 @@ internal sealed class HttpPipeline
     }
 
 #if NET6_0_OR_GREATER
+    // Pooled state machines: about 1,240 B a call (40 % of GetCredits) once the transport answers
+    // asynchronously, as a socket does (docs/benchmarks.md, "Speed tricks, measured").
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
     private async ValueTask<Attempt<T>> SendOnceAsync<T>(ApiCall call, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
@@ -157,9 +159,9 @@ internal sealed class HttpPipeline
             return firstOutcome;
         }
 
-        // The first attempt runs outside Polly: entering a pipeline costs more than the rest of a
-        // call (measured: about 550 ns a call, 44 % of GetCredits' 1,243 ns; docs/benchmarks.md,
-        // "Http/HttpPipeline"), and nearly every call succeeds at once. A failed first attempt is
+        // The first attempt runs outside Polly: entering a pipeline cost about 550 ns a call, 44 % of
+        // GetCredits' 1,243 ns (and 121 B, 7 %; docs/benchmarks.md, "Speed tricks, measured"), and
+        // nearly every call succeeds at once. A failed first attempt is
         // handed to Polly as its own first outcome (returned again without running anything), so
         // whether to retry, the delays, the attempt numbers and the retry log are exactly those of a
         // pipeline that ran it.
@@ -331,7 +333,8 @@ internal sealed class HttpPipeline
     {
         var request = new HttpRequestMessage(call.Method, call.Uri);
 
-        // Unparsed values: the parsed header objects cost an allocation each and put the same bytes on the wire.
+        // Unparsed values: the parsed header objects put the same bytes on the wire and cost about
+        // 740 B a call (46 % of GetCredits; docs/benchmarks.md, "Speed tricks, measured").
         var headers = request.Headers;
         headers.TryAddWithoutValidation("User-Agent", ClientSettings.UserAgent);
         if (acceptJson)

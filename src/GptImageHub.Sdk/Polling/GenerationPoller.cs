@@ -76,10 +76,6 @@ internal sealed class GenerationPoller : IGenerationSource
         TimeSpan? retryAfter = null;
         var polls = 0;
 
-        // Each answer repeats the same poll_url; one that was already checked against the API origin
-        // is not parsed and checked again on every poll.
-        Uri? pollUri = null;
-
         // The delays between polls also end when the client is disposed; the polls get the caller's
         // own token, so that the pipeline can tell a disposal from the caller's cancellation.
         var lifetime = _pipeline.Lifetime;
@@ -117,10 +113,7 @@ internal sealed class GenerationPoller : IGenerationSource
                 polls++;
 
                 var pollTimeout = remaining == Timeout.InfiniteTimeSpan ? Settings.RequestTimeout : Min(Settings.RequestTimeout, remaining - delay);
-                pollUri = current.PollUrl is { } sent && pollUri is not null && string.Equals(sent.OriginalString, pollUri.OriginalString, StringComparison.Ordinal)
-                    ? pollUri
-                    : PollUri(current);
-                var attempt = await PollOnceAsync(current, pollUri, pollTimeout, cancellationToken).ConfigureAwait(false);
+                var attempt = await PollOnceAsync(current, PollUri(current), pollTimeout, cancellationToken).ConfigureAwait(false);
 
                 // A transient failure says nothing about the job: wait as the service asked, and poll again.
                 retryAfter = attempt.RetryAfter;
