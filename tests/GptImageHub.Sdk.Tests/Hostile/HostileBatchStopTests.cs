@@ -23,6 +23,61 @@ public sealed class HostileBatchStopTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A rerun whose reader stops mid-replay, while the replay waits for it (the backlog is full) and new
+    /// items are on the wire, then cancels or walks away (disposes the enumerator): the run ends at once, and
+    /// a third run over the same journal finishes every item with at most one POST each, so every paid job
+    /// was either reported with its id or kept in the journal.
+    /// </summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(3, false)]
+    [InlineData(3, true)]
+    [InlineData(40, true)]
+    public async Task A_reader_that_stops_mid_replay_neither_hangs_the_run_nor_loses_a_paid_job(int readBeforeStop, bool dispose)
+    {
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 100_000));
+        var finished = Items(100, "done");
+        await CollectAsync(client.GenerateBatchAsync(finished, new BatchOptions { JournalPath = Journal, MaxConcurrency = 16 }, T));
+
+        // New items first, so their submits start before the replay fills the reader's backlog.
+        var all = Items(12, "new").Concat(finished).ToList();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(T);
+        var second = new List<BatchItemResult>();
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        var run = client.GenerateBatchAsync(all, new BatchOptions { JournalPath = Journal, MaxConcurrency = 4 }, cts.Token).GetAsyncEnumerator(T);
+        try
+        {
+            while (second.Count < readBeforeStop && await run.MoveNextAsync())
+            {
+                second.Add(run.Current);
+            }
+
+            stopped.Restart();
+            if (!dispose)
+            {
+                await cts.CancelAsync();
+                while (await run.MoveNextAsync())
+                {
+                    second.Add(run.Current);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await run.DisposeAsync();
+        }
+
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(5), $"the stop took {stopped.Elapsed}");
+        var third = await CollectAsync(client.GenerateBatchAsync(all, new BatchOptions { JournalPath = Journal, MaxConcurrency = 4 }, T));
+        Assert.All(third, r => Assert.Equal(BatchItemStatus.Succeeded, r.Status));
+        Assert.Equal(all.Count, third.Count);
+        Assert.All(all, i => Assert.Equal(1, _hub.Ledger.CountGenerationRequests(i.Request.Prompt)));
+    }
+
+    /// <summary>
     /// The classic slip: the batch is returned from a method whose <c>using</c> already disposed the client.
     /// Nothing can be sent, so nothing may be journaled "unknown, possibly charged": a rerun with a live
     /// client must submit every item (the journal must not hold them back, nor count them against a budget).
