@@ -42,6 +42,26 @@ public sealed class HostileAdminTests : EmulatorTestBase
         Assert.Equal(0, Hub.Faults.PendingCount);
     }
 
+    /// <summary>Paths the guard might read differently from the router: doubled slashes, dot segments, escapes. Sent raw, as a hostile page's fetch can.</summary>
+    [Theory]
+    [InlineData("//_emulator/v1/state")]
+    [InlineData("/./_emulator/v1/state")]
+    [InlineData("/x/../_emulator/v1/state")]
+    [InlineData("/%5Femulator/v1/state")]
+    [InlineData("/_emulator%2Fv1/state")]
+    public async Task The_admin_API_refuses_a_rebound_host_whatever_the_spelling_of_its_path(string path)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, Hub.BaseAddress.Port, Ct);
+        await using var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: rebound.example\r\nConnection: close\r\n\r\n"), Ct);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var answer = await reader.ReadToEndAsync(Ct);
+
+        Assert.DoesNotContain("\"accounts\"", answer, StringComparison.Ordinal);
+        Assert.Matches(@"^HTTP/1\.1 (403|404|400)", answer);
+    }
+
     /// <summary>A script that puts the key in the URL (as many APIs accept) must not find it in full in the request log or the dashboard's state.</summary>
     [Theory]
     [InlineData("api/v1/credits?api_key={key}")]
