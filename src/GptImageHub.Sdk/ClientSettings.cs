@@ -59,15 +59,17 @@ internal sealed class ClientSettings
     public TimeProvider TimeProvider { get; }
 
     /// <summary>Checks every setting (<see cref="OptionsRules"/>) and copies them.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="keyFromEnvironment">Whether an unset key is read from <c>GPTIMAGEHUB_API_KEY</c> (not for a named DI client).</param>
     /// <exception cref="ArgumentException">Settings are out of range; the message names every one.</exception>
-    public static ClientSettings Create(GptImageHubClientOptions options)
+    public static ClientSettings Create(GptImageHubClientOptions options, bool keyFromEnvironment = true)
     {
         if (options is null)
         {
             throw new ArgumentNullException(nameof(options));
         }
 
-        var failures = OptionsRules.Check(options, out var apiKey, out var baseAddress);
+        var failures = OptionsRules.Check(options, out var apiKey, out var baseAddress, keyFromEnvironment);
         if (failures.Count > 0)
         {
             throw OptionsRules.Refuse(failures, nameof(options));

@@ -101,6 +101,9 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
 
     internal HttpClient HttpClient => _httpClient;
 
+    /// <summary>Whether <see cref="Dispose"/> was called: the batch runner stops submitting rather than journal unsent items as unknown.</summary>
+    internal bool IsDisposed => _lifetime.IsCancellationRequested;
+
     /// <summary>The settings, shared with code that runs over the public API (the batch runner) and should match this client.</summary>
     internal ClientSettings Settings => _settings;
 

@@ -12,11 +12,19 @@ namespace GptImageHub.Sdk;
 internal static class OptionsRules
 {
     /// <summary>Checks the client's options; also returns the key and address they resolve to (from the environment when unset).</summary>
-    public static List<string> Check(GptImageHubClientOptions options, out string? apiKey, out Uri? baseAddress)
+    /// <param name="options">The options.</param>
+    /// <param name="apiKey">The key the client sends.</param>
+    /// <param name="baseAddress">The address the client calls.</param>
+    /// <param name="keyFromEnvironment">
+    /// Whether an unset key is read from <c>GPTIMAGEHUB_API_KEY</c>: false for a named DI client, since
+    /// that key is the default client's, and a named client (another account) missing its own must not
+    /// charge the default account.
+    /// </param>
+    public static List<string> Check(GptImageHubClientOptions options, out string? apiKey, out Uri? baseAddress, bool keyFromEnvironment = true)
     {
         var failures = new List<string>();
         apiKey = string.IsNullOrWhiteSpace(options.ApiKey)
-            ? Environment.GetEnvironmentVariable(GptImageHubClientOptions.ApiKeyEnvironmentVariable)
+            ? (keyFromEnvironment ? Environment.GetEnvironmentVariable(GptImageHubClientOptions.ApiKeyEnvironmentVariable) : null)
             : options.ApiKey;
         apiKey = string.IsNullOrWhiteSpace(apiKey) ? null : apiKey!.Trim();
         if (apiKey is not null && apiKey.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c > '\u007e'))

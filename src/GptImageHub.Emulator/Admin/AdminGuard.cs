@@ -22,8 +22,10 @@ internal static class AdminGuard
             return next(context);
         });
 
+    // In any case: routing matches "/_EMULATOR/v1/keys" as "/_emulator/v1/keys", so a guard that
+    // matched one case only let a rebound page create funded keys by writing the path in another.
     public static bool IsAdminPath(PathString path) =>
-        path == "/" || path.StartsWithSegments(AdminRoutes.Prefix, StringComparison.Ordinal);
+        path == "/" || path.StartsWithSegments(AdminRoutes.Prefix, StringComparison.OrdinalIgnoreCase);
 
     public static bool IsLocal(HttpContext context)
     {

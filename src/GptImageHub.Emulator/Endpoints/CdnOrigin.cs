@@ -11,11 +11,12 @@ internal static class CdnOrigin
 {
     private static readonly PathString CdnPath = new("/cdn");
 
+    // In any case, as routing matches: "/CDN/..." on the API port would otherwise be served.
     public static void Use(IApplicationBuilder app, EmulatorState state) =>
         app.Use((context, next) =>
         {
             var onCdn = state.CdnAddress is { } cdn && context.Connection.LocalPort == cdn.Port;
-            if (onCdn != context.Request.Path.StartsWithSegments(CdnPath, StringComparison.Ordinal))
+            if (onCdn != context.Request.Path.StartsWithSegments(CdnPath, StringComparison.OrdinalIgnoreCase))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;

@@ -13,6 +13,7 @@ internal static class RequestLog
             var outcome = context.RequestAborted.IsCancellationRequested
                 ? "connection dropped"
                 : context.Response.StatusCode.ToString(CultureInfo.InvariantCulture);
-            write($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} -> {outcome}");
+            // The console is watched and often pasted: a key sent in a URL shows as its hint, as in the admin request log.
+            write($"{context.Request.Method} {Journal.RequestJournal.HideKeys(context.Request.Path.ToString() + context.Request.QueryString)} -> {outcome}");
         });
 }

@@ -36,6 +36,13 @@ internal sealed class BatchRunner
     public async IAsyncEnumerable<BatchItemResult> RunAsync(IEnumerable<BatchItem> items, BatchOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var store = ValidateOptions(items, options);
+        if (ClientDisposed)
+        {
+            // Checked before the store opens: on a disposed client every submit would fail unsent, and a
+            // failure the charge rule cannot place would be journaled "possibly charged" and held back for good.
+            throw new ObjectDisposedException(nameof(GptImageHubClient), "The batch's GptImageHubClient has been disposed; nothing was sent or journaled. Run the batch with a live client.");
+        }
+
         var results = Channel.CreateUnbounded<BatchItemResult>(new UnboundedChannelOptions { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var run = new Run(this, options, results.Writer, stop.Token);
@@ -64,6 +71,9 @@ internal sealed class BatchRunner
             }
         }
     }
+
+    /// <summary>Whether the SDK's own client was disposed; any other implementation is taken to be usable.</summary>
+    private bool ClientDisposed => _client is GptImageHubClient { IsDisposed: true };
 
     private static BatchStore ValidateOptions(IEnumerable<BatchItem> items, BatchOptions options)
     {
@@ -127,6 +137,7 @@ internal sealed class BatchRunner
     private sealed class Run : IDisposable
     {
         private const int EnqueueChunk = 1000;
+        private const string ClientDisposedSkip = "Not submitted: the client was disposed while the batch ran.";
 
         private readonly BatchRunner _runner;
         private readonly BatchOptions _options;
@@ -259,6 +270,8 @@ internal sealed class BatchRunner
             var count = 0;
             foreach (var item in items)
             {
+                // A lazy list may be long or endless: the caller who cancels gets control back now, not at its end.
+                _stopping.ThrowIfCancellationRequested();
                 ValidateKey(item?.Key);
                 if (_items.ContainsKey(item!.Key))
                 {
@@ -449,6 +462,15 @@ internal sealed class BatchRunner
                 }
             }
 
+            if (skip is null && _runner.ClientDisposed)
+            {
+                // Disposed since the price was taken: the POST is not made, and the store learns that, so the
+                // "submitting" record just written does not leave the item unknown for the next run.
+                skip = ClientDisposedSkip;
+                _admission.Stop(skip);
+                await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = nameof(ObjectDisposedException), Message = skip }).ConfigureAwait(false);
+            }
+
             if (skip is not null)
             {
                 _limiter.Release();
@@ -497,6 +519,13 @@ internal sealed class BatchRunner
             if (_stopping.IsCancellationRequested)
             {
                 return (null, "Not submitted: the batch was canceled.");
+            }
+
+            if (_runner.ClientDisposed)
+            {
+                // Every later item would fail unsent as well: the batch stops submitting.
+                _admission.Stop(ClientDisposedSkip);
+                return (null, ClientDisposedSkip);
             }
 
             try

@@ -28,6 +28,11 @@ public static class GptImageHubBatchExtensions
     /// <exception cref="ArgumentException">A key repeats, is not whole text, or was journaled with another request; a request is invalid; an option is out of range.</exception>
     /// <exception cref="IOException">The journal is in use by another process, cannot be opened, or failed to record a step (the batch stops; nothing is sent whose record failed).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">
+    /// <paramref name="client"/> (a <see cref="GptImageHubClient"/>) was disposed before the batch started; nothing was
+    /// sent or journaled. Disposed while the batch runs, it stops the submits: later items come back
+    /// <see cref="BatchItemStatus.Skipped"/>, and a rerun with a live client submits them.
+    /// </exception>
     public static IAsyncEnumerable<BatchItemResult> GenerateBatchAsync(this IGptImageHubClient client, IEnumerable<BatchItem> items, BatchOptions options, CancellationToken cancellationToken = default)
     {
         if (client is null)

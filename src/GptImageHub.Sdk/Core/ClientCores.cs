@@ -35,10 +35,13 @@ internal sealed class ClientCores
 
         // Two resolutions racing a change may both build; the last one written wins and the other
         // is dropped with its cache, which costs one more /models fetch at most.
-        var core = new ClientCore(ClientSettings.Create(options), _loggerFactory);
+        var core = new ClientCore(ClientSettings.Create(options, keyFromEnvironment: IsDefault(name)), _loggerFactory);
         _cores[name] = new Built(options, core);
         return core;
     }
+
+    /// <summary>Only the default client reads <c>GPTIMAGEHUB_API_KEY</c>; a named one is another account.</summary>
+    internal static bool IsDefault(string name) => string.Equals(name, Options.DefaultName, StringComparison.Ordinal);
 
     private sealed record Built(GptImageHubClientOptions Options, ClientCore Core);
 }

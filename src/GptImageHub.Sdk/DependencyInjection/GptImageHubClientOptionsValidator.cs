@@ -11,7 +11,7 @@ internal sealed class GptImageHubClientOptionsValidator : IValidateOptions<GptIm
 {
     public ValidateOptionsResult Validate(string? name, GptImageHubClientOptions options)
     {
-        var failures = OptionsRules.Check(options, out _, out _);
+        var failures = OptionsRules.Check(options, out _, out _, keyFromEnvironment: Core.ClientCores.IsDefault(name ?? Options.DefaultName));
         if (failures.Count == 0)
         {
             return ValidateOptionsResult.Success;

@@ -61,7 +61,9 @@ public static class GptImageHubServiceCollectionExtensions
 
     /// <summary>
     /// Registers one more named client, such as a second key, resolved as a keyed
-    /// <see cref="IGptImageHubClient"/> (<c>[FromKeyedServices("name")]</c>).
+    /// <see cref="IGptImageHubClient"/> (<c>[FromKeyedServices("name")]</c>). A named client never reads
+    /// <c>GPTIMAGEHUB_API_KEY</c>, the default client's key: without a key of its own its calls fail
+    /// with <see cref="GptImageHub.Sdk.MissingApiKeyException"/> rather than charge the default account.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="name">The client's name and service key.</param>
@@ -84,7 +86,12 @@ public static class GptImageHubServiceCollectionExtensions
         return AddGptImageHubCore(services, RequireName(name), builder => builder.Configure(configure));
     }
 
-    /// <summary>Registers one more named client bound from a configuration section, resolved as a keyed <see cref="IGptImageHubClient"/>.</summary>
+    /// <summary>
+    /// Registers one more named client bound from a configuration section, resolved as a keyed
+    /// <see cref="IGptImageHubClient"/>. A named client never reads <c>GPTIMAGEHUB_API_KEY</c>, the
+    /// default client's key: a section without <c>ApiKey</c> gives a client whose calls fail with
+    /// <see cref="GptImageHub.Sdk.MissingApiKeyException"/> rather than charge the default account.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="name">The client's name and service key.</param>
     /// <param name="section">The configuration section to bind.</param>
