@@ -25,6 +25,9 @@ internal static class ChargeClassifier
         // The guards (no key configured, CheckBalanceBeforeSubmit) throw typed errors without a status.
         GptImageHubException { StatusCode: null } => SubmitOutcome.NotSent,
         GptImageHubException { StatusCode: { } status } service => ForResponse(status, service.ErrorCode),
+
+        // The client's own check on a call made after Dispose, before anything was sent.
+        ObjectDisposedException { ObjectName: nameof(GptImageHubClient) } => SubmitOutcome.NotSent,
         _ => SubmitOutcome.PossiblyCharged,
     };
 

@@ -9,7 +9,7 @@ namespace GptImageHub.Sdk.Http;
 /// Every call has a limit, so this sits on every request. On the system clock the timer source is
 /// reused across calls (never once cancelled) and the caller's token is joined with a registration
 /// rather than a linked source. Measured against a fresh linked source with a timer on the client's
-/// clock per call: 660 B a call saved (41 % of GetCredits, 33 % of a three-poll generation;
+/// clock per call: 660 B a call saved (29 % of GetCredits, 25 % of a three-poll generation;
 /// docs/benchmarks.md, "Speed tricks, measured").
 /// Arming and disarming the timer on every call was then the largest cost left, so a reused source
 /// stays armed between calls, set 1 % of the limit (at most one second) beyond it, and is re-armed

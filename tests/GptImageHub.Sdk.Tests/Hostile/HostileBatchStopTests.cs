@@ -137,9 +137,9 @@ public sealed class HostileBatchStopTests : IAsyncLifetime
 
     /// <summary>
     /// The race the runner cannot close: a client disposed between the runner's check and its own throws
-    /// ObjectDisposedException before sending anything, and the charge rule calls that "possibly charged".
+    /// ObjectDisposedException before sending anything, so the charge rule must call that "not sent".
     /// </summary>
-    [Fact(Skip = "hostile: ChargeClassifier.Classify maps the SDK's own ObjectDisposedException (thrown before a byte is sent) to PossiblyCharged")]
+    [Fact]
     public async Task A_submit_refused_by_a_disposed_client_is_classified_as_not_sent()
     {
         var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 100));
