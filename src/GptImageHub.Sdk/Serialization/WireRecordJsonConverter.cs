@@ -29,8 +29,10 @@ internal sealed class WireRecordJsonConverter<TWire, TRecord> : JsonConverter<TR
             _wire = wire = (JsonTypeInfo<TWire>)options.GetTypeInfo(typeof(TWire));
         }
 
-        // Null never reaches here (HandleNull is false), so the generated reader returns an object or throws.
-        return JsonSerializer.Deserialize(ref reader, wire)!.ToRecord();
+        // The generated converter's own Read, as System.Text.Json bridges to it: it reads in place,
+        // where JsonSerializer.Deserialize(ref reader) would first skip over the value to measure it.
+        // Null never reaches here (HandleNull is false), so it returns an object or throws.
+        return ((JsonConverter<TWire>)wire.Converter).Read(ref reader, typeof(TWire), options)!.ToRecord();
     }
 
     public override void Write(Utf8JsonWriter writer, TRecord value, JsonSerializerOptions options) =>

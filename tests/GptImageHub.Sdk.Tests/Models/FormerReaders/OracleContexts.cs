@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 
-/// <summary>The SDK's former reading context: the public records read by the hand-written converters.</summary>
+/// <summary>
+/// The SDK's former reading context: the public records read by the hand-written converters, and
+/// the answer shapes around them (the credits wrapper, the model list) read through those.
+/// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -13,6 +16,8 @@ namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 [JsonSerializable(typeof(GenerationUsage))]
 [JsonSerializable(typeof(CreditBalance))]
 [JsonSerializable(typeof(ImageModel))]
+[JsonSerializable(typeof(GptImageHub.Sdk.Serialization.CreditsResponse))]
+[JsonSerializable(typeof(GptImageHub.Sdk.Serialization.ModelList))]
 internal sealed partial class FormerReaderContext : JsonSerializerContext
 {
 }
