@@ -11,6 +11,13 @@ namespace GptImageHub.Sdk.Http;
 /// Writes the JSON body of a generation request: the set fields in a fixed order (model, prompt,
 /// size, quality, aspect_ratio, n, async), then the caller's extra fields.
 /// </summary>
+/// <remarks>
+/// Not <c>JsonContent.Create</c> (System.Net.Http.Json): it serializes while the request is sent and
+/// declares no length, so the charged POST would go out chunked instead of with a Content-Length,
+/// and its bytes would not exist before the send. Here they are made once, before any byte leaves:
+/// a request that cannot be written fails as not sent, every retry sends the same bytes, and the
+/// batch journal's fingerprint (<see cref="Batch.BatchFingerprint"/>) hashes exactly what is sent.
+/// </remarks>
 internal static class GenerationRequestBody
 {
     // Relaxed escaping keeps non-ASCII prompts readable and small; the body is never embedded in HTML.

@@ -14,6 +14,16 @@ namespace GptImageHub.Sdk.Http;
 /// one over <c>MaxResponseBytes</c>, becomes <see cref="InvalidResponseException"/>. It lives in
 /// Http beside the size cap it applies; the Serialization folder knows nothing of HTTP.
 /// </summary>
+/// <remarks>
+/// Not <c>HttpContent.ReadFromJsonAsync</c> (System.Net.Http.Json): to keep the size cap it must read
+/// a wrapper content (a second <see cref="HttpContent"/> and header collection carrying the
+/// Content-Type), and it parses the Content-Type for a charset and returns a <see cref="Task{T}"/>.
+/// Measured with <c>alloc GetCredits_Sdk</c> / <c>alloc GetGeneration_Sdk</c> (benchmarks, bytes per
+/// call with the reflection invoke): 2,151 B / 3,447 B a call against 1,627 B / 2,923 B here,
+/// +524 B, 32 % / 18 % of the call, over the 10 % bar. It would also transcode a body whose
+/// Content-Type names another charset, where this reads UTF-8 (JSON's only encoding, RFC 8259)
+/// whatever the header says.
+/// </remarks>
 internal static class ResponseDeserializer
 {
 #if NET6_0_OR_GREATER

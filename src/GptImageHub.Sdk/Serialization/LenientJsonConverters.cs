@@ -62,7 +62,7 @@ internal sealed class CreditsPerImageJsonConverter : JsonConverter<IReadOnlyDict
                 var prices = new Dictionary<string, int>(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var tier = WireReader.KnownString(ref reader)!;
+                    var tier = KnownStringJsonConverter.ReadKnown(ref reader);
                     reader.Read();
                     if (TryReadPrice(ref reader, out var price))
                     {
@@ -140,29 +140,19 @@ internal sealed class ModelListJsonConverter : JsonConverter<ModelList>
         return new ModelList(models ?? throw new JsonException("The models object has no 'data' or 'models' array."));
     }
 
-    public override void Write(Utf8JsonWriter writer, ModelList value, JsonSerializerOptions options)
-    {
-        var info = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ImageModel>)options.GetTypeInfo(typeof(ImageModel));
-        writer.WriteStartObject();
-        writer.WriteStartArray("data"u8);
-        foreach (var model in value.Models)
-        {
-            JsonSerializer.Serialize(writer, model, info);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
+    public override void Write(Utf8JsonWriter writer, ModelList value, JsonSerializerOptions options) =>
+        throw new NotSupportedException("The model list is read from answers only; the SDK never writes it.");
 
     private static List<ImageModel> ReadArray(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
-        // The context reads ImageModel by hand; calling that reader directly skips a serializer entry per model.
+        // Each model through its wire class (the context's converter for ImageModel), one read per model.
+        var model = (JsonConverter<ImageModel>)options.GetTypeInfo(typeof(ImageModel)).Converter;
         var models = new List<ImageModel>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             models.Add(reader.TokenType == JsonTokenType.Null
                 ? throw new JsonException("A model entry is null.")
-                : ImageModelJsonConverter.ReadObject(ref reader, options));
+                : model.Read(ref reader, typeof(ImageModel), options)!);
         }
 
         return models;

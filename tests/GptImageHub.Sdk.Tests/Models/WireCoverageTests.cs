@@ -66,6 +66,20 @@ public sealed class WireCoverageTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(WireRecords))]
+    public void A_field_named_additional_properties_is_kept_with_the_other_unknown_fields(string name)
+    {
+        // The public records' generated readers skipped it (the name of their ignored property);
+        // the wire classes have no such property, so it is kept like any field the SDK does not model.
+        var type = typeof(GptImageHubClient).Assembly.GetType(name, throwOnError: true)!;
+        var answer = "{\"additional_properties\":{\"a\":1}," + FullAnswers[type].TrimStart()[1..];
+        var value = JsonSerializer.Deserialize(answer, GptImageHubJsonContext.Default.GetTypeInfo(type)!)!;
+
+        var unknown = (IReadOnlyDictionary<string, JsonElement>)type.GetProperty("AdditionalProperties")!.GetValue(value)!;
+        Assert.Equal("{\"a\":1}", Assert.Single(unknown, p => p.Key == "additional_properties").Value.GetRawText());
+    }
+
     private static IEnumerable<Type> Discover() =>
         typeof(GptImageHubClient).Assembly.GetExportedTypes()
             .Where(t => t.GetProperty("AdditionalProperties")?.PropertyType == typeof(IReadOnlyDictionary<string, JsonElement>));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace GptImageHub.Sdk.Serialization;
+namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 
 /// <summary>
 /// Reads single values the way the source-generated readers do with the context's options
@@ -166,19 +166,13 @@ internal static class WireReader
     }
 
     /// <summary>
-    /// Keeps a field this SDK does not model, as the <c>[JsonExtensionData]</c> readers do, except
-    /// <c>additional_properties</c>: the name of the records' ignored property, which the generated
-    /// readers skip.
+    /// Keeps a field this SDK does not model, as the <c>[JsonExtensionData]</c> readers do. The one
+    /// change from the SDK's copy: <c>additional_properties</c> (the name of the records' ignored
+    /// property) was skipped, as the public records' generated readers skipped it, and is kept now,
+    /// as the wire classes keep it: a field the SDK does not model is never dropped, whatever its name.
     /// </summary>
     public static void Extension(ref Utf8JsonReader reader, ref Dictionary<string, JsonElement>? extension)
     {
-        if (reader.ValueTextEquals("additional_properties"u8))
-        {
-            Value(ref reader);
-            reader.Skip();
-            return;
-        }
-
         var name = reader.GetString()!;
         Value(ref reader);
         (extension ??= new Dictionary<string, JsonElement>())[name] = JsonElement.ParseValue(ref reader);

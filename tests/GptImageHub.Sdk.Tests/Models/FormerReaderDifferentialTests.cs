@@ -3,16 +3,19 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using GptImageHub.Sdk.Serialization;
 using GptImageHub.Sdk.Tests.Infrastructure;
+using GptImageHub.Sdk.Tests.Models.FormerReaders;
 
 namespace GptImageHub.Sdk.Tests.Models;
 
 /// <summary>
-/// The generation records are read by hand-written converters (for speed) but must read exactly
-/// what the source-generated readers read: the same values, the same unknown fields, and a
-/// <see cref="JsonException"/> for the same inputs. The generated readers are still compiled in
-/// <see cref="GptImageHubJsonWriterContext"/>, so every mutated answer is read both ways and compared.
+/// The records are read by System.Text.Json's generated readers through internal wire classes and
+/// must read exactly what the SDK's former hand-written readers read (kept in
+/// <c>FormerReaders/</c> as the oracle, which had been checked the same way against the generated
+/// readers of the public records): the same values, the same unknown fields, and a
+/// <see cref="JsonException"/> for the same inputs. Every mutated answer is read both ways and
+/// the results compared as the generated writers print them.
 /// </summary>
-public sealed class HandWrittenReaderTests
+public sealed class FormerReaderDifferentialTests
 {
     private const int CasesPerSeed = 3_000;
 
@@ -33,32 +36,56 @@ public sealed class HandWrittenReaderTests
     ];
 
     [Fact]
-    public void Generations_read_as_the_generated_reader_reads_them() =>
-        Compare(GenerationSeeds, GptImageHubJsonContext.Default.ImageGeneration, GptImageHubJsonWriterContext.Default.ImageGeneration, seed: 1);
+    public void Generations_read_as_the_former_hand_written_reader_read_them() =>
+        Compare(GenerationSeeds, GptImageHubJsonContext.Default.ImageGeneration, FormerReaderContext.Default.ImageGeneration, seed: 1);
 
     [Fact]
-    public void Balances_read_as_the_generated_reader_reads_them() =>
-        Compare(CreditSeeds, GptImageHubJsonContext.Default.CreditBalance, GptImageHubJsonWriterContext.Default.CreditBalance, seed: 2);
+    public void Balances_read_as_the_former_hand_written_reader_read_them() =>
+        Compare(CreditSeeds, GptImageHubJsonContext.Default.CreditBalance, FormerReaderContext.Default.CreditBalance, seed: 2);
 
     [Fact]
-    public void Images_and_usage_read_as_the_generated_reader_reads_them()
+    public void Images_and_usage_read_as_the_former_hand_written_reader_read_them()
     {
-        Compare(["""{"id":"i","object":"image","url":"https://cdn.example/i.png","created_at":"2026-04-30T08:00:00.000Z","w":1}"""], GptImageHubJsonContext.Default.GeneratedImage, GptImageHubJsonWriterContext.Default.GeneratedImage, seed: 3);
-        Compare(["""{"credits":8,"credits_requested":12,"x":null}"""], GptImageHubJsonContext.Default.GenerationUsage, GptImageHubJsonWriterContext.Default.GenerationUsage, seed: 4);
+        Compare(["""{"id":"i","object":"image","url":"https://cdn.example/i.png","created_at":"2026-04-30T08:00:00.000Z","w":1}"""], GptImageHubJsonContext.Default.GeneratedImage, FormerReaderContext.Default.GeneratedImage, seed: 3);
+        Compare(["""{"credits":8,"credits_requested":12,"x":null}"""], GptImageHubJsonContext.Default.GenerationUsage, FormerReaderContext.Default.GenerationUsage, seed: 4);
     }
 
     [Fact]
-    public void Models_read_as_the_generated_reader_reads_them()
+    public void Models_read_as_the_former_hand_written_reader_read_them()
     {
         var models = JsonDocument.Parse(SeedResponses.Models).RootElement.GetProperty("data")[0].GetRawText();
         Compare(
             [models, """{"id":"m","aspect_ratios":["1:1",null,"\u0031:1","auto"],"qualities":null,"credits_per_image":8,"reference_image_limit":"4","x":{}}"""],
             GptImageHubJsonContext.Default.ImageModel,
-            GptImageHubJsonWriterContext.Default.ImageModel,
+            FormerReaderContext.Default.ImageModel,
             seed: 5);
     }
 
-    private static void Compare<T>(string[] seeds, JsonTypeInfo<T> handWritten, JsonTypeInfo<T> generated, int seed)
+    [Fact]
+    public void Credit_answers_of_every_shape_read_as_the_former_hand_written_reader_read_them() =>
+        Compare(
+            CreditSeeds,
+            GptImageHubJsonContext.Default.CreditsResponse,
+            FormerReaderContext.Default.CreditsResponse,
+            answer => answer.ToCreditBalance() is { } balance ? JsonSerializer.Serialize(balance, RecordWriterContext.Default.CreditBalance) : "no balance",
+            seed: 6);
+
+    [Fact]
+    public void Model_lists_of_every_shape_read_as_the_former_hand_written_reader_read_them() =>
+        Compare(
+            [SeedResponses.Models, """[{"id":"a","credits_per_image":1},{"id":"b","qualities":["1K"]}]""", """{"models":[{"id":"a"}],"data":null}"""],
+            GptImageHubJsonContext.Default.ModelList,
+            FormerReaderContext.Default.ModelList,
+            list => string.Join("\n", list.Models.Select(model => JsonSerializer.Serialize(model, RecordWriterContext.Default.ImageModel))),
+            seed: 7);
+
+    private static void Compare<T>(string[] seeds, JsonTypeInfo<T> current, JsonTypeInfo<T> former, int seed)
+    {
+        var printer = (JsonTypeInfo<T>)RecordWriterContext.Default.GetTypeInfo(typeof(T))!;
+        Compare(seeds, current, former, value => JsonSerializer.Serialize(value, printer), seed);
+    }
+
+    private static void Compare<T>(string[] seeds, JsonTypeInfo<T> current, JsonTypeInfo<T> former, Func<T, string> print, int seed)
     {
         var random = new Random(seed);
         var kinds = new Dictionary<string, int>();
@@ -67,9 +94,9 @@ public sealed class HandWrittenReaderTests
             for (var i = 0; i < CasesPerSeed; i++)
             {
                 var input = i == 0 ? json : Mutate(json, random);
-                var expected = Outcome(input, generated, generated);
-                var actual = Outcome(input, handWritten, generated);
-                Assert.True(expected == actual, $"Input {input}\nGenerated reader: {expected}\nHand-written reader: {actual}");
+                var expected = Outcome(input, former, print);
+                var actual = Outcome(input, current, print);
+                Assert.True(expected == actual, $"Input {input}\nFormer hand-written reader: {expected}\nGenerated reader: {actual}");
                 var kind = expected.StartsWith("JsonException", StringComparison.Ordinal) ? "rejected" : "read";
                 kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
             }
@@ -79,7 +106,7 @@ public sealed class HandWrittenReaderTests
     }
 
     /// <summary>The value as the generated writer prints it (unknown fields included), or the exception type.</summary>
-    private static string Outcome<T>(string input, JsonTypeInfo<T> reader, JsonTypeInfo<T> writer)
+    private static string Outcome<T>(string input, JsonTypeInfo<T> reader, Func<T, string> print)
     {
         T? value;
         try
@@ -91,7 +118,7 @@ public sealed class HandWrittenReaderTests
             return "JsonException";
         }
 
-        return value is null ? "null" : JsonSerializer.Serialize(value, writer);
+        return value is null ? "null" : print(value);
     }
 
     private static string Mutate(string json, Random random)

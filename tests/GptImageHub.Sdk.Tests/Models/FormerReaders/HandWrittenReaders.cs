@@ -1,21 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace GptImageHub.Sdk.Serialization;
+using GptImageHub.Sdk.Serialization;
 
-// Hand-written readers for the records every generation answer carries. The public records have
-// required and init-only members, which System.Text.Json can only fill through its constructor path:
-// an argument array, every value type boxed, per-object state and a required-member bit set. On a
-// generation answer that was about 500 bytes and a third of the parse time per response. These
-// readers keep the generated readers' rules (names, nulls, numbers from strings, unknown fields in
-// AdditionalProperties, required members) and write through the generated writers, unchanged.
+namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
+
+// The SDK's hand-written record readers as they were before the records were read through
+// source-generated wire classes (commit 0826a2e, src/GptImageHub.Sdk/Serialization/ModelJsonConverters.cs),
+// kept here, unchanged but for names, as the oracle of FormerReaderDifferentialTests. They had been
+// checked against the generated readers of the public records on the same mutated answers.
 
 internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGeneration>
 {
     public override ImageGeneration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader, options);
 
     public override void Write(Utf8JsonWriter writer, ImageGeneration value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.ImageGeneration);
+        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.ImageGeneration);
 
     private static ImageGeneration ReadObject(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
@@ -155,7 +155,7 @@ internal sealed class GeneratedImageJsonConverter : JsonConverter<GeneratedImage
     public override GeneratedImage Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader);
 
     public override void Write(Utf8JsonWriter writer, GeneratedImage value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.GeneratedImage);
+        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.GeneratedImage);
 
     internal static GeneratedImage ReadObject(ref Utf8JsonReader reader)
     {
@@ -222,7 +222,7 @@ internal sealed class GenerationUsageJsonConverter : JsonConverter<GenerationUsa
     public override GenerationUsage? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadNullable(ref reader);
 
     public override void Write(Utf8JsonWriter writer, GenerationUsage value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.GenerationUsage);
+        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.GenerationUsage);
 
     internal static GenerationUsage? ReadNullable(ref Utf8JsonReader reader)
     {
@@ -264,7 +264,7 @@ internal sealed class CreditBalanceJsonConverter : JsonConverter<CreditBalance>
     public override CreditBalance? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadNullable(ref reader, options);
 
     public override void Write(Utf8JsonWriter writer, CreditBalance value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.CreditBalance);
+        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.CreditBalance);
 
     internal static CreditBalance? ReadNullable(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
@@ -319,7 +319,7 @@ internal sealed class ImageModelJsonConverter : JsonConverter<ImageModel>
     public override ImageModel Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader, options);
 
     public override void Write(Utf8JsonWriter writer, ImageModel value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, GptImageHubJsonWriterContext.Default.ImageModel);
+        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.ImageModel);
 
     internal static ImageModel ReadObject(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
