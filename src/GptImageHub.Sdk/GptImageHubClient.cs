@@ -393,8 +393,8 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<ImageModel>> GetFreshModelsAsync(CancellationToken cancellationToken) =>
-        _core.Models.Fresh ?? await GetModelsAsync(cancellationToken).ConfigureAwait(false);
+    private Task<IReadOnlyList<ImageModel>> GetFreshModelsAsync(CancellationToken cancellationToken) =>
+        _core.Models.GetAsync(GetModelsAsync, cancellationToken);
 
     private static HttpClient CreateHttpClient()
     {

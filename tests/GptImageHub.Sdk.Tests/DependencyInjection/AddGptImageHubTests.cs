@@ -178,6 +178,61 @@ public sealed class AddGptImageHubTests : IDisposable
     }
 
     [Fact]
+    public async Task Twenty_scopes_that_find_the_model_list_stale_at_once_share_one_fetch()
+    {
+        // The list answers after a second, so every scope asks while the first fetch is still running.
+        _server.Given(Request.Create().WithPath("/api/v1/models").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SeedResponses.Models).WithDelay(TimeSpan.FromSeconds(1)));
+        _server.StubJson("POST", "/api/v1/images/generations", 202, SeedResponses.AsyncQueued);
+        using var provider = Build(s => s.AddGptImageHub(o =>
+        {
+            o.ApiKey = TestKeys.ApiKey;
+            o.BaseAddress = _server.BaseUri();
+            o.MaxCreditsPerRequest = 100;
+        }));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var scope = provider.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<IGptImageHubClient>()
+                .StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken);
+        }));
+
+        Assert.Equal(20, _server.Count("POST", "/api/v1/images/generations"));
+        Assert.Equal(1, _server.Count("GET", "/api/v1/models"));
+    }
+
+    [Fact]
+    public async Task A_scope_that_joined_a_fetch_its_owner_cancelled_fetches_the_list_itself_and_goes_on()
+    {
+        _server.Given(Request.Create().WithPath("/api/v1/models").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SeedResponses.Models).WithDelay(TimeSpan.FromSeconds(1)));
+        _server.StubJson("POST", "/api/v1/images/generations", 202, SeedResponses.AsyncQueued);
+        using var provider = Build(s => s.AddGptImageHub(o =>
+        {
+            o.ApiKey = TestKeys.ApiKey;
+            o.BaseAddress = _server.BaseUri();
+            o.MaxCreditsPerRequest = 100;
+        }));
+        using var ownerScope = provider.CreateScope();
+        using var joinerScope = provider.CreateScope();
+        using var ownerStop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var request = new ImageGenerationRequest("gpt-image-2", "a fox");
+
+        // The owner's call starts the shared fetch before its first await; the joiner's call finds it running.
+        var owner = ownerScope.ServiceProvider.GetRequiredService<IGptImageHubClient>().StartImageGenerationAsync(request, ownerStop.Token);
+        var joiner = joinerScope.ServiceProvider.GetRequiredService<IGptImageHubClient>().StartImageGenerationAsync(request, TestContext.Current.CancellationToken);
+        await ownerStop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => owner);
+        var started = await joiner;
+
+        // The owner's cancellation is the owner's only: the joiner fetched the list itself and submitted.
+        Assert.Equal("clx_generation_log_id", started.Id);
+        Assert.Equal(1, _server.Count("POST", "/api/v1/images/generations"));
+    }
+
+    [Fact]
     public async Task A_changed_option_is_used_by_the_next_resolved_client_and_an_unchanged_one_keeps_the_shared_core()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
