@@ -180,16 +180,7 @@ public sealed class AddGptImageHubTests : IDisposable
     [Fact]
     public async Task Twenty_scopes_that_find_the_model_list_stale_at_once_share_one_fetch()
     {
-        // The list answers after a second, so every scope asks while the first fetch is still running.
-        _server.Given(Request.Create().WithPath("/api/v1/models").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SeedResponses.Models).WithDelay(TimeSpan.FromSeconds(1)));
-        _server.StubJson("POST", "/api/v1/images/generations", 202, SeedResponses.AsyncQueued);
-        using var provider = Build(s => s.AddGptImageHub(o =>
-        {
-            o.ApiKey = TestKeys.ApiKey;
-            o.BaseAddress = _server.BaseUri();
-            o.MaxCreditsPerRequest = 100;
-        }));
+        using var provider = SlowModelListWithCostGuard();
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
         {
@@ -205,15 +196,7 @@ public sealed class AddGptImageHubTests : IDisposable
     [Fact]
     public async Task A_scope_that_joined_a_fetch_its_owner_cancelled_fetches_the_list_itself_and_goes_on()
     {
-        _server.Given(Request.Create().WithPath("/api/v1/models").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SeedResponses.Models).WithDelay(TimeSpan.FromSeconds(1)));
-        _server.StubJson("POST", "/api/v1/images/generations", 202, SeedResponses.AsyncQueued);
-        using var provider = Build(s => s.AddGptImageHub(o =>
-        {
-            o.ApiKey = TestKeys.ApiKey;
-            o.BaseAddress = _server.BaseUri();
-            o.MaxCreditsPerRequest = 100;
-        }));
+        using var provider = SlowModelListWithCostGuard();
         using var ownerScope = provider.CreateScope();
         using var joinerScope = provider.CreateScope();
         using var ownerStop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -230,6 +213,23 @@ public sealed class AddGptImageHubTests : IDisposable
         // The owner's cancellation is the owner's only: the joiner fetched the list itself and submitted.
         Assert.Equal("clx_generation_log_id", started.Id);
         Assert.Equal(1, _server.Count("POST", "/api/v1/images/generations"));
+    }
+
+    /// <summary>
+    /// A client whose cost guard needs the model list, which answers after a second: every caller that
+    /// asks within that second finds the first fetch still running.
+    /// </summary>
+    private ServiceProvider SlowModelListWithCostGuard()
+    {
+        _server.Given(Request.Create().WithPath("/api/v1/models").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(SeedResponses.Models).WithDelay(TimeSpan.FromSeconds(1)));
+        _server.StubJson("POST", "/api/v1/images/generations", 202, SeedResponses.AsyncQueued);
+        return Build(s => s.AddGptImageHub(o =>
+        {
+            o.ApiKey = TestKeys.ApiKey;
+            o.BaseAddress = _server.BaseUri();
+            o.MaxCreditsPerRequest = 100;
+        }));
     }
 
     [Fact]
