@@ -26,6 +26,8 @@ public static class Program
           batch-scale  100,000 items (10,000 with --quick) over an in-process client with the file journal: peak
                        working set of the run, and the time to replay the finished journal
           verify       runs every per-call benchmark once and prints what it returned
+          interleaved [OPS] [LIBS] [ROUNDS]  per-call time as the median of interleaved rounds, ratio to the first
+                       library per round (defaults: every operation; Raw,Sdk,Refit; 21): steadier than separate runs
           alloc NAME [CALLS]   allocation by type for one per-call benchmark (BENCH_TIME=1: time instead)
         """;
 
@@ -72,6 +74,9 @@ public static class Program
                 return 0;
             case "verify":
                 await Verify.RunAsync().ConfigureAwait(false);
+                return 0;
+            case "interleaved":
+                await InterleavedTiming.RunAsync(rest.Where(a => a != "--quick").ToArray()).ConfigureAwait(false);
                 return 0;
             case "alloc" when rest.Length > 0:
                 await AllocationProfile.RunAsync(rest[0], rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 200_000).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using GptImageHub.Sdk.Http;
 
 namespace GptImageHub.Sdk;
 
@@ -14,6 +15,7 @@ internal sealed class ClientSettings
         ApiKey = apiKey;
         AuthorizationHeader = apiKey is null ? null : "Bearer " + apiKey;
         BaseAddress = baseAddress;
+        Endpoints = new ApiEndpoints(baseAddress);
         GenerationMode = options.GenerationMode;
         RequestTimeout = options.RequestTimeout;
         ServerWaitTimeout = options.ServerWaitTimeout;
@@ -35,6 +37,8 @@ internal sealed class ClientSettings
     public string? AuthorizationHeader { get; }
 
     public Uri BaseAddress { get; }
+
+    public ApiEndpoints Endpoints { get; }
 
     public GenerationMode GenerationMode { get; }
 

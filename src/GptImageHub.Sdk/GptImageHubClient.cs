@@ -136,7 +136,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     public async Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Models), _settings.RequestTimeout) { Authenticate = false, OnApiOrigin = true };
+        var call = new ApiCall(HttpMethod.Get, _settings.Endpoints.Models, _settings.RequestTimeout) { Authenticate = false, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
 
         // Kept so that reference-image counts can be checked against the model's own limit before sending.
@@ -148,7 +148,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     public async Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Credits), _settings.RequestTimeout) { OnApiOrigin = true };
+        var call = new ApiCall(HttpMethod.Get, _settings.Endpoints.Credits, _settings.RequestTimeout) { OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.CreditsResponse, cancellationToken).ConfigureAwait(false);
         return response.Value.ToCreditBalance()
             ?? throw new InvalidResponseException("The service returned a credits response without a 'credits' field.", response.StatusCode, errorCode: null);
@@ -202,7 +202,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         ThrowIfDisposed();
         RequireGenerationId(generationId);
-        var call = new ApiCall(HttpMethod.Get, ApiEndpoints.Generation(_settings.BaseAddress, generationId), _settings.RequestTimeout) { GenerationId = generationId, OnApiOrigin = true };
+        var call = new ApiCall(HttpMethod.Get, _settings.Endpoints.Generation(generationId), _settings.RequestTimeout) { GenerationId = generationId, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;
     }
@@ -320,7 +320,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             timeout = UploadTimeout(timeout, uploads);
         }
 
-        var call = new ApiCall(HttpMethod.Post, ApiEndpoints.Resolve(_settings.BaseAddress, ApiEndpoints.Generations), timeout)
+        var call = new ApiCall(HttpMethod.Post, _settings.Endpoints.Generations, timeout)
         {
             TimeoutSetting = submitAsync ? nameof(GptImageHubClientOptions.RequestTimeout) : nameof(GptImageHubClientOptions.ServerWaitTimeout),
             JsonBody = body,

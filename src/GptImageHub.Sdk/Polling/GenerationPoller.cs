@@ -189,7 +189,7 @@ internal sealed class GenerationPoller : IGenerationSource
     internal Uri PollUri(ImageGeneration generation) =>
         generation.PollUrl is { IsAbsoluteUri: true } pollUrl && Settings.IsApiOrigin(pollUrl)
             ? pollUrl
-            : ApiEndpoints.Generation(Settings.BaseAddress, generation.Id);
+            : Settings.Endpoints.Generation(generation.Id);
 
     private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
 #if NET8_0_OR_GREATER
