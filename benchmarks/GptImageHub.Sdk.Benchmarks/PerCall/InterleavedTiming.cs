@@ -25,11 +25,15 @@ public static class InterleavedTiming
         {
             var calls = libraries.Select(library => Bind(benchmarks, operation, library)).ToArray();
 
-            // Three polls wait three PollInterval delays: fewer calls per round.
-            var perRound = operation == "GeneratePolling" ? 200 : 20_000;
+            // A polling job is four requests: fewer of them per round.
+            var perRound = operation == "GeneratePolling" ? 5_000 : 20_000;
+
+            // Warm up by time, not by count: tiered compilation promotes hot methods about 100 ms after
+            // they turn hot, and a round that starts before that measures unoptimized code.
             foreach (var call in calls)
             {
-                for (var i = 0; i < perRound; i++)
+                var warming = Stopwatch.StartNew();
+                while (warming.ElapsedMilliseconds < 1_000)
                 {
                     await call().ConfigureAwait(false);
                 }
