@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Polling;
 using GptImageHub.Sdk.Batch;
@@ -291,7 +292,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         if (_lifetime.IsCancellationRequested)
         {
-            throw new ObjectDisposedException(nameof(GptImageHubClient), "The GptImageHubClient has been disposed; nothing was sent. Create a new client to go on (a generation id from an earlier failure can be resumed with WaitForGenerationAsync).");
+            throw DisposedBeforeSending.Create("The GptImageHubClient has been disposed; nothing was sent. Create a new client to go on (a generation id from an earlier failure can be resumed with WaitForGenerationAsync).");
         }
     }
 

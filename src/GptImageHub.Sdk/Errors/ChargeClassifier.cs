@@ -26,8 +26,9 @@ internal static class ChargeClassifier
         GptImageHubException { StatusCode: null } => SubmitOutcome.NotSent,
         GptImageHubException { StatusCode: { } status } service => ForResponse(status, service.ErrorCode),
 
-        // The client's own check on a call made after Dispose, before anything was sent.
-        ObjectDisposedException { ObjectName: nameof(GptImageHubClient) } => SubmitOutcome.NotSent,
+        // The client's own check on a call made after Dispose, before anything was sent: that very
+        // exception, not any other that carries the same ObjectName.
+        ObjectDisposedException disposed when DisposedBeforeSending.Contains(disposed) => SubmitOutcome.NotSent,
         _ => SubmitOutcome.PossiblyCharged,
     };
 

@@ -109,6 +109,16 @@ internal sealed class HttpPipeline
         {
             return Attempt<T>.Failed(ex, sent.RetryAfter);
         }
+        catch (BrokenAnswerException ex) when (IsTransportFailure(ex.Cause, cancellationToken))
+        {
+            return Attempt<T>.Failed(Failure(call.WithGenerationId(ex.GenerationId), response.Timeout, ex.Cause, requestSent: true), sent.RetryAfter);
+        }
+        catch (BrokenAnswerException ex)
+        {
+            // The caller's own cancellation (or a defect) leaves as it is, as it does without an id.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Cause).Throw();
+            throw;
+        }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
             return Attempt<T>.Failed(Failure(call, response.Timeout, ex, requestSent: true), sent.RetryAfter);

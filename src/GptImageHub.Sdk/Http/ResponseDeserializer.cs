@@ -39,11 +39,19 @@ namespace GptImageHub.Sdk.Http;
 /// </remarks>
 internal static class ResponseDeserializer
 {
+    /// <summary>
+    /// The largest body a byte array holds, with the byte past the cap. MaxResponseBytes has no upper
+    /// bound, and the cap plus that byte must stay an array length: at <c>long.MaxValue</c> it
+    /// overflowed to a zero-length buffer and every answer (a paid submit's too) was refused as empty.
+    /// </summary>
+    internal const long LargestBody = 0x7FFFFFC7 - 1;
+
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
     public static async ValueTask<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, long maxBytes, string? generationId, bool chargedSubmit, CancellationToken cancellationToken)
     {
+        maxBytes = Math.Min(maxBytes, LargestBody);
         var length = DeclaredLength(response.Content.Headers);
         if (length > maxBytes)
         {
@@ -57,9 +65,9 @@ internal static class ResponseDeserializer
 #endif
         // The stream is the response's: disposing the response (the caller's) closes it.
         var buffer = ArrayPool<byte>.Shared.Rent(FirstBufferSize(length, maxBytes));
+        var filled = 0;
         try
         {
-            var filled = 0;
             while (true)
             {
                 if (filled == buffer.Length)
@@ -85,7 +93,7 @@ internal static class ResponseDeserializer
                 filled += read;
                 if (filled > maxBytes)
                 {
-                    throw Invalid(response, generationId, chargedSubmit, $"the body is larger than MaxResponseBytes ({maxBytes} bytes)", inner: null);
+                    throw Invalid(response, generationId ?? PaidId(buffer, filled, chargedSubmit), chargedSubmit, $"the body is larger than MaxResponseBytes ({maxBytes} bytes)", inner: null);
                 }
             }
 
@@ -96,8 +104,14 @@ internal static class ResponseDeserializer
             }
             catch (JsonException ex)
             {
-                throw Invalid(response, generationId, chargedSubmit, ex.Message, ex);
+                throw Invalid(response, generationId ?? PaidId(buffer, filled, chargedSubmit), chargedSubmit, ex.Message, ex);
             }
+        }
+        catch (Exception ex) when (ex is not InvalidResponseException && generationId is null && PaidId(buffer, filled, chargedSubmit) is { } paid)
+        {
+            // The network, the time limit or a disposal broke the answer off after its id: the
+            // pipeline reports that failure as usual, naming the job the POST paid for.
+            throw new BrokenAnswerException(paid, ex);
         }
         finally
         {
@@ -108,6 +122,53 @@ internal static class ResponseDeserializer
     /// <summary>The declared length and one byte to see the end in, else 16 KiB; never more than the cap and that byte.</summary>
     private static int FirstBufferSize(long? declared, long maxBytes) =>
         (int)Math.Min(maxBytes + 1, declared is { } length ? length + 1 : 16 * 1024);
+
+    /// <summary>
+    /// The generation id at the top of the part of a charged submit's answer that arrived, or null.
+    /// The id comes first in the service's answers, so an answer broken off or unreadable further on
+    /// still names the job it paid for (promise 2: never lose a paid job).
+    /// </summary>
+    internal static string? PaidId(byte[] buffer, int filled, bool chargedSubmit)
+    {
+        if (!chargedSubmit)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(WithoutByteOrderMark(buffer.AsSpan(0, filled)), isFinalBlock: false, state: default);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isId)
+                {
+                    return reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } id ? id : null;
+                }
+
+                if (!reader.TrySkip())
+                {
+                    return null;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Malformed before the id, or an id that is not valid text: none to name.
+        }
+
+        return null;
+    }
 
     // The stream reader skips a UTF-8 byte order mark; the span reader does not.
     private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> body) =>

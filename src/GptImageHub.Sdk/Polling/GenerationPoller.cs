@@ -35,7 +35,7 @@ internal sealed class GenerationPoller : IGenerationSource
     public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
     {
         var attempt = await PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
-        return attempt.ResponseOrThrow().Value;
+        return About(current.Id, attempt.ResponseOrThrow());
     }
 
     public Task<ImageGeneration> WaitAsync(
@@ -128,7 +128,7 @@ internal sealed class GenerationPoller : IGenerationSource
                 }
 
                 var previous = current;
-                current = attempt.Response.Value;
+                current = About(id, attempt.Response);
                 observe?.Invoke(current);
                 if (!stateKnown || current.Status != previous.Status)
                 {
@@ -165,6 +165,20 @@ internal sealed class GenerationPoller : IGenerationSource
         ServiceException { StatusCode: { } status } => status == HttpStatusCode.RequestTimeout || (int)status >= 500,
         _ => false,
     };
+
+    /// <summary>
+    /// The answer to a poll of <paramref name="id"/>, which must be about that generation: an answer
+    /// naming another one (or none) would send the next poll, and every exception after it, to that
+    /// id, and the paid job would be lost.
+    /// </summary>
+    private static ImageGeneration About(string id, ApiResponse<ImageGeneration> response) =>
+        string.Equals(response.Value.Id, id, StringComparison.Ordinal)
+            ? response.Value
+            : throw new InvalidResponseException(
+                string.Format(CultureInfo.InvariantCulture, "The service answered a poll of generation '{0}' with generation '{1}'.", id, response.Value.Id),
+                response.StatusCode,
+                errorCode: null,
+                id);
 
     internal static GenerationFailedException Failed(ImageGeneration generation)
     {
