@@ -46,4 +46,8 @@ public sealed class GenerationCanceledException : OperationCanceledException
     /// <summary>The exception for a cancelled wait on <paramref name="generationId"/>, with what to do next.</summary>
     internal static GenerationCanceledException ForWait(string generationId, Exception? innerException, CancellationToken cancellationToken) =>
         new($"The wait for generation '{generationId}' was canceled. The job keeps running on the service; resume it with WaitForGenerationAsync(\"{generationId}\").", generationId, innerException, cancellationToken);
+
+    /// <summary>The exception for a submit cancelled after its answer named <paramref name="generationId"/>: the job was accepted and charged.</summary>
+    internal static GenerationCanceledException AfterSubmit(string generationId, Exception? innerException, CancellationToken cancellationToken) =>
+        new($"The submit was canceled after the service accepted generation '{generationId}'. The job keeps running on the service; resume it with WaitForGenerationAsync(\"{generationId}\").", generationId, innerException, cancellationToken);
 }

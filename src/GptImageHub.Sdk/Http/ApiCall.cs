@@ -44,18 +44,6 @@ internal sealed class ApiCall
     /// <summary>The generation the call concerns, stamped on any exception it raises.</summary>
     public string? GenerationId { get; init; }
 
-    /// <summary>This call naming a generation learnt while it ran (a submit's answer that broke off after its id), for its exception.</summary>
-    public ApiCall WithGenerationId(string generationId) => new(Method, Uri, Timeout)
-    {
-        TimeoutSetting = TimeoutSetting,
-        Authenticate = Authenticate,
-        OnApiOrigin = OnApiOrigin,
-        JsonBody = JsonBody,
-        CreateContent = CreateContent,
-        Retry = Retry,
-        GenerationId = generationId,
-    };
-
     /// <summary>Whether this is the charged generation POST, whose failures say whether they were possibly charged.</summary>
     public bool IsChargedSubmit => Retry == RetryKind.Submit;
 }

@@ -100,28 +100,24 @@ internal sealed class HttpPipeline
         }
 
         using var response = sent.Response.Value;
+        using var body = await ResponseBody.ReadAsync(response.Message, _settings.MaxResponseBytes, response.Token).ConfigureAwait(false);
+        if (body.Failure is { } broken)
+        {
+            // The answer broke off: a charged submit's names the job it paid for if its id had arrived.
+            var generationId = ResponseDeserializer.PaidId(body, call.GenerationId, call.IsChargedSubmit);
+            return IsTransportFailure(broken, cancellationToken)
+                ? Attempt<T>.Failed(Failure(call, response.Timeout, broken, requestSent: true, generationId: generationId), sent.RetryAfter)
+                : throw CallerStopped(broken, call.IsChargedSubmit ? generationId : null, cancellationToken);
+        }
+
         try
         {
-            var value = await ResponseDeserializer.ReadAsync(response.Message, typeInfo, _settings.MaxResponseBytes, call.GenerationId, call.IsChargedSubmit, response.Token).ConfigureAwait(false);
+            var value = ResponseDeserializer.Read(body, sent.Response.StatusCode, typeInfo, call.GenerationId, call.IsChargedSubmit);
             return Attempt<T>.Succeeded(value, sent.Response.StatusCode, sent.RetryAfter);
         }
         catch (InvalidResponseException ex)
         {
             return Attempt<T>.Failed(ex, sent.RetryAfter);
-        }
-        catch (BrokenAnswerException ex) when (IsTransportFailure(ex.Cause, cancellationToken))
-        {
-            return Attempt<T>.Failed(Failure(call.WithGenerationId(ex.GenerationId), response.Timeout, ex.Cause, requestSent: true), sent.RetryAfter);
-        }
-        catch (BrokenAnswerException ex)
-        {
-            // The caller's own cancellation (or a defect) leaves as it is, as it does without an id.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Cause).Throw();
-            throw;
-        }
-        catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
-        {
-            return Attempt<T>.Failed(Failure(call, response.Timeout, ex, requestSent: true), sent.RetryAfter);
         }
     }
 
@@ -147,6 +143,10 @@ internal sealed class HttpPipeline
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
             throw Failure(call, response.Timeout, ex, requestSent: true);
+        }
+        catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken)
+        {
+            throw CallerStopped(ex, generationId: null, cancellationToken);
         }
     }
 
@@ -195,6 +195,11 @@ internal sealed class HttpPipeline
             // Disposed while waiting to try again: the attempt before was one that may be repeated,
             // so (for a submit) one that never reached the service.
             return Attempt<T>.Failed(Disposed(call, requestSent: false, httpClientDisposed: false, ex), retryAfter: null);
+        }
+        catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken && cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled while waiting to try again: the linked token stopped the wait, the caller's is named.
+            throw CallerStopped(ex, generationId: null, cancellationToken);
         }
         finally
         {
@@ -293,6 +298,11 @@ internal sealed class HttpPipeline
             // The caller's own cancellation (or a defect): still logged, and the timer given back.
             timeout.Dispose();
             RecordFailure(call, method, activity, started, ex.GetType().Name);
+            if (ex is OperationCanceledException canceled && canceled.CancellationToken != cancellationToken && cancellationToken.IsCancellationRequested)
+            {
+                throw CallerStopped(ex, generationId: null, cancellationToken);
+            }
+
             throw;
         }
 
@@ -387,22 +397,49 @@ internal sealed class HttpPipeline
     /// The exception for a call the network, its time limit or a disposal ended. A disposed client
     /// (or a disposed <see cref="HttpClient"/>) is said to be one, never a timeout.
     /// </summary>
-    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null)
+    /// <remarks><paramref name="generationId"/> names a job learnt while the call ran (a charged submit's answer that broke off after its id); else the call's own.</remarks>
+    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null, string? generationId = null)
     {
+        generationId ??= call.GenerationId;
         if (IsDisposed || IsHttpClientDisposed(ex))
         {
-            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex);
+            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
         }
 
-        return TransportFailure(call, timeout, ex, status, retryAfter);
+        return TransportFailure(call, timeout, ex, status, retryAfter, generationId);
     }
 
-    private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException) =>
+    private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException, string? generationId = null) =>
         ChargeClassifier.Describe(
-            ClientDisposedException.Create(call.Method + " " + call.Uri.AbsolutePath, call.GenerationId, requestSent, httpClientDisposed, innerException),
+            ClientDisposedException.Create(call.Method + " " + call.Uri.AbsolutePath, generationId ?? call.GenerationId, requestSent, httpClientDisposed, innerException),
             call.IsChargedSubmit);
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter)
+    /// <summary>
+    /// What the caller's own cancellation (or a defect) leaves as: a cancellation names the caller's
+    /// token, not the linked one the SDK stopped the call with (as <see cref="HttpClient"/> does), and
+    /// once a submit's answer named its job, <see cref="GenerationCanceledException"/> names that job.
+    /// A defect leaves as it is, with its stack.
+    /// </summary>
+    private static Exception CallerStopped(Exception ex, string? generationId, CancellationToken cancellationToken)
+    {
+        if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
+        }
+
+        if (generationId is not null)
+        {
+            return GenerationCanceledException.AfterSubmit(generationId, ex, cancellationToken);
+        }
+
+#if NET
+        return new TaskCanceledException(ex.Message, ex, cancellationToken);
+#else
+        return new OperationCanceledException(ex.Message, ex, cancellationToken);
+#endif
+    }
+
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
@@ -415,7 +452,7 @@ internal sealed class HttpPipeline
                 ? string.Format(CultureInfo.InvariantCulture, "{0} timed out after {1:0.###} s{2} ({3}).", target, l.TotalSeconds, reading, call.TimeoutSetting)
                 : string.Format(CultureInfo.InvariantCulture, "{0} timed out{1} (HttpClient.Timeout).", target, reading);
             return ChargeClassifier.Describe(
-                new GptImageHubConnectionException(message, status, errorCode: null, call.GenerationId, new TimeoutException(message, ex)) { RetryAfter = retryAfter },
+                new GptImageHubConnectionException(message, status, errorCode: null, generationId, new TimeoutException(message, ex)) { RetryAfter = retryAfter },
                 call.IsChargedSubmit);
         }
 
@@ -424,7 +461,7 @@ internal sealed class HttpPipeline
                 string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, ex.Message),
                 statusCode: null,
                 errorCode: null,
-                call.GenerationId,
+                generationId,
                 ex) { RetryAfter = retryAfter },
             call.IsChargedSubmit);
     }
