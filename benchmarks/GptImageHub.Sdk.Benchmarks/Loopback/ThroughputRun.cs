@@ -28,7 +28,7 @@ public static class ThroughputRun
         using var sdkHttp = new HttpClient(PlainHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         using var sdkOverPlain = new GptImageHubClient(sdkHttp, new GptImageHubClientOptions { ApiKey = SeedBodies.ApiKey, BaseAddress = server.Address });
         using var rawHttp = new HttpClient(PlainHandler());
-        var raw = new RawClient(rawHttp, server.Address, SeedBodies.ApiKey);
+        var raw = RawClient.Create(rawHttp, server.Address, SeedBodies.ApiKey);
 
         var libraries = new[] { "Raw", "Sdk", "Sdk, plain handler" };
         var operations = new (string Name, Func<Task>[] Calls)[]

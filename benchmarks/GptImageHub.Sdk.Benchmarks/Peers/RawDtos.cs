@@ -4,7 +4,7 @@ namespace GptImageHub.Sdk.Benchmarks.Peers;
 
 // Only the fields a caller acts on: what a hand-written client keeps, and so the floor for parsing.
 
-public sealed class RawGeneration
+public sealed class RawGeneration : IRawGeneration
 {
     public string Id { get; set; } = "";
 
@@ -13,6 +13,16 @@ public sealed class RawGeneration
     public List<RawImage>? Images { get; set; }
 
     public string? PollUrl { get; set; }
+}
+
+/// <summary>What the polling loop of <see cref="RawClient{TGeneration, TCredits, TModelList}"/> reads of a generation, whichever DTO holds it.</summary>
+public interface IRawGeneration
+{
+    string Id { get; }
+
+    string Status { get; }
+
+    string? PollUrl { get; }
 }
 
 public sealed class RawImage

@@ -32,7 +32,9 @@ public static class Clients
             Polling = new PollingOptions { InitialInterval = PollInterval, MaxInterval = PollInterval, UseJitter = false },
         });
 
-    public static RawClient Raw(HttpMessageHandler handler) => new(Http(handler), SeedBodies.BaseAddress, SeedBodies.ApiKey);
+    public static RawClient<RawGeneration, RawCredits, RawModelList> Raw(HttpMessageHandler handler) => RawClient.Create(Http(handler), SeedBodies.BaseAddress, SeedBodies.ApiKey);
+
+    public static RawClient<RawFullGeneration, RawFullCredits, RawFullModelList> RawFull(HttpMessageHandler handler) => RawClient.Full(Http(handler), SeedBodies.BaseAddress, SeedBodies.ApiKey);
 
     public static IRefitGptImageHubApi Refit(HttpMessageHandler handler) =>
         RestService.ForGenerated<IRefitGptImageHubApi>(Http(handler, SeedBodies.BaseAddress), RawJsonContext.Default);

@@ -9,7 +9,8 @@ namespace GptImageHub.Sdk.Benchmarks.PerCall;
 /// <summary>
 /// The client's own cost of one operation: every library sends the same request and reads the
 /// same canned bytes through an in-memory handler, so what differs is what the client does.
-/// Raw is the baseline of each category.
+/// Raw is the baseline of each category; RawFull is the same hand-written client reading every field
+/// the SDK returns (Peers/RawFullDtos.cs), the like-for-like floor.
 /// </summary>
 [MemoryDiagnoser]
 [CategoriesColumn]
@@ -22,7 +23,8 @@ public class PerCallBenchmarks
     private readonly List<IDisposable> _owned = [];
 
     private GptImageHubClient _sdkGet = null!, _sdkCredits = null!, _sdkModels = null!, _sdkStart = null!, _sdkServerWait = null!, _sdkPolling = null!;
-    private RawClient _rawGet = null!, _rawCredits = null!, _rawModels = null!, _rawStart = null!, _rawServerWait = null!, _rawPolling = null!;
+    private RawClient<RawGeneration, RawCredits, RawModelList> _rawGet = null!, _rawCredits = null!, _rawModels = null!, _rawStart = null!, _rawServerWait = null!, _rawPolling = null!;
+    private RawClient<RawFullGeneration, RawFullCredits, RawFullModelList> _fullGet = null!, _fullCredits = null!, _fullModels = null!, _fullStart = null!, _fullServerWait = null!, _fullPolling = null!;
     private IRefitGptImageHubApi _refitGet = null!, _refitCredits = null!, _refitModels = null!, _refitStart = null!, _refitServerWait = null!, _refitPolling = null!;
     private ImageClient _openAI = null!;
     private ImageGenerationRequest _sdkRequest = null!;
@@ -53,6 +55,13 @@ public class PerCallBenchmarks
         _rawServerWait = Clients.Raw(CannedHandler.Fixed(SeedBodies.SyncSucceeded));
         _rawPolling = Clients.Raw(CannedHandler.PolledThreeTimes());
 
+        _fullGet = Clients.RawFull(CannedHandler.Fixed(SeedBodies.SyncSucceeded));
+        _fullCredits = Clients.RawFull(CannedHandler.Fixed(SeedBodies.Credits));
+        _fullModels = Clients.RawFull(CannedHandler.Fixed(SeedBodies.Models));
+        _fullStart = Clients.RawFull(CannedHandler.Fixed(SeedBodies.SyncSucceeded, SeedBodies.AsyncQueued));
+        _fullServerWait = Clients.RawFull(CannedHandler.Fixed(SeedBodies.SyncSucceeded));
+        _fullPolling = Clients.RawFull(CannedHandler.PolledThreeTimes());
+
         _refitGet = Clients.Refit(CannedHandler.Fixed(SeedBodies.SyncSucceeded));
         _refitCredits = Clients.Refit(CannedHandler.Fixed(SeedBodies.Credits));
         _refitModels = Clients.Refit(CannedHandler.Fixed(SeedBodies.Models));
@@ -77,6 +86,9 @@ public class PerCallBenchmarks
     [Benchmark(Baseline = true, Description = "Raw"), BenchmarkCategory("GetGeneration")]
     public Task<RawGeneration> GetGeneration_Raw() => _rawGet.GetGenerationAsync(Id);
 
+    [Benchmark(Description = "RawFull"), BenchmarkCategory("GetGeneration")]
+    public Task<RawFullGeneration> GetGeneration_RawFull() => _fullGet.GetGenerationAsync(Id);
+
     [Benchmark(Description = "Sdk"), BenchmarkCategory("GetGeneration")]
     public Task<ImageGeneration> GetGeneration_Sdk() => _sdkGet.GetGenerationAsync(Id);
 
@@ -87,6 +99,9 @@ public class PerCallBenchmarks
 
     [Benchmark(Baseline = true, Description = "Raw"), BenchmarkCategory("GetCredits")]
     public Task<RawCredits> GetCredits_Raw() => _rawCredits.GetCreditsAsync();
+
+    [Benchmark(Description = "RawFull"), BenchmarkCategory("GetCredits")]
+    public Task<RawFullCredits> GetCredits_RawFull() => _fullCredits.GetCreditsAsync();
 
     [Benchmark(Description = "Sdk"), BenchmarkCategory("GetCredits")]
     public Task<CreditBalance> GetCredits_Sdk() => _sdkCredits.GetCreditsAsync();
@@ -99,6 +114,9 @@ public class PerCallBenchmarks
     [Benchmark(Baseline = true, Description = "Raw"), BenchmarkCategory("GetModels")]
     public Task<RawModelList> GetModels_Raw() => _rawModels.GetModelsAsync();
 
+    [Benchmark(Description = "RawFull"), BenchmarkCategory("GetModels")]
+    public Task<RawFullModelList> GetModels_RawFull() => _fullModels.GetModelsAsync();
+
     [Benchmark(Description = "Sdk"), BenchmarkCategory("GetModels")]
     public Task<IReadOnlyList<ImageModel>> GetModels_Sdk() => _sdkModels.GetModelsAsync();
 
@@ -110,6 +128,9 @@ public class PerCallBenchmarks
     [Benchmark(Baseline = true, Description = "Raw"), BenchmarkCategory("StartGeneration")]
     public Task<RawGeneration> StartGeneration_Raw() => _rawStart.CreateGenerationAsync(_rawAsyncRequest);
 
+    [Benchmark(Description = "RawFull"), BenchmarkCategory("StartGeneration")]
+    public Task<RawFullGeneration> StartGeneration_RawFull() => _fullStart.CreateGenerationAsync(_rawAsyncRequest);
+
     [Benchmark(Description = "Sdk"), BenchmarkCategory("StartGeneration")]
     public Task<GenerationOperation> StartGeneration_Sdk() => _sdkStart.StartImageGenerationAsync(_sdkRequest);
 
@@ -120,6 +141,9 @@ public class PerCallBenchmarks
 
     [Benchmark(Baseline = true, Description = "Raw"), BenchmarkCategory("GenerateServerWait")]
     public Task<RawGeneration> GenerateServerWait_Raw() => _rawServerWait.CreateGenerationAsync(_rawSyncRequest);
+
+    [Benchmark(Description = "RawFull"), BenchmarkCategory("GenerateServerWait")]
+    public Task<RawFullGeneration> GenerateServerWait_RawFull() => _fullServerWait.CreateGenerationAsync(_rawSyncRequest);
 
     [Benchmark(Description = "Sdk"), BenchmarkCategory("GenerateServerWait")]
     public Task<ImageGeneration> GenerateServerWait_Sdk() => _sdkServerWait.GenerateImageAsync(_sdkRequest);
@@ -138,6 +162,9 @@ public class PerCallBenchmarks
 
     [Benchmark(Baseline = true, Description = "Raw"), BenchmarkCategory("GeneratePolling3")]
     public Task<RawGeneration> GeneratePolling_Raw() => _rawPolling.GenerateByPollingAsync(_rawAsyncRequest, Clients.PollInterval, TimeProvider.System);
+
+    [Benchmark(Description = "RawFull"), BenchmarkCategory("GeneratePolling3")]
+    public Task<RawFullGeneration> GeneratePolling_RawFull() => _fullPolling.GenerateByPollingAsync(_rawAsyncRequest, Clients.PollInterval, TimeProvider.System);
 
     [Benchmark(Description = "Sdk"), BenchmarkCategory("GeneratePolling3")]
     public Task<ImageGeneration> GeneratePolling_Sdk() => _sdkPolling.GenerateImageAsync(_sdkRequest);

@@ -46,6 +46,9 @@ public static class Verify
         Peers.RawGeneration r => $"{r.Id} {r.Status} images={r.Images?.Count}",
         Peers.RawCredits r => $"credits={r.Credits}",
         Peers.RawModelList r => $"models={r.Data.Count} limit={r.Data[0].ReferenceImageLimit}",
+        Peers.RawFullGeneration r => $"{r.Id} {r.Status} images={r.Images?.Count}",
+        Peers.RawFullCredits r => $"credits={r.Credits}",
+        Peers.RawFullModelList r => $"models={r.Data.Count} limit={r.Data[0].ReferenceImageLimit}",
         Uri u => u.ToString(),
         _ => result?.ToString() ?? "null",
     };

@@ -8,7 +8,9 @@ namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 // The SDK's hand-written record readers as they were before the records were read through
 // source-generated wire classes (commit 0826a2e, src/GptImageHub.Sdk/Serialization/ModelJsonConverters.cs),
 // kept here, unchanged but for names, as the oracle of FormerReaderDifferentialTests. They had been
-// checked against the generated readers of the public records on the same mutated answers.
+// checked against the generated readers of the public records on the same mutated answers. One
+// deliberate change since (issue 17): a required id or url that is null counts as missing, as it now
+// does in the SDK (NullRequiredFieldTests).
 
 internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGeneration>
 {
@@ -37,7 +39,7 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
             {
                 WireReader.Value(ref reader);
                 id = WireReader.String(ref reader);
-                hasId = true;
+                hasId = id is not null; // Since issue 17: a null id is as missing (the former reader kept it, leaving a record with a null Id).
             }
             else if (reader.ValueTextEquals("status"u8))
             {
@@ -172,13 +174,13 @@ internal sealed class GeneratedImageJsonConverter : JsonConverter<GeneratedImage
             {
                 WireReader.Value(ref reader);
                 id = WireReader.String(ref reader);
-                hasId = true;
+                hasId = id is not null; // Since issue 17: a null id is as missing (the former reader kept it, leaving a record with a null Id).
             }
             else if (reader.ValueTextEquals("url"u8))
             {
                 WireReader.Value(ref reader);
                 url = WireReader.Uri(ref reader);
-                hasUrl = true;
+                hasUrl = url is not null; // Since issue 17, as for the id.
             }
             else if (reader.ValueTextEquals("object"u8))
             {
@@ -336,7 +338,7 @@ internal sealed class ImageModelJsonConverter : JsonConverter<ImageModel>
             {
                 WireReader.Value(ref reader);
                 id = WireReader.String(ref reader);
-                hasId = true;
+                hasId = id is not null; // Since issue 17: a null id is as missing (the former reader kept it, leaving a record with a null Id).
             }
             else if (reader.ValueTextEquals("name"u8))
             {
