@@ -27,52 +27,48 @@ internal sealed class ModelCache
             : null;
 
     /// <summary>
-    /// The fresh list, or the answer of one fetch shared by every caller that asks while it runs.
-    /// A caller who joined someone else's fetch and saw it fail (that client disposed, that caller
-    /// cancelled, the network) fetches once itself, so a failure is only ever its own; a joiner's
-    /// own cancellation ends its wait at once.
+    /// The fresh list, or the outcome of one fetch shared by every caller that asks while it runs:
+    /// its list, or its failure (the service or the network failing it fails every caller, after one
+    /// request, instead of each caller sending its own when the service struggles). A fetch its own
+    /// caller stopped (that caller's cancellation, or its client's disposal) is no one else's
+    /// outcome: the callers waiting on it start or join the next one. A caller's own cancellation
+    /// ends its wait at once.
     /// </summary>
     public async Task<IReadOnlyList<ImageModel>> GetAsync(Func<CancellationToken, Task<IReadOnlyList<ImageModel>>> fetch, CancellationToken cancellationToken)
     {
-        if (Fresh is { } models)
+        while (true)
         {
-            return models;
-        }
-
-        // The fetch is started outside the lock: one that completes at once must not find the lock held.
-        TaskCompletionSource<IReadOnlyList<ImageModel>?>? mine = null;
-        Task<IReadOnlyList<ImageModel>?> shared;
-        lock (_gate)
-        {
-            if (_fetching is null)
+            if (Fresh is { } models)
             {
-                mine = new TaskCompletionSource<IReadOnlyList<ImageModel>?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _fetching = mine.Task;
+                return models;
             }
 
-            shared = _fetching;
-        }
-
-        if (mine is null)
-        {
-            // Null: the fetch we joined failed for its own caller; this caller tries for itself.
-            return await WaitAsync(shared, cancellationToken).ConfigureAwait(false) ?? await fetch(cancellationToken).ConfigureAwait(false);
-        }
-
-        IReadOnlyList<ImageModel>? fetched = null;
-        try
-        {
-            fetched = await fetch(cancellationToken).ConfigureAwait(false);
-            return fetched;
-        }
-        finally
-        {
+            // The fetch is started outside the lock: one that completes at once must not find the lock held.
+            TaskCompletionSource<IReadOnlyList<ImageModel>?>? mine = null;
+            Task<IReadOnlyList<ImageModel>?> shared;
             lock (_gate)
             {
-                _fetching = null;
+                if (_fetching is null)
+                {
+                    mine = new TaskCompletionSource<IReadOnlyList<ImageModel>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _fetching = mine.Task;
+                }
+
+                shared = _fetching;
             }
 
-            mine.SetResult(fetched);
+            if (mine is null)
+            {
+                // Null: the fetch joined was stopped by its own caller; start or join the next one.
+                if (await WaitAsync(shared, cancellationToken).ConfigureAwait(false) is { } joined)
+                {
+                    return joined;
+                }
+
+                continue;
+            }
+
+            return await FetchAsync(fetch, mine, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -83,6 +79,46 @@ internal sealed class ModelCache
     /// <summary>The model with this id in the last answer, however old, or null.</summary>
     public ImageModel? Find(string modelId) =>
         Volatile.Read(ref _entry)?.Models.FirstOrDefault(m => string.Equals(m.Id, modelId, StringComparison.Ordinal));
+
+    private async Task<IReadOnlyList<ImageModel>> FetchAsync(Func<CancellationToken, Task<IReadOnlyList<ImageModel>>> fetch, TaskCompletionSource<IReadOnlyList<ImageModel>?> mine, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ImageModel>? fetched = null;
+        Exception? failure = null;
+        try
+        {
+            fetched = await fetch(cancellationToken).ConfigureAwait(false);
+            return fetched;
+        }
+        catch (Exception ex) when (!StoppedByItsCaller(ex, cancellationToken))
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _fetching = null;
+            }
+
+            if (failure is not null)
+            {
+                mine.SetException(failure);
+
+                // Observed here, so that a failure no caller joined is not reported as unobserved.
+                _ = mine.Task.Exception;
+            }
+            else
+            {
+                // The list, or null for a fetch its own caller stopped: the joiners go on to the next fetch.
+                mine.SetResult(fetched);
+            }
+        }
+    }
+
+    /// <summary>Whether a fetch ended by its caller's cancellation or its client's disposal (clients share one cache): not the joiners' outcome.</summary>
+    private static bool StoppedByItsCaller(Exception ex, CancellationToken cancellationToken) =>
+        (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is ObjectDisposedException or ClientDisposedException;
 
     private static async Task<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
     {
