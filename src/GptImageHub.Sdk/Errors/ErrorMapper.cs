@@ -13,9 +13,11 @@ namespace GptImageHub.Sdk.Errors;
 /// </summary>
 internal static class ErrorMapper
 {
-    // An error body is read for its message only; a proxy's megabyte HTML page must not be buffered.
-    private const int MaxErrorBodyBytes = 16 * 1024;
+    /// <summary>An error body is read for its message only; a proxy's megabyte HTML page must not be buffered.</summary>
+    public const int MaxErrorBodyBytes = 16 * 1024;
     private const int ExcerptLength = 200;
+
+    private static readonly UTF8Encoding Lenient = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private static readonly Dictionary<(HttpStatusCode Status, string Code), Func<ErrorDetails, GptImageHubException>> Table = new()
     {
@@ -31,16 +33,20 @@ internal static class ErrorMapper
     /// <summary>Whether the service's error table documents this (status, code): the refusals the charge classifier trusts.</summary>
     public static bool IsDocumented(HttpStatusCode status, string? code) => code is not null && Table.ContainsKey((status, code));
 
-    public static async Task<GptImageHubException> CreateExceptionAsync(
-        HttpResponseMessage response, string? generationId, TimeSpan? retryAfter, string? apiKey, bool chargedSubmit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The exception for an error answer, from the first <see cref="MaxErrorBodyBytes"/> of its body
+    /// (UTF-8, invalid bytes replaced; empty when the body broke off: the status already says the
+    /// call failed, and half a body adds nothing to act on).
+    /// </summary>
+    public static GptImageHubException Map(HttpStatusCode status, ReadOnlySpan<byte> body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit)
     {
-        var body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
-        return Map(response.StatusCode, body, retryAfter, generationId, apiKey, chargedSubmit);
-    }
-
-    public static GptImageHubException Map(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit = false)
-    {
-        return ChargeClassifier.Describe(Create(status, body, retryAfter, generationId, apiKey), chargedSubmit);
+        var read = body.Slice(0, Math.Min(body.Length, MaxErrorBodyBytes));
+#if NET
+        var text = Lenient.GetString(read).Trim();
+#else
+        var text = Lenient.GetString(read.ToArray()).Trim();
+#endif
+        return ChargeClassifier.Describe(Create(status, text, retryAfter, generationId, apiKey), chargedSubmit);
     }
 
     private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
@@ -81,42 +87,6 @@ internal static class ErrorMapper
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-#if NET
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-#else
-            var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-#endif
-            using (stream)
-            {
-                var buffer = new byte[MaxErrorBodyBytes];
-                var total = 0;
-                int read;
-#if NET
-                while (total < buffer.Length
-                    && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-#else
-                while (total < buffer.Length
-                    && (read = await stream.ReadAsync(buffer, total, buffer.Length - total, cancellationToken).ConfigureAwait(false)) > 0)
-#endif
-                {
-                    total += read;
-                }
-
-                return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false)
-                    .GetString(buffer, 0, total).Trim();
-            }
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            // The status already says the call failed; a body that breaks off adds nothing to act on.
-            return string.Empty;
         }
     }
 

@@ -100,7 +100,7 @@ internal sealed class HttpPipeline
         }
 
         using var response = sent.Response.Value;
-        using var body = await ResponseBody.ReadAsync(response.Message, _settings.MaxResponseBytes, response.Token).ConfigureAwait(false);
+        using var body = await ResponseBody.ReadAsync(response.Message, _settings.MaxResponseBytes, readIfDeclaredTooLarge: call.IsChargedSubmit, response.Token).ConfigureAwait(false);
         if (body.Failure is { } broken)
         {
             // The answer broke off: a charged submit's names the job it paid for if its id had arrived.
@@ -281,16 +281,18 @@ internal sealed class HttpPipeline
 
             using (message)
             {
-                try
-                {
-                    return Failed(await ErrorMapper.CreateExceptionAsync(message, call.GenerationId, retryAfter, _settings.ApiKey, call.IsChargedSubmit, timeout.Token).ConfigureAwait(false), retryAfter);
-                }
-                catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+                using var errorBody = await ResponseBody.ReadAsync(message, ErrorMapper.MaxErrorBodyBytes, readIfDeclaredTooLarge: true, timeout.Token).ConfigureAwait(false);
+                if (errorBody.Failure is { } broken and not (IOException or HttpRequestException))
                 {
                     // An error body that stalls ends with the call's timeout like any other read:
                     // a connection failure that names the status, never a bare cancellation.
-                    return Failed(Failure(call, timeout, ex, requestSent: true, message.StatusCode, retryAfter), retryAfter);
+                    return IsTransportFailure(broken, cancellationToken)
+                        ? Failed(Failure(call, timeout, broken, requestSent: true, message.StatusCode, retryAfter), retryAfter)
+                        : throw CallerStopped(broken, generationId: null, cancellationToken);
                 }
+
+                var text = errorBody.Failure is null ? errorBody.Json : default;
+                return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit), retryAfter);
             }
         }
         catch (Exception ex)

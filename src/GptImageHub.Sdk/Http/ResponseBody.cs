@@ -37,10 +37,10 @@ internal readonly struct ResponseBody : IDisposable
     /// </summary>
     internal const long LargestBody = 0x7FFFFFC7 - 1;
 
-    private readonly byte[]? _buffer;
+    private readonly byte[] _buffer;
     private readonly int _length;
 
-    private ResponseBody(byte[]? buffer, int length, long cap, bool tooLarge, Exception? failure)
+    private ResponseBody(byte[] buffer, int length, long cap, bool tooLarge, Exception? failure)
     {
         _buffer = buffer;
         _length = length;
@@ -62,7 +62,7 @@ internal readonly struct ResponseBody : IDisposable
     /// <summary>The cap the body was read under: <c>MaxResponseBytes</c>, at most <see cref="LargestBody"/>.</summary>
     public long Cap { get; }
 
-    /// <summary>Whether the body is longer than <see cref="Cap"/>, by its Content-Length or as read; the rest of it was not read.</summary>
+    /// <summary>Whether the body is longer than <see cref="Cap"/>; the rest of it was not read.</summary>
     public bool TooLarge { get; }
 
     /// <summary>
@@ -72,19 +72,22 @@ internal readonly struct ResponseBody : IDisposable
     public Exception? Failure { get; }
 
     /// <summary>
-    /// Reads the body of <paramref name="response"/> up to <paramref name="maxBytes"/> and one byte.
+    /// Reads the body of <paramref name="response"/> up to <paramref name="maxBytes"/> and one byte;
+    /// one declared longer is refused unread unless <paramref name="readIfDeclaredTooLarge"/>.
     /// Never throws: a failure is handed back in <see cref="Failure"/> with the bytes before it.
     /// </summary>
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    public static async ValueTask<ResponseBody> ReadAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<ResponseBody> ReadAsync(HttpResponseMessage response, long maxBytes, bool readIfDeclaredTooLarge, CancellationToken cancellationToken)
     {
         var cap = Math.Min(maxBytes, LargestBody);
         var declared = DeclaredLength(response.Content.Headers);
-        if (declared > cap)
+        if (declared > cap && !readIfDeclaredTooLarge)
         {
-            return new ResponseBody(buffer: null, 0, cap, tooLarge: true, failure: null);
+            // Refused unread; a charged submit's answer and an error body are read to the cap
+            // instead, for the job the former names in its first bytes and the cause the latter gives.
+            return new ResponseBody([], 0, cap, tooLarge: true, failure: null);
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(FirstBufferSize(declared, cap));
@@ -172,15 +175,18 @@ internal readonly struct ResponseBody : IDisposable
     /// <summary>Gives the buffer back to the pool.</summary>
     public void Dispose()
     {
-        if (_buffer is not null)
+        if (_buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
         }
     }
 
-    /// <summary>The declared length and one byte to see the end in, else 16 KiB; never more than the cap and that byte.</summary>
+    /// <summary>
+    /// The declared length and one byte to see the end in; 16 KiB when no length is declared or one
+    /// over the cap (a lying header does not reserve the cap up front); never more than the cap and that byte.
+    /// </summary>
     private static int FirstBufferSize(long? declared, long cap) =>
-        (int)Math.Min(cap + 1, declared is { } length ? length + 1 : 16 * 1024);
+        (int)Math.Min(cap + 1, declared is { } length && length <= cap ? length + 1 : 16 * 1024);
 
     /// <summary>
     /// The Content-Length the response came with. On .NET it is read unparsed: the typed

@@ -31,22 +31,57 @@ public sealed class ResponseLimitTests
         Assert.InRange(handler.Stream!.BytesRead, 64 * 1024, 200 * 1024);
     }
 
-    /// <summary>Answers with a JSON string that never ends.</summary>
-    private sealed class EndlessHandler(long? declaredLength) : HttpMessageHandler
+    [Fact]
+    public async Task A_charged_submit_answer_declared_larger_than_the_limit_is_read_to_it_and_names_the_paid_job()
     {
+        // Refusing it unread would lose the id its first bytes carry: the job is paid for either way.
+        var handler = new EndlessHandler(declaredLength: 10_000_000, HttpStatusCode.Accepted, """{"object":"image_generation","id":"gen_paid","status":"queued","prompt":"a""");
+        using var http = new HttpClient(handler);
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, MaxResponseBytes = 4096, MaxRetries = 3 });
+
+        var ex = await Assert.ThrowsAsync<InvalidResponseException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken));
+
+        Assert.Contains("larger than MaxResponseBytes (4096 bytes)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("gen_paid", ex.GenerationId);
+        Assert.True(ex.PossiblyCharged);
+        Assert.Equal(1, handler.Requests);
+        Assert.InRange(handler.Stream!.BytesRead, 4097, 64 * 1024);
+    }
+
+    [Fact]
+    public async Task An_error_page_declared_larger_than_the_error_limit_is_quoted_from_its_start()
+    {
+        var handler = new EndlessHandler(declaredLength: 10_000_000, HttpStatusCode.BadGateway, "<html>Bad gateway: upstream reset ");
+        using var http = new HttpClient(handler);
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, MaxRetries = 0 });
+
+        var ex = await Assert.ThrowsAsync<ServiceException>(() => client.GetCreditsAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("<html>Bad gateway: upstream reset aaa", ex.Message, StringComparison.Ordinal);
+        Assert.InRange(handler.Stream!.BytesRead, 16 * 1024, 64 * 1024);
+    }
+
+    /// <summary>Answers with <paramref name="prefix"/> (by default a JSON string's opening quote) and then 'a' without end.</summary>
+    private sealed class EndlessHandler(long? declaredLength, HttpStatusCode status = HttpStatusCode.OK, string prefix = "\"") : HttpMessageHandler
+    {
+        private int _requests;
+
         public EndlessStream? Stream { get; private set; }
+
+        public int Requests => Volatile.Read(ref _requests);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Stream = new EndlessStream();
+            Interlocked.Increment(ref _requests);
+            Stream = new EndlessStream(System.Text.Encoding.UTF8.GetBytes(prefix));
             var content = new StreamContent(Stream);
             content.Headers.ContentLength = declaredLength;
             content.Headers.ContentType = new("application/json");
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+            return Task.FromResult(new HttpResponseMessage(status) { Content = content });
         }
     }
 
-    private sealed class EndlessStream : Stream
+    private sealed class EndlessStream(byte[] prefix) : Stream
     {
         public long BytesRead { get; private set; }
 
@@ -64,7 +99,7 @@ public sealed class ResponseLimitTests
         {
             for (var i = 0; i < count; i++)
             {
-                buffer[offset + i] = BytesRead + i == 0 ? (byte)'"' : (byte)'a';
+                buffer[offset + i] = BytesRead + i < prefix.Length ? prefix[BytesRead + i] : (byte)'a';
             }
 
             BytesRead += count;
