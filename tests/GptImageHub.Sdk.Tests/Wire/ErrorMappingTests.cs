@@ -53,6 +53,27 @@ public sealed class ErrorMappingTests : IDisposable
     }
 
     [Fact]
+    public async Task An_error_body_that_starts_with_a_byte_order_mark_is_still_read_as_json()
+    {
+        // The mark was kept in the decoded text, so the body did not start with '{' and its code was lost.
+        using var http = new HttpClient(new BomErrorHandler());
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, MaxRetries = 0 });
+
+        var ex = await Assert.ThrowsAsync<InsufficientCreditsException>(() => client.GetCreditsAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal("insufficientCredits", ex.ErrorCode);
+    }
+
+    private sealed class BomErrorHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            byte[] body = [0xEF, 0xBB, 0xBF, .. """{"error":{"message":"Not enough credits","code":"insufficientCredits"}}"""u8];
+            return Task.FromResult(new HttpResponseMessage((HttpStatusCode)402) { Content = new ByteArrayContent(body) });
+        }
+    }
+
+    [Fact]
     public async Task The_seed_error_body_is_read_verbatim()
     {
         _server.StubJson("GET", "/api/v1/credits", 400, SeedResponses.Error);
