@@ -100,7 +100,7 @@ internal sealed class HttpPipeline
         }
 
         using var response = sent.Response.Value;
-        using var body = await ResponseBody.ReadAsync(response.Message, _settings.MaxResponseBytes, response.Token).ConfigureAwait(false);
+        using var body = await ResponseBody.ReadAsync(response.Message, _settings.MaxResponseBytes, call.IsChargedSubmit, response.Token).ConfigureAwait(false);
         if (body.Failure is { } broken)
         {
             // The answer broke off: a charged submit's names the job it paid for if its id had arrived.

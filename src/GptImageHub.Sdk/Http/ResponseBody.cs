@@ -75,14 +75,22 @@ internal readonly struct ResponseBody : IDisposable
     /// Reads the body of <paramref name="response"/> up to <paramref name="maxBytes"/> and one byte.
     /// Never throws: a failure is handed back in <see cref="Failure"/> with the bytes before it.
     /// </summary>
+    /// <param name="response">The answer whose body is read.</param>
+    /// <param name="maxBytes">The cap, <c>MaxResponseBytes</c>.</param>
+    /// <param name="chargedSubmit">
+    /// Whether the answer is a charged submit's: one that declares a length over the cap is then
+    /// still read up to the cap, for the paid id at its top (<see cref="GenerationId"/>); any other
+    /// is refused on its Content-Length without a byte read.
+    /// </param>
+    /// <param name="cancellationToken">Stops the read; the stop is handed back in <see cref="Failure"/>.</param>
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
-    public static async ValueTask<ResponseBody> ReadAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<ResponseBody> ReadAsync(HttpResponseMessage response, long maxBytes, bool chargedSubmit, CancellationToken cancellationToken)
     {
         var cap = Math.Min(maxBytes, LargestBody);
         var declared = DeclaredLength(response.Content.Headers);
-        if (declared > cap)
+        if (declared > cap && !chargedSubmit)
         {
             return new ResponseBody(buffer: null, 0, cap, tooLarge: true, failure: null);
         }

@@ -103,7 +103,7 @@ public sealed class HostilePaidIdTests
     private static async Task<string?> IdIn(byte[] arrived)
     {
         using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Accepted) { Content = new StreamContent(new BreakingStream(arrived)) };
-        using var body = await ResponseBody.ReadAsync(response, 10 * 1024 * 1024, TestContext.Current.CancellationToken);
+        using var body = await ResponseBody.ReadAsync(response, 10 * 1024 * 1024, chargedSubmit: true, TestContext.Current.CancellationToken);
         Assert.IsType<IOException>(body.Failure);
         return body.GenerationId();
     }
