@@ -160,7 +160,8 @@ internal readonly struct ResponseBody : IDisposable
 
                 if (isId)
                 {
-                    return reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } id ? id : null;
+                    // A blank id is no job's, as the generation reader holds (WireRecords.cs).
+                    return reader.TokenType == JsonTokenType.String && reader.GetString() is { } id && !string.IsNullOrWhiteSpace(id) ? id : null;
                 }
 
                 if (!reader.TrySkip())

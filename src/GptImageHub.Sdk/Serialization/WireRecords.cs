@@ -54,9 +54,12 @@ internal sealed class ImageGenerationWire : IWireRecord<ImageGeneration>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
+    // JsonRequired asks only that "id" be present: a null or blank one names no job to poll or resume,
+    // so the answer is unreadable (possibly charged for a submit), never a generation without an id
+    // whose first poll throws an ArgumentException that reads as "nothing was sent".
     public ImageGeneration ToRecord() => new()
     {
-        Id = Id!,
+        Id = string.IsNullOrWhiteSpace(Id) ? throw new JsonException("The generation's 'id' is null or blank.") : Id!,
         Status = Status,
         Model = Model,
         AspectRatio = AspectRatio,

@@ -21,6 +21,7 @@ public sealed class HostilePaidIdTests
     [InlineData("{\"id\":12,", null)]
     [InlineData("{\"id\":null,", null)]
     [InlineData("{\"id\":\"\",", null)]
+    [InlineData("{\"id\":\" \",", null)]
     [InlineData("{\"id\":true,", null)]
     [InlineData("{\"id\":{\"id\":\"gen_1\"},", null)]
     [InlineData("{\"id\":[\"gen_1\"],", null)]
