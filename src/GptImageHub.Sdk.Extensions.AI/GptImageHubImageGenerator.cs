@@ -107,6 +107,17 @@ internal sealed class GptImageHubImageGenerator : IImageGenerator
                     ex,
                     cancellationToken);
             }
+            catch (ObjectDisposedException ex)
+            {
+                // The client's own "nothing was sent" is about the download: the generation before it is paid for.
+                throw new ClientDisposedException(
+                    $"Generation '{generation.Id}' succeeded and is paid for, but the client was disposed before image {i + 1} of {generation.Images.Count} was downloaded. "
+                    + $"Fetch it again with WaitForGenerationAsync(\"{generation.Id}\") on a client that is not disposed.",
+                    statusCode: null,
+                    errorCode: null,
+                    generation.Id,
+                    ex);
+            }
             catch (GptImageHubException ex) when (ex.GenerationId is null)
             {
                 // The SDK's GenerationId setter is internal, so the failure is wrapped to carry the id.

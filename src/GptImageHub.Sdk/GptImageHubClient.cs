@@ -205,7 +205,9 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         RequireGenerationId(generationId);
         var call = new ApiCall(HttpMethod.Get, _settings.Endpoints.Generation(generationId), _settings.RequestTimeout) { GenerationId = generationId, OnApiOrigin = true };
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
-        return response.Value;
+
+        // The batch polls with this read and a resumed operation starts from it: an answer about another job must not stand in for this one.
+        return GenerationPoller.About(generationId, response);
     }
 
     /// <inheritdoc/>

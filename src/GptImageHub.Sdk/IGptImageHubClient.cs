@@ -63,6 +63,7 @@ public interface IGptImageHubClient
     /// <returns>The generation, in whatever state it is.</returns>
     /// <exception cref="ArgumentException"><paramref name="generationId"/> is empty.</exception>
     /// <exception cref="NotFoundException">No such generation for this key's owner.</exception>
+    /// <exception cref="InvalidResponseException">The answer is unreadable or about another generation; it names <paramref name="generationId"/>.</exception>
     /// <exception cref="GptImageHubException">The call failed; the subtype says why.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default);

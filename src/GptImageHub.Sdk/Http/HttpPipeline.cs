@@ -384,10 +384,13 @@ internal sealed class HttpPipeline
 
     /// <summary>
     /// Whether a failure is the network's or a disposal's (to be reported as such) rather than the
-    /// caller's own cancellation, which is rethrown as it is.
+    /// caller's own cancellation, which is rethrown as it is. A compressed answer whose bytes turn
+    /// corrupt part-way makes the handler's inflater throw <see cref="InvalidDataException"/>, which
+    /// is no <see cref="IOException"/>: it is the answer breaking off like a cut, and a charged
+    /// submit's must still name the job its first bytes named.
     /// </summary>
     private bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
-        ex is HttpRequestException or IOException
+        ex is HttpRequestException or IOException or InvalidDataException
         || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
         || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
 

@@ -72,10 +72,17 @@ internal readonly struct ResponseBody : IDisposable
     public Exception? Failure { get; }
 
     /// <summary>
-    /// Reads the body of <paramref name="response"/> up to <paramref name="maxBytes"/> and one byte;
-    /// one declared longer is refused unread unless <paramref name="readIfDeclaredTooLarge"/>.
+    /// Reads the body of <paramref name="response"/> up to <paramref name="maxBytes"/> and one byte.
     /// Never throws: a failure is handed back in <see cref="Failure"/> with the bytes before it.
     /// </summary>
+    /// <param name="response">The answer whose body is read.</param>
+    /// <param name="maxBytes">The cap, <c>MaxResponseBytes</c>.</param>
+    /// <param name="readIfDeclaredTooLarge">
+    /// Whether a body that declares a length over the cap is still read up to the cap: a charged
+    /// submit's, for the paid id at its top (<see cref="GenerationId"/>), and an error body, for its
+    /// cause. Any other is refused on its Content-Length without a byte read.
+    /// </param>
+    /// <param name="cancellationToken">Stops the read; the stop is handed back in <see cref="Failure"/>.</param>
 #if NET6_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
@@ -155,7 +162,8 @@ internal readonly struct ResponseBody : IDisposable
 
                 if (isId)
                 {
-                    return reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } id ? id : null;
+                    // A blank id is no job's, as the generation reader holds (WireRecords.cs).
+                    return reader.TokenType == JsonTokenType.String && reader.GetString() is { } id && !string.IsNullOrWhiteSpace(id) ? id : null;
                 }
 
                 if (!reader.TrySkip())

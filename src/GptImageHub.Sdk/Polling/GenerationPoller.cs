@@ -167,11 +167,11 @@ internal sealed class GenerationPoller : IGenerationSource
     };
 
     /// <summary>
-    /// The answer to a poll of <paramref name="id"/>, which must be about that generation: an answer
-    /// naming another one (or none) would send the next poll, and every exception after it, to that
-    /// id, and the paid job would be lost.
+    /// The answer to a poll (or a read) of <paramref name="id"/>, which must be about that generation:
+    /// an answer naming another one (or none) would send the next poll, and every exception after it,
+    /// to that id, and the paid job would be lost; a batch would journal that other job's outcome.
     /// </summary>
-    private static ImageGeneration About(string id, ApiResponse<ImageGeneration> response) =>
+    internal static ImageGeneration About(string id, ApiResponse<ImageGeneration> response) =>
         string.Equals(response.Value.Id, id, StringComparison.Ordinal)
             ? response.Value
             : throw new InvalidResponseException(

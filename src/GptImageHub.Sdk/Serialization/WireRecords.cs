@@ -58,9 +58,12 @@ internal sealed class ImageGenerationWire : IWireRecord<ImageGeneration>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
+    // A blank id, like a null one, names no job to poll or resume: the answer is unreadable (possibly
+    // charged for a submit), never a generation whose first poll throws an ArgumentException, which
+    // the charge rule reads as "nothing was sent".
     public ImageGeneration ToRecord() => new()
     {
-        Id = Id ?? throw RequiredField.Null<ImageGeneration>(nameof(Id)),
+        Id = string.IsNullOrWhiteSpace(Id) ? throw RequiredField.Null<ImageGeneration>(nameof(Id)) : Id!,
         Status = Status,
         Model = Model,
         AspectRatio = AspectRatio,

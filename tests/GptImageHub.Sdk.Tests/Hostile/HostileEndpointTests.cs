@@ -25,7 +25,10 @@ public sealed class HostileEndpointTests
         using var http = new HttpClient(handler);
         using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = new Uri("http://127.0.0.1:5000/gateway/v2/"), MaxRetries = 0 });
 
-        await client.GetGenerationAsync(id, TestContext.Current.CancellationToken);
+        // The canned answer is about generation "g": a read of another id refuses it and names the id asked for (HostileResumeIdTests).
+        var refused = await Assert.ThrowsAsync<InvalidResponseException>(() => client.GetGenerationAsync(id, TestContext.Current.CancellationToken));
+
+        Assert.Equal(id, refused.GenerationId);
 
         var sent = Assert.Single(handler.Sent);
         Assert.Equal("127.0.0.1", sent.Uri.Host);

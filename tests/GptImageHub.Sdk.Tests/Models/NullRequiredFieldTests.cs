@@ -48,7 +48,7 @@ public sealed class NullRequiredFieldTests
 
         var ex = await Assert.ThrowsAsync<InvalidResponseException>(() => client.GetModelsAsync(T));
 
-        Assert.Contains("ImageModel has a null Id", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ImageModel has a null or blank Id", ex.Message, StringComparison.Ordinal);
     }
 
     private sealed class CannedHandler(HttpStatusCode status, string body) : HttpMessageHandler

@@ -9,8 +9,8 @@ namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 // source-generated wire classes (commit 0826a2e, src/GptImageHub.Sdk/Serialization/ModelJsonConverters.cs),
 // kept here, unchanged but for names, as the oracle of FormerReaderDifferentialTests. They had been
 // checked against the generated readers of the public records on the same mutated answers. One
-// deliberate change since (issue 17): a required id or url that is null counts as missing, as it now
-// does in the SDK (NullRequiredFieldTests).
+// deliberate change since (issue 17): a required id or url that is null (a generation's id: or blank)
+// counts as missing, as it now does in the SDK (NullRequiredFieldTests, HostileSubmitIdTests).
 
 internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGeneration>
 {
@@ -39,7 +39,7 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
             {
                 WireReader.Value(ref reader);
                 id = WireReader.String(ref reader);
-                hasId = id is not null; // Since issue 17: a null id is as missing (the former reader kept it, leaving a record with a null Id).
+                hasId = !string.IsNullOrWhiteSpace(id); // Since issue 17: a null or blank generation id is as missing (the former reader kept it).
             }
             else if (reader.ValueTextEquals("status"u8))
             {
