@@ -11,12 +11,12 @@ using GptImageHub.Sdk.Serialization;
 namespace GptImageHub.Sdk.Http;
 
 /// <summary>
-/// A successful answer's body in a pooled buffer: never more of it than <c>MaxResponseBytes</c> and
-/// the one byte past the cap that shows it is over. Reading hands back whatever arrived, and the
-/// failure that broke it off if one did, rather than throwing: the pipeline decides what that failure
-/// is, and a charged submit's answer cut off after its id still names the job it paid for
-/// (<see cref="GenerationId"/>). The pipeline owns one per attempt and disposes it, which gives the
-/// buffer back.
+/// An answer's body in a pooled buffer: never more of it than its cap (<c>MaxResponseBytes</c> for a
+/// success, 16 KiB for an error's, ErrorMapper) and the one byte past it that shows the body is over
+/// it. Reading hands back whatever arrived, and the failure that broke it off if one did, rather than
+/// throwing: the pipeline decides what that failure is, and a charged submit's answer cut off after
+/// its id still names the job it paid for (<see cref="GenerationId"/>). The pipeline owns one per
+/// read and disposes it, which gives the buffer back.
 /// </summary>
 /// <remarks>
 /// Read whole, then parsed in one synchronous pass (<see cref="ResponseDeserializer"/>), rather than
