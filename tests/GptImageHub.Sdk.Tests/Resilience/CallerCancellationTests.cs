@@ -38,6 +38,22 @@ public sealed class CallerCancellationTests
         Assert.Equal(1, handler.Calls);
     }
 
+    [Fact]
+    public async Task A_download_cancelled_in_its_body_names_the_callers_token()
+    {
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(T);
+        var handler = new StoppingHandler(Where.InTheBody, caller, "\u0089PNG image bytes");
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, MaxRetries = 3 });
+        var image = new GeneratedImage { Id = "img_1", Url = new Uri("https://cdn.example.com/g1.png") };
+        using var destination = new MemoryStream();
+
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.DownloadImageAsync(image, destination, caller.Token).WaitAsync(TimeSpan.FromSeconds(20), T));
+
+        Assert.Equal(caller.Token, ex.CancellationToken);
+        Assert.Equal(1, handler.Calls);
+    }
+
     [Theory]
     [InlineData(2, null)]
     [InlineData(60, "gen_paid")]
