@@ -14,9 +14,12 @@ namespace GptImageHub.Sdk.Serialization;
 // cost 3,576 B / 3,664 B a call against 2,480 B / 2,239 B for the readers before this change
 // (+44 % / +64 %); these classes stay on the generated fast path (a parameterless constructor and setters).
 //
-// [JsonRequired] says a field must be present; a present null is refused in ToRecord (RequiredField.cs),
-// since the public records say these are never null (a submit answered "id": null used to become a
-// generation with a null Id, whose first poll threw ArgumentNullException).
+// A required field is checked once, in ToRecord (RequiredField.cs): missing and null are the same
+// refusal, since the public records say these are never null (a submit answered "id": null used to
+// become a generation with a null Id, whose first poll threw ArgumentNullException). So the wire
+// types of required fields are nullable, and [JsonRequired] is not used: its per-object bit set cost
+// 176 B and 7 % of a generation answer's read (docs/benchmarks.md, "Issue 17: the generation reader"),
+// and it checked only half of the rule. As for any field, the last of duplicated keys counts.
 
 /// <summary>A wire class that becomes a public record once read.</summary>
 internal interface IWireRecord<out TRecord>
@@ -27,11 +30,9 @@ internal interface IWireRecord<out TRecord>
 /// <summary>The <c>image_generation</c> object.</summary>
 internal sealed class ImageGenerationWire : IWireRecord<ImageGeneration>
 {
-    [JsonRequired]
     public string? Id { get; set; }
 
-    [JsonRequired]
-    public GenerationStatus Status { get; set; }
+    public GenerationStatus? Status { get; set; }
 
     [JsonConverter(typeof(KnownStringJsonConverter))]
     public string? Object { get; set; }
@@ -64,7 +65,7 @@ internal sealed class ImageGenerationWire : IWireRecord<ImageGeneration>
     public ImageGeneration ToRecord() => new()
     {
         Id = string.IsNullOrWhiteSpace(Id) ? throw RequiredField.Null<ImageGeneration>(nameof(Id)) : Id!,
-        Status = Status,
+        Status = Status ?? throw RequiredField.Null<ImageGeneration>(nameof(Status)),
         Model = Model,
         AspectRatio = AspectRatio,
         Quality = Quality,
@@ -81,10 +82,8 @@ internal sealed class ImageGenerationWire : IWireRecord<ImageGeneration>
 /// <summary>One entry of a generation's <c>images</c>.</summary>
 internal sealed class GeneratedImageWire : IWireRecord<GeneratedImage>
 {
-    [JsonRequired]
     public string? Id { get; set; }
 
-    [JsonRequired]
     public Uri? Url { get; set; }
 
     [JsonConverter(typeof(KnownStringJsonConverter))]
@@ -121,8 +120,7 @@ internal sealed class GenerationUsageWire : IWireRecord<GenerationUsage>
 /// <summary>A credit balance, on its own (<c>/credits</c>) or inside a generation.</summary>
 internal sealed class CreditBalanceWire : IWireRecord<CreditBalance>
 {
-    [JsonRequired]
-    public long Credits { get; set; }
+    public long? Credits { get; set; }
 
     public string? AccountType { get; set; }
 
@@ -132,13 +130,12 @@ internal sealed class CreditBalanceWire : IWireRecord<CreditBalance>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
-    public CreditBalance ToRecord() => new() { Credits = Credits, AccountType = AccountType, NextExpiration = NextExpiration, ExtensionData = ExtensionData };
+    public CreditBalance ToRecord() => new() { Credits = Credits ?? throw RequiredField.Null<CreditBalance>(nameof(Credits)), AccountType = AccountType, NextExpiration = NextExpiration, ExtensionData = ExtensionData };
 }
 
 /// <summary>One model of the <c>/models</c> list.</summary>
 internal sealed class ImageModelWire : IWireRecord<ImageModel>
 {
-    [JsonRequired]
     public string? Id { get; set; }
 
     public string? Name { get; set; }

@@ -4,7 +4,7 @@ using GptImageHub.Sdk.Tests.Infrastructure;
 namespace GptImageHub.Sdk.Tests.Hostile;
 
 /// <summary>
-/// A submit answer whose "id" is there but null or blank (JsonRequired asks only that it be
+/// A submit answer whose "id" is there but null or blank (JsonRequired, used then, asked only that it be
 /// present): the job it paid for cannot be named, so it is an unreadable answer, possibly charged,
 /// never an operation without an id, nor an ArgumentException from the first poll, which the
 /// charge rule reads as "nothing was sent" and a caller would send again.

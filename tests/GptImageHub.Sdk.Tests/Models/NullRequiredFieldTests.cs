@@ -23,6 +23,11 @@ public sealed class NullRequiredFieldTests
         """{"object":"image_generation","id":"g1","status":"succeeded","images":[{"id":"i1","url":null}]}""",
         """{"object":"image_generation","id":"g1","status":"succeeded","images":[],"balance":{"credits":null}}""",
         """{"object":"image_generation","status":"queued","images":[]}""",
+        """{"object":"image_generation","id":"g1","images":[]}""",
+        """{"object":"image_generation","id":"g1","status":"succeeded","images":[{"id":"i1"}]}""",
+        """{"object":"image_generation","id":"g1","status":"succeeded","images":[{"url":"https://cdn.example.com/a.png"}]}""",
+        """{"object":"image_generation","id":"g1","status":"succeeded","images":[],"balance":{}}""",
+        """{"object":"image_generation","id":"g1","status":"queued","images":[],"id":null}""",
     };
 
     [Theory]
@@ -48,7 +53,22 @@ public sealed class NullRequiredFieldTests
 
         var ex = await Assert.ThrowsAsync<InvalidResponseException>(() => client.GetModelsAsync(T));
 
-        Assert.Contains("ImageModel has a null or blank Id", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ImageModel has no Id", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_null_required_field_followed_by_a_duplicate_with_a_value_reads_the_value()
+    {
+        // The last of duplicated keys counts, for required fields as for any other (the reader checks
+        // a required field once, after the object, as present and not null).
+        var handler = new CannedHandler(HttpStatusCode.OK, """{"id":"g1","status":null,"images":[],"balance":{"credits":null,"credits":"7"},"status":"processing"}""");
+        using var http = new HttpClient(handler);
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, MaxRetries = 0 });
+
+        var generation = await client.GetGenerationAsync("g1", T);
+
+        Assert.Equal(GenerationStatus.Processing, generation.Status);
+        Assert.Equal(7, generation.Balance!.Credits);
     }
 
     private sealed class CannedHandler(HttpStatusCode status, string body) : HttpMessageHandler

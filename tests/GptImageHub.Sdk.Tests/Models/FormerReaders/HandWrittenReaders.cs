@@ -9,8 +9,10 @@ namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 // source-generated wire classes (commit 0826a2e, src/GptImageHub.Sdk/Serialization/ModelJsonConverters.cs),
 // kept here, unchanged but for names, as the oracle of FormerReaderDifferentialTests. They had been
 // checked against the generated readers of the public records on the same mutated answers. One
-// deliberate change since (issue 17): a required id or url that is null (a generation's id: or blank)
-// counts as missing, as it now does in the SDK (NullRequiredFieldTests, HostileSubmitIdTests).
+// deliberate change since (issue 17): a required field that is null (a generation's id: or blank)
+// counts as missing, as it now does in the SDK (NullRequiredFieldTests, HostileSubmitIdTests); so a
+// null followed by a duplicate of the same field with a value reads that value, as the last of any
+// duplicated field always counted.
 
 internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGeneration>
 {
@@ -44,8 +46,9 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
             else if (reader.ValueTextEquals("status"u8))
             {
                 WireReader.Value(ref reader);
-                status = GenerationStatusJsonConverter.Instance.Read(ref reader, typeof(GenerationStatus), options);
-                hasStatus = true;
+                // Since issue 17: a null status is as missing, so a later duplicate of the field counts (the former reader refused the null at once).
+                hasStatus = reader.TokenType != JsonTokenType.Null;
+                status = hasStatus ? GenerationStatusJsonConverter.Instance.Read(ref reader, typeof(GenerationStatus), options) : default;
             }
             else if (reader.ValueTextEquals("object"u8))
             {
@@ -286,8 +289,9 @@ internal sealed class CreditBalanceJsonConverter : JsonConverter<CreditBalance>
             if (reader.ValueTextEquals("credits"u8))
             {
                 WireReader.Value(ref reader);
-                credits = WireReader.Int64(ref reader);
-                hasCredits = true;
+                // Since issue 17, as for a generation's status.
+                hasCredits = reader.TokenType != JsonTokenType.Null;
+                credits = hasCredits ? WireReader.Int64(ref reader) : 0;
             }
             else if (reader.ValueTextEquals("account_type"u8))
             {
