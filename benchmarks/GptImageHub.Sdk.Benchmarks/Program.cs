@@ -29,6 +29,8 @@ public static class Program
           interleaved [OPS] [LIBS] [ROUNDS]  per-call time as the median of interleaved rounds, ratio to the first
                        library per round (defaults: every operation; Raw,Sdk,Refit; 21): steadier than separate runs
           alloc NAME [CALLS]   allocation by type for one per-call benchmark (BENCH_TIME=1: time instead)
+          reader [generation|queued] [NAME=PATH ...]  the read alone (System.Text.Json over a seed body): Raw,
+                       RawFull and this SDK, and other builds of GptImageHub.Sdk.dll side by side, interleaved
         """;
 
     public static async Task<int> Main(string[] args)
@@ -74,6 +76,9 @@ public static class Program
                 return 0;
             case "verify":
                 await Verify.RunAsync().ConfigureAwait(false);
+                return 0;
+            case "reader":
+                ReaderTiming.Run(rest);
                 return 0;
             case "interleaved":
                 await InterleavedTiming.RunAsync(rest.Where(a => a != "--quick").ToArray()).ConfigureAwait(false);

@@ -14,8 +14,9 @@ namespace GptImageHub.Sdk.Serialization;
 /// cost about 380 B of arrays a call, 17 % of <c>GetModels</c>, measured with <c>alloc GetModels_Sdk</c>)
 /// and nests a serializer frame, which allocates the frame stack (see <see cref="WireRecordJsonConverter{TWire, TRecord}"/>).
 /// The elements are read once, into a pooled scratch array, and copied out at their exact number. Counting
-/// them first on a copy of the reader, as this converter did before, tokenized every array twice: the
-/// single pass reads a generation answer 10 % faster (docs/benchmarks.md, "Issue 17: the generation reader").
+/// them first on a copy of the reader, as this converter did before, tokenized every array twice: of the two
+/// shapes of the same exact-size read, the single pass reads a finished generation answer 6-8 % faster and
+/// allocates the same (docs/benchmarks.md, "Issue 17: the generation reader").
 /// </remarks>
 internal sealed class ExactArrayJsonConverter<T, TElementConverter> : JsonConverter<IReadOnlyList<T>>
     where T : class

@@ -17,9 +17,9 @@ namespace GptImageHub.Sdk.Serialization;
 // A required field is checked once, in ToRecord (RequiredField.cs): missing and null are the same
 // refusal, since the public records say these are never null (a submit answered "id": null used to
 // become a generation with a null Id, whose first poll threw ArgumentNullException). So the wire
-// types of required fields are nullable, and [JsonRequired] is not used: its per-object bit set cost
-// 176 B and 7 % of a generation answer's read (docs/benchmarks.md, "Issue 17: the generation reader"),
-// and it checked only half of the rule. As for any field, the last of duplicated keys counts.
+// types of required fields are nullable, and [JsonRequired] is not used: it checked only half of the
+// rule, and its per-object bit set cost 176 B and 8-11 % of a finished generation answer's read
+// (docs/benchmarks.md, "Issue 17: the generation reader"). As for any field, the last of duplicated keys counts.
 
 /// <summary>A wire class that becomes a public record once read.</summary>
 internal interface IWireRecord<out TRecord>
