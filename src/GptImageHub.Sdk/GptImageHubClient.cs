@@ -191,11 +191,19 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
-        ThrowIfDisposed();
-        GenerationRequestBody.Validate(request);
-        var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
-        Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? request.Model, generation.Status.ToString());
-        return new GenerationOperation(generation, _poller);
+        try
+        {
+            ThrowIfDisposed();
+            GenerationRequestBody.Validate(request);
+            var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? request.Model, generation.Status.ToString());
+            return new GenerationOperation(generation, _poller);
+        }
+        catch (Exception ex) when (ThrownBySubmit.Remember(ex))
+        {
+            // Never entered: the filter only remembers the exception as this submit's, for the charge rule.
+            throw;
+        }
     }
 
     /// <inheritdoc/>

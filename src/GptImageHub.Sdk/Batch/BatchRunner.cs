@@ -487,7 +487,7 @@ internal sealed class BatchRunner
             }
             catch (Exception ex)
             {
-                var outcome = ChargeClassifier.Classify(ex);
+                var outcome = ChargeClassifier.ClassifyReturned(ex);
                 var recorded = JournalEventFor(outcome);
                 var generationId = (ex as GptImageHubException)?.GenerationId;
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);

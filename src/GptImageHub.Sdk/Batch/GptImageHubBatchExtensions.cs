@@ -16,7 +16,12 @@ public static class GptImageHubBatchExtensions
     /// batch survives a crash: run it again with the same journal and finished items are reported
     /// without a request, submitted ones are resumed by id, and none is paid for twice.
     /// </summary>
-    /// <param name="client">The client whose operations the batch uses (its polling settings and clock too, when it is a <see cref="GptImageHubClient"/>).</param>
+    /// <param name="client">
+    /// The client whose operations the batch uses (its polling settings and clock too, when it is a <see cref="GptImageHubClient"/>).
+    /// Over another implementation (a decorator, a fake), a failed submit counts as not sent or refused only when its exception
+    /// is the one a <see cref="GptImageHubClient"/>'s submit threw, passed on unchanged; any other may follow a charged POST,
+    /// so the item is <see cref="BatchItemStatus.Unknown"/> and is never sent again.
+    /// </param>
     /// <param name="items">The items; keys must be unique, whole UTF-16 text without NUL, and stay bound to the same request across runs. They are read once, before the first submit.</param>
     /// <param name="options">Concurrency, budget and store.</param>
     /// <param name="cancellationToken">

@@ -33,6 +33,18 @@ internal static class ChargeClassifier
     };
 
     /// <summary>
+    /// Classifies an exception that came back from <see cref="IGptImageHubClient.StartImageGenerationAsync"/>,
+    /// whatever implements it. Only an exception the SDK's own submit threw (<see cref="ThrownBySubmit"/>),
+    /// passed on unchanged, can say not sent or refused: a decorator can submit, then throw from a call of
+    /// its own, and that says nothing of what its submit cost.
+    /// </summary>
+    public static SubmitOutcome ClassifyReturned(Exception exception)
+    {
+        var outcome = Classify(exception);
+        return outcome == SubmitOutcome.PossiblyCharged || ThrownBySubmit.Contains(exception) ? outcome : SubmitOutcome.PossiblyCharged;
+    }
+
+    /// <summary>
     /// Completes an exception before it is thrown: when it ends a charged submit, it says whether
     /// the request was possibly charged.
     /// </summary>
