@@ -10,6 +10,6 @@ namespace GptImageHub.Sdk.Serialization;
 internal static class RequiredField
 {
     /// <summary>A <see cref="JsonException"/> naming the record and its property (not the wire name, which the property gives).</summary>
-    public static JsonException Null<TRecord>(string property) =>
+    public static JsonException Missing<TRecord>(string property) =>
         new($"The answer's {typeof(TRecord).Name} has no {property} (missing, null or blank), which it requires.");
 }

@@ -64,8 +64,8 @@ internal sealed class ImageGenerationWire : IWireRecord<ImageGeneration>
     // the charge rule reads as "nothing was sent".
     public ImageGeneration ToRecord() => new()
     {
-        Id = string.IsNullOrWhiteSpace(Id) ? throw RequiredField.Null<ImageGeneration>(nameof(Id)) : Id!,
-        Status = Status ?? throw RequiredField.Null<ImageGeneration>(nameof(Status)),
+        Id = string.IsNullOrWhiteSpace(Id) ? throw RequiredField.Missing<ImageGeneration>(nameof(Id)) : Id!,
+        Status = Status ?? throw RequiredField.Missing<ImageGeneration>(nameof(Status)),
         Model = Model,
         AspectRatio = AspectRatio,
         Quality = Quality,
@@ -96,8 +96,8 @@ internal sealed class GeneratedImageWire : IWireRecord<GeneratedImage>
 
     public GeneratedImage ToRecord() => new()
     {
-        Id = Id ?? throw RequiredField.Null<GeneratedImage>(nameof(Id)),
-        Url = Url ?? throw RequiredField.Null<GeneratedImage>(nameof(Url)),
+        Id = Id ?? throw RequiredField.Missing<GeneratedImage>(nameof(Id)),
+        Url = Url ?? throw RequiredField.Missing<GeneratedImage>(nameof(Url)),
         CreatedAt = CreatedAt,
         ObjectType = Object,
         ExtensionData = ExtensionData,
@@ -130,7 +130,7 @@ internal sealed class CreditBalanceWire : IWireRecord<CreditBalance>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
-    public CreditBalance ToRecord() => new() { Credits = Credits ?? throw RequiredField.Null<CreditBalance>(nameof(Credits)), AccountType = AccountType, NextExpiration = NextExpiration, ExtensionData = ExtensionData };
+    public CreditBalance ToRecord() => new() { Credits = Credits ?? throw RequiredField.Missing<CreditBalance>(nameof(Credits)), AccountType = AccountType, NextExpiration = NextExpiration, ExtensionData = ExtensionData };
 }
 
 /// <summary>One model of the <c>/models</c> list.</summary>
@@ -159,7 +159,7 @@ internal sealed class ImageModelWire : IWireRecord<ImageModel>
 
     public ImageModel ToRecord() => new()
     {
-        Id = Id ?? throw RequiredField.Null<ImageModel>(nameof(Id)),
+        Id = Id ?? throw RequiredField.Missing<ImageModel>(nameof(Id)),
         Name = Name,
         Provider = Provider,
         AspectRatios = AspectRatios!,
