@@ -52,7 +52,10 @@ internal static class ErrorMapper
     private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
     {
         var detail = TryParse(body);
-        var code = detail?.Code;
+
+        // The code goes into the message (and ErrorCode) as the server sent it: a key echoed there is
+        // masked like one in the message. No documented code holds one, so the table lookup is unchanged.
+        var code = detail?.Code is { } sent ? SecretRedaction.Redact(sent, apiKey) : null;
         var statusText = "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture);
 
         if (detail is not null && code is not null && Table.TryGetValue((status, code), out var create))
@@ -97,6 +100,9 @@ internal static class ErrorMapper
             return "an empty body";
         }
 
+        // Masked before it is cut: cut first, a key across the cut left its start in the message,
+        // where the whole key no longer matched (one not shaped like a GPT Image Hub key).
+        body = SecretRedaction.Redact(body, apiKey);
         var builder = new StringBuilder(Math.Min(body.Length, ExcerptLength) + 16);
         foreach (var c in body)
         {
@@ -109,7 +115,7 @@ internal static class ErrorMapper
             builder.Append(char.IsControl(c) ? ' ' : c);
         }
 
-        return "body: " + SecretRedaction.Redact(builder.ToString(), apiKey);
+        return "body: " + builder;
     }
 
     private static string Describe(HttpStatusCode status) => status switch
