@@ -52,10 +52,7 @@ internal static class ErrorMapper
     private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
     {
         var detail = TryParse(body);
-
-        // The code goes into the message (and ErrorCode) as the server sent it: a key echoed there is
-        // masked like one in the message. No documented code holds one, so the table lookup is unchanged.
-        var code = detail?.Code is { } sent ? SecretRedaction.Redact(sent, apiKey) : null;
+        var code = detail?.Code;
         var statusText = "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture);
 
         if (detail is not null && code is not null && Table.TryGetValue((status, code), out var create))
@@ -64,6 +61,10 @@ internal static class ErrorMapper
             return create(new ErrorDetails($"{serverMessage} ({statusText} {code})", status, code, generationId, retryAfter));
         }
 
+        // An undocumented code goes into the message (and ErrorCode) as the server sent it: a key
+        // echoed there is masked like one in the message (it was put there verbatim). A documented
+        // code is one of the table's own and is never touched, so a refusal stays a refusal.
+        code = code is null ? null : SecretRedaction.Redact(code, apiKey);
         var described = detail is not null
             ? $"{SecretRedaction.Redact(detail.Message ?? "(no message)", apiKey)} ({statusText}{(code is null ? string.Empty : " " + code)})"
             : $"The service returned {statusText} {Describe(status)} with {Excerpt(body, apiKey)}.";

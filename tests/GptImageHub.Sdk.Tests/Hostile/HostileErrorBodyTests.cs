@@ -94,7 +94,7 @@ public sealed class HostileErrorBodyTests
         {
             HttpContent content = shape switch
             {
-                "cut" => new StreamContent(new FailingStream(refusal[..40])),
+                "cut" => new StreamContent(new FailingStream(refusal[..40], new IOException("The connection was reset."))),
                 "over the cap" => new StringContent(refusal[..^1] + ",\"pad\":\"" + new string('x', ErrorMapper.MaxErrorBodyBytes) + "\"}", Encoding.UTF8),
                 "one byte at a time" => new StreamContent(new CountingBodyStream(refusal, length: Encoding.UTF8.GetByteCount(refusal), chunk: 1)),
                 "byte order mark" => new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(refusal)]),
@@ -109,6 +109,22 @@ public sealed class HostileErrorBodyTests
         Assert.Equal(refused ? SubmitOutcome.Refused : SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
         Assert.Equal(!refused, ex.PossiblyCharged);
         Assert.Equal(HttpStatusCode.PaymentRequired, ex.StatusCode);
+        Assert.Equal(1, handler.Posts);
+    }
+
+    [Fact]
+    public async Task A_refusal_whose_compressed_body_turns_corrupt_is_possibly_charged_and_sent_once()
+    {
+        // The handler's inflater throws InvalidDataException (no IOException) part-way through the body.
+        const string refusal = """{"error":{"message":"Not enough credits","code":"insufficientCredits"}}""";
+        using var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(402, new StreamContent(new FailingStream(refusal[..40], new InvalidDataException("The archive entry was compressed using an unsupported compression method.")))));
+        using var client = handler.CreateClient();
+
+        var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), T));
+
+        Assert.IsType<InvalidDataException>(ex.InnerException);
+        Assert.True(ex.PossiblyCharged);
+        Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
         Assert.Equal(1, handler.Posts);
     }
 
@@ -160,8 +176,8 @@ public sealed class HostileErrorBodyTests
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    /// <summary>Serves its prefix, then fails as a reset connection does.</summary>
-    private sealed class FailingStream(string prefix) : Stream
+    /// <summary>Serves its prefix, then fails with <c>failure</c> (a reset connection, a corrupt gzip stream).</summary>
+    private sealed class FailingStream(string prefix, Exception failure) : Stream
     {
         private readonly byte[] _prefix = Encoding.UTF8.GetBytes(prefix);
         private int _served;
@@ -186,7 +202,7 @@ public sealed class HostileErrorBodyTests
                 return n;
             }
 
-            throw new IOException("The connection was reset.");
+            throw failure;
         }
 
         public override void Flush()
