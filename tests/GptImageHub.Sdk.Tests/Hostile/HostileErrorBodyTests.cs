@@ -112,6 +112,28 @@ public sealed class HostileErrorBodyTests
         Assert.Equal(1, handler.Posts);
     }
 
+    [Theory]
+    [InlineData(10L)]
+    [InlineData(null)]
+    [InlineData(long.MaxValue)]
+    public async Task An_endless_error_body_is_read_to_its_cap_and_one_byte_whatever_length_it_declares(long? declared)
+    {
+        var body = new CountingBodyStream("""{"error":{"message":"Not enough credits","code":"insufficientCredits"},"pad":" """, filler: (byte)'x', chunk: 4096);
+        using var handler = new CannedAnswerHandler(_ =>
+        {
+            var content = new StreamContent(body);
+            content.Headers.ContentLength = declared;
+            return CannedAnswerHandler.Answer(402, content);
+        });
+        using var client = handler.CreateClient();
+
+        var ex = await Assert.ThrowsAnyAsync<GptImageHubException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), T)).WaitAsync(TimeSpan.FromSeconds(5), T);
+
+        Assert.InRange(body.Served, ErrorMapper.MaxErrorBodyBytes, ErrorMapper.MaxErrorBodyBytes + 1);
+        Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
+        Assert.Equal(1, handler.Posts);
+    }
+
     [Fact]
     public async Task A_refusal_whose_compressed_body_turns_corrupt_is_possibly_charged_and_sent_once()
     {
