@@ -61,6 +61,10 @@ internal static class ErrorMapper
             return create(new ErrorDetails($"{serverMessage} ({statusText} {code})", status, code, generationId, retryAfter));
         }
 
+        // An undocumented code goes into the message (and ErrorCode) as the server sent it: a key
+        // echoed there is masked like one in the message (it was put there verbatim). A documented
+        // code is one of the table's own and is never touched, so a refusal stays a refusal.
+        code = code is null ? null : SecretRedaction.Redact(code, apiKey);
         var described = detail is not null
             ? $"{SecretRedaction.Redact(detail.Message ?? "(no message)", apiKey)} ({statusText}{(code is null ? string.Empty : " " + code)})"
             : $"The service returned {statusText} {Describe(status)} with {Excerpt(body, apiKey)}.";
@@ -97,6 +101,9 @@ internal static class ErrorMapper
             return "an empty body";
         }
 
+        // Masked before it is cut: cut first, a key across the cut left its start in the message,
+        // where the whole key no longer matched (one not shaped like a GPT Image Hub key).
+        body = SecretRedaction.Redact(body, apiKey);
         var builder = new StringBuilder(Math.Min(body.Length, ExcerptLength) + 16);
         foreach (var c in body)
         {
@@ -109,7 +116,7 @@ internal static class ErrorMapper
             builder.Append(char.IsControl(c) ? ' ' : c);
         }
 
-        return "body: " + SecretRedaction.Redact(builder.ToString(), apiKey);
+        return "body: " + builder;
     }
 
     private static string Describe(HttpStatusCode status) => status switch

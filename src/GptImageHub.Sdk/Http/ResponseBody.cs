@@ -142,8 +142,15 @@ internal readonly struct ResponseBody : IDisposable
     /// answers, so a charged submit's answer broken off or unreadable further on still names the job
     /// it paid for (promise 2: never lose a paid job). Read only on such a failure.
     /// </summary>
+    /// <remarks>
+    /// As the generation reader does (WireRecords.cs), the last of duplicated <c>id</c> keys counts
+    /// and a null or blank one names no job: the first one, taken before, made the exception name a
+    /// job other than the one the same answer, read whole, would have named. The object's top level
+    /// is read on to its end, or to where it broke off: the last id that arrived whole is named.
+    /// </remarks>
     public string? GenerationId()
     {
+        string? id = null;
         var reader = new Utf8JsonReader(Json, isFinalBlock: false, state: default);
         try
         {
@@ -157,27 +164,28 @@ internal readonly struct ResponseBody : IDisposable
                 var isId = reader.ValueTextEquals(IdField.Name);
                 if (!reader.Read())
                 {
-                    return null;
+                    break;
                 }
 
                 if (isId)
                 {
-                    // A blank id is no job's, as the generation reader holds (WireRecords.cs).
-                    return reader.TokenType == JsonTokenType.String && reader.GetString() is { } id && !string.IsNullOrWhiteSpace(id) ? id : null;
+                    // Cleared first: an id that is not valid text names no job either.
+                    id = null;
+                    id = reader.TokenType == JsonTokenType.String && reader.GetString() is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
                 }
 
                 if (!reader.TrySkip())
                 {
-                    return null;
+                    break;
                 }
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Malformed before the id, or an id that is not valid text: none to name.
+            // Malformed further on (or an id that is not valid text): the last id read whole stands.
         }
 
-        return null;
+        return id;
     }
 
     /// <summary>Gives the buffer back to the pool.</summary>

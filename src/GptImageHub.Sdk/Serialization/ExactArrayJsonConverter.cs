@@ -6,8 +6,7 @@ namespace GptImageHub.Sdk.Serialization;
 
 /// <summary>
 /// Reads a JSON array into an array of its exact size, each element with
-/// <typeparamref name="TElementConverter"/>; a null element stays null, as the generated list
-/// reader keeps it.
+/// <typeparamref name="TElementConverter"/>; a null element is left out.
 /// </summary>
 /// <remarks>
 /// Why not the generated list reader: it grows a list 4, 8, 16, 32 (a model's sixteen aspect ratios
@@ -40,6 +39,14 @@ internal sealed class ExactArrayJsonConverter<T, TElementConverter> : JsonConver
             // A converter is handed its whole value, so the reader runs out only on a broken one.
             while (reader.Read() ? reader.TokenType != JsonTokenType.EndArray : throw new JsonException("The array is cut off."))
             {
+                // A null names nothing, and the public lists promise non-null elements: it is left out.
+                // Kept (as the generated list reader kept it), a null image in a paid generation made
+                // the M.E.AI adapter throw a NullReferenceException that named no generation.
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+
                 if (count == scratch.Length)
                 {
                     var larger = ArrayPool<T?>.Shared.Rent(count * 2);
@@ -48,7 +55,7 @@ internal sealed class ExactArrayJsonConverter<T, TElementConverter> : JsonConver
                     scratch = larger;
                 }
 
-                scratch[count++] = reader.TokenType == JsonTokenType.Null && !_element.HandleNull ? null : _element.Read(ref reader, typeof(T), options);
+                scratch[count++] = _element.Read(ref reader, typeof(T), options);
             }
 
             if (count == 0)

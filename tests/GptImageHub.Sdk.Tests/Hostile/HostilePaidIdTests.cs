@@ -7,7 +7,7 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// <summary>
 /// Attacks on the paid id taken from a charged submit's answer that broke off: only a complete
 /// top-level "id" string names the job; a nested, truncated, non-string or malformed one names none,
-/// and the walk never throws.
+/// and the walk never throws. Of duplicated ids the last whole one counts, as for the generation reader.
 /// </summary>
 public sealed class HostilePaidIdTests
 {
@@ -39,7 +39,10 @@ public sealed class HostilePaidIdTests
     [InlineData("{\"id\":\"gen\n1\",", null)]
     [InlineData("{/*c*/\"id\":\"gen_1\",", null)]
     [InlineData(" \r\n\t{\"id\":\"gen_1\",", "gen_1")]
-    [InlineData("{\"id\":\"gen_a\",\"id\":\"gen_b\",", "gen_a")]
+    [InlineData("{\"id\":\"gen_a\",\"id\":\"gen_b\",", "gen_b")]
+    [InlineData("{\"id\":\"gen_a\",\"status\":\"queued\",\"id\":\"gen_b", "gen_a")]
+    [InlineData("{\"id\":\"gen_a\",\"id\":null,", null)]
+    [InlineData("{\"id\":\"gen_a\",\"id\":{\"x\":1},\"status", null)]
     [InlineData("", null)]
     [InlineData("\"gen_1\"", null)]
     public async Task Only_a_whole_top_level_id_string_names_the_paid_job(string arrived, string? named)

@@ -128,7 +128,7 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
         };
     }
 
-    /// <summary>A JSON array of images, null entries kept as the generated list reader keeps them.</summary>
+    /// <summary>A JSON array of images; null entries are left out.</summary>
     private static List<GeneratedImage>? ReadImages(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null)
@@ -150,7 +150,11 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
                 return images;
             }
 
-            images.Add(reader.TokenType == JsonTokenType.Null ? null! : GeneratedImageJsonConverter.ReadObject(ref reader));
+            // Since the hostile null-element fix: a null image is left out (the former reader kept it).
+            if (reader.TokenType != JsonTokenType.Null)
+            {
+                images.Add(GeneratedImageJsonConverter.ReadObject(ref reader));
+            }
         }
     }
 }

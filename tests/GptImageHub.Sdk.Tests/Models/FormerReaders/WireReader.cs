@@ -63,7 +63,7 @@ internal static class WireReader
         return isName ? reader.GetString() : String(ref reader);
     }
 
-    /// <summary>A string array, read into a list of its exact size; null stays null, as the generated reader leaves it.</summary>
+    /// <summary>A string array, read into a list of its exact size; null entries are left out.</summary>
     public static List<string>? StringList(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null)
@@ -89,6 +89,12 @@ internal static class WireReader
             }
 
             var value = KnownString(ref reader);
+            if (value is null)
+            {
+                // Since the hostile null-element fix: a null entry is left out (the former reader kept it).
+                continue;
+            }
+
             if (count < scratch.Length)
             {
                 scratch[count++] = value;
