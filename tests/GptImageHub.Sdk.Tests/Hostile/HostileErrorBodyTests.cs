@@ -61,7 +61,7 @@ public sealed class HostileErrorBodyTests
     {
         using var handler = new CannedAnswerHandler(_ =>
         {
-            var content = new StreamContent(new StallingStream("""{"error":{"code":"insufficientCredits","mess"""));
+            var content = new StreamContent(new PrefixThenStream("""{"error":{"code":"insufficientCredits","mess"""));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return CannedAnswerHandler.Answer(status, content);
         });
@@ -94,7 +94,7 @@ public sealed class HostileErrorBodyTests
         {
             HttpContent content = shape switch
             {
-                "cut" => new StreamContent(new FailingStream(refusal[..40], new IOException("The connection was reset."))),
+                "cut" => new StreamContent(new PrefixThenStream(refusal[..40], new IOException("The connection was reset."))),
                 "over the cap" => new StringContent(refusal[..^1] + ",\"pad\":\"" + new string('x', ErrorMapper.MaxErrorBodyBytes) + "\"}", Encoding.UTF8),
                 "one byte at a time" => new StreamContent(new CountingBodyStream(refusal, length: Encoding.UTF8.GetByteCount(refusal), chunk: 1)),
                 "byte order mark" => new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(refusal)]),
@@ -139,7 +139,7 @@ public sealed class HostileErrorBodyTests
     {
         // The handler's inflater throws InvalidDataException (no IOException) part-way through the body.
         const string refusal = """{"error":{"message":"Not enough credits","code":"insufficientCredits"}}""";
-        using var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(402, new StreamContent(new FailingStream(refusal[..40], new InvalidDataException("The archive entry was compressed using an unsupported compression method.")))));
+        using var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(402, new StreamContent(new PrefixThenStream(refusal[..40], new InvalidDataException("The archive entry was compressed using an unsupported compression method.")))));
         using var client = handler.CreateClient();
 
         var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), T));
@@ -152,8 +152,11 @@ public sealed class HostileErrorBodyTests
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
 
-    /// <summary>Serves its prefix, then waits for ever (until the read is cancelled).</summary>
-    private sealed class StallingStream(string prefix) : Stream
+    /// <summary>
+    /// Serves its prefix, then fails with <c>failure</c> (a reset connection, a corrupt gzip stream), or,
+    /// with none, waits for ever (until the read is cancelled).
+    /// </summary>
+    private sealed class PrefixThenStream(string prefix, Exception? failure = null) : Stream
     {
         private readonly byte[] _prefix = Encoding.UTF8.GetBytes(prefix);
         private int _served;
@@ -178,6 +181,11 @@ public sealed class HostileErrorBodyTests
                 return n;
             }
 
+            if (failure is not null)
+            {
+                throw failure;
+            }
+
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return 0;
         }
@@ -185,47 +193,9 @@ public sealed class HostileErrorBodyTests
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>Serves its prefix, then fails with <c>failure</c> (a reset connection, a corrupt gzip stream).</summary>
-    private sealed class FailingStream(string prefix, Exception failure) : Stream
-    {
-        private readonly byte[] _prefix = Encoding.UTF8.GetBytes(prefix);
-        private int _served;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_served < _prefix.Length)
-            {
-                var n = Math.Min(count, _prefix.Length - _served);
-                Array.Copy(_prefix, _served, buffer, offset, n);
-                _served += n;
-                return n;
-            }
-
-            throw failure;
-        }
+        // A stall has no synchronous form: only a cancellation ends it.
+        public override int Read(byte[] buffer, int offset, int count) =>
+            failure is null ? throw new NotSupportedException() : ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
         public override void Flush()
         {
