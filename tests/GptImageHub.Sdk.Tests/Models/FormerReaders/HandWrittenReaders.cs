@@ -8,11 +8,12 @@ namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 // The SDK's hand-written record readers as they were before the records were read through
 // source-generated wire classes (commit 0826a2e, src/GptImageHub.Sdk/Serialization/ModelJsonConverters.cs),
 // kept here, unchanged but for names, as the oracle of FormerReaderDifferentialTests. They had been
-// checked against the generated readers of the public records on the same mutated answers. One
-// deliberate change since (issue 17): a required field that is null (a generation's id: or blank)
-// counts as missing, as it now does in the SDK (NullRequiredFieldTests, HostileSubmitIdTests); so a
-// null followed by a duplicate of the same field with a value reads that value, as the last of any
-// duplicated field always counted.
+// checked against the generated readers of the public records on the same mutated answers. Two
+// deliberate changes since (issue 17), each marked where it is made: a required field that is null (a
+// generation's id: or blank) counts as missing, as it now does in the SDK (NullRequiredFieldTests,
+// HostileSubmitIdTests), so a null followed by a duplicate of the same field with a value reads that
+// value, as the last of any duplicated field always counted; and a null element of an array (an image,
+// an aspect ratio, a quality) is left out, since the public lists promise none (HostileNullElementTests).
 
 internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGeneration>
 {
