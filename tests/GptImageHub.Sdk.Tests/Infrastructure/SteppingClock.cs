@@ -14,8 +14,15 @@ internal sealed class SteppingClock : TimeProvider
 {
     private readonly Channel<TimeSpan> _delays = Channel.CreateUnbounded<TimeSpan>();
 
-    public SteppingClock(DateTimeOffset? start = null) =>
+    private readonly TimeSpan _realTimeout;
+
+    /// <param name="start">The fake time to start at.</param>
+    /// <param name="realTimeout">How long, in real time, a wait for the code under test's next delay lasts before it fails.</param>
+    public SteppingClock(DateTimeOffset? start = null, TimeSpan? realTimeout = null)
+    {
         Fake = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
+        _realTimeout = realTimeout ?? TimeSpan.FromSeconds(30);
+    }
 
     public FakeTimeProvider Fake { get; }
 
@@ -54,14 +61,12 @@ internal sealed class SteppingClock : TimeProvider
     {
         for (var step = 0; step < maxSteps; step++)
         {
-            var next = _delays.Reader.ReadAsync().AsTask();
-            var finished = await Task.WhenAny(task, next).WaitAsync(TimeSpan.FromSeconds(30));
-            if (finished == task)
+            if (await NextDelayOrEndAsync(task) is not { } due)
             {
                 return;
             }
 
-            Fake.Advance(await next);
+            Fake.Advance(due);
         }
 
         throw new InvalidOperationException($"The task did not finish within {maxSteps} delays.");
@@ -69,5 +74,34 @@ internal sealed class SteppingClock : TimeProvider
 
     /// <summary>Waits (in real time) until the code under test starts its next delay, and returns its length.</summary>
     public async Task<TimeSpan> NextDelayAsync() =>
-        await _delays.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        await _delays.Reader.ReadAsync().AsTask().WaitAsync(_realTimeout);
+
+    /// <summary>
+    /// Waits (in real time) until the code under test starts its next delay and returns its length,
+    /// or returns <see langword="null"/> once <paramref name="task"/> ends first. Nothing is left
+    /// waiting behind it: a read left pending would fault with a timeout later, unobserved, in
+    /// whichever test happens to be watching <see cref="TaskScheduler.UnobservedTaskException"/>.
+    /// </summary>
+    public async Task<TimeSpan?> NextDelayOrEndAsync(Task task)
+    {
+        using var ended = new CancellationTokenSource();
+        var next = _delays.Reader.ReadAsync(ended.Token).AsTask();
+        var finished = await Task.WhenAny(task, next).WaitAsync(_realTimeout);
+        if (finished == next)
+        {
+            return await next;
+        }
+
+        await ended.CancelAsync();
+        try
+        {
+            // A delay announced as the task ended is dropped with it: the task is over.
+            await next;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return null;
+    }
 }

@@ -133,13 +133,11 @@ public sealed class StopAtEveryAwaitTests
         var callsBeforeStop = -1;
         while (!run.IsCompleted)
         {
-            var next = clock.NextDelayAsync();
-            if (await Task.WhenAny(run, next) == run)
+            if (await clock.NextDelayOrEndAsync(run) is not { } due)
             {
                 break;
             }
 
-            var due = await next;
             if (moment == Moment.InDelay && ++delays == n)
             {
                 callsBeforeStop = service.Calls;
