@@ -55,6 +55,40 @@ public sealed class CallTimeoutSystemClockTests
         Assert.False(call.TimedOut);
     }
 
+    [Fact]
+    public async Task A_source_whose_timer_ran_out_in_the_pool_never_ends_a_later_call()
+    {
+        // More calls than the pool keeps, so some sources are given back beyond its limit and
+        // dropped, and the rest sit in the pool still armed for a few milliseconds.
+        const int Calls = 300;
+        var quick = Enumerable.Range(0, Calls).Select(_ => CallTimeout.Start(TimeSpan.FromMilliseconds(5), TimeProvider.System, CancellationToken.None)).ToList();
+        quick.ForEach(call => call.Dispose());
+        await Task.Delay(TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+
+        // Every one of them has run out by now; the calls that reuse them start afresh.
+        var later = Enumerable.Range(0, Calls).Select(_ => CallTimeout.Start(TimeSpan.FromMinutes(5), TimeProvider.System, CancellationToken.None)).ToList();
+        try
+        {
+            Assert.All(later, call => Assert.False(call.Token.IsCancellationRequested));
+            Assert.All(later, call => Assert.False(call.TimedOut));
+        }
+        finally
+        {
+            later.ForEach(call => call.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_limit_under_a_millisecond_still_times_the_call_out()
+    {
+        // Under a millisecond the reused source's tick-count arithmetic cannot hold it: a source of its own.
+        using var call = CallTimeout.Start(TimeSpan.FromTicks(5_000), TimeProvider.System, CancellationToken.None);
+
+        await WaitForCancellationAsync(call.Token);
+
+        Assert.True(call.TimedOut);
+    }
+
     private static async Task WaitForCancellationAsync(CancellationToken token)
     {
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
