@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Tests.Infrastructure;
 using WireMock.Server;
 
@@ -137,6 +139,20 @@ public sealed class GenerationEndpointTests : IDisposable
         Assert.Equal(
             """{"model":"gpt-image-2","prompt":"a fox","async":true,"style":"vivid","seed":42,"tags":["a","b"],"nothing":null}""",
             Assert.Single(_server.Requests()).RequestMessage.Body);
+    }
+
+    [Fact]
+    public void A_body_larger_than_the_threads_kept_writer_is_written_whole_and_the_next_one_exactly()
+    {
+        // Over 16 KiB the per-thread writer is dropped after the body is made; the next body gets a new one.
+        var note = new string('x', 40_000);
+        var large = new ImageGenerationRequest("gpt-image-2", "a fox") { AdditionalProperties = { ["note"] = note } };
+
+        var first = Encoding.UTF8.GetString(GenerationRequestBody.Serialize(large, submitAsync: false));
+        var second = Encoding.UTF8.GetString(GenerationRequestBody.Serialize(new ImageGenerationRequest("gpt-image-2", "a cat"), submitAsync: true));
+
+        Assert.Equal($$"""{"model":"gpt-image-2","prompt":"a fox","note":"{{note}}"}""", first);
+        Assert.Equal("""{"model":"gpt-image-2","prompt":"a cat","async":true}""", second);
     }
 
     [Fact]
