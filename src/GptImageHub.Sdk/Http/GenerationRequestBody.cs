@@ -2,6 +2,7 @@
 using System.Buffers;
 #endif
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -22,8 +23,6 @@ internal static class GenerationRequestBody
 {
     // Relaxed escaping keeps non-ASCII prompts readable and small; the body is never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private const string JsonContentType = "application/json; charset=utf-8";
 
 #if NET8_0_OR_GREATER
     // One writer and buffer per thread, reset for each body: a fresh stream, writer and internal
@@ -81,13 +80,8 @@ internal static class GenerationRequestBody
         writer.WriteEndObject();
     }
 
-    public static HttpContent CreateContent(byte[] body)
-    {
-        // Unparsed: the same header on the wire without a parsed header object per request.
-        var content = new ByteArrayContent(body);
-        content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
-        return content;
-    }
+    public static HttpContent CreateContent(byte[] body) =>
+        new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } };
 
     /// <summary>
     /// Checks a request before any byte is sent: a caller's mistake must not cost a round trip.

@@ -1,8 +1,4 @@
 using System.Buffers;
-#if NET6_0_OR_GREATER
-using System.Globalization;
-using System.Runtime.CompilerServices;
-#endif
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -83,13 +79,10 @@ internal readonly struct ResponseBody : IDisposable
     /// cause. Any other is refused on its Content-Length without a byte read.
     /// </param>
     /// <param name="cancellationToken">Stops the read; the stop is handed back in <see cref="Failure"/>.</param>
-#if NET6_0_OR_GREATER
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-#endif
     public static async ValueTask<ResponseBody> ReadAsync(HttpResponseMessage response, long maxBytes, bool readIfDeclaredTooLarge, CancellationToken cancellationToken)
     {
         var cap = Math.Min(maxBytes, LargestBody);
-        var declared = DeclaredLength(response.Content.Headers);
+        var declared = response.Content.Headers.ContentLength;
         if (declared > cap && !readIfDeclaredTooLarge)
         {
             // Refused unread; a charged submit's answer and an error body are read to the cap
@@ -203,24 +196,6 @@ internal readonly struct ResponseBody : IDisposable
     /// </summary>
     private static int FirstBufferSize(long? declared, long cap) =>
         (int)Math.Min(cap + 1, declared is { } length && length <= cap ? length + 1 : 16 * 1024);
-
-    /// <summary>
-    /// The Content-Length the response came with. On .NET it is read unparsed: the typed
-    /// <c>ContentLength</c> getter stores a parsed header object (or computes the length of an
-    /// in-memory body) on every response. A body with no declared length is still bounded while read.
-    /// </summary>
-    private static long? DeclaredLength(System.Net.Http.Headers.HttpContentHeaders headers)
-    {
-#if NET6_0_OR_GREATER
-        return headers.NonValidated.TryGetValues("Content-Length", out var values)
-            && values.Count == 1
-            && long.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-                ? length
-                : null;
-#else
-        return headers.ContentLength;
-#endif
-    }
 
     /// <summary>
     /// The wire name of a generation's id, taken from the generated reader's metadata so the field is

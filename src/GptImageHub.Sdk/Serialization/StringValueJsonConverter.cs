@@ -14,14 +14,7 @@ internal abstract class StringValueJsonConverter<T> : JsonConverter<T>
             throw new JsonException($"Expected a string for {typeof(T).Name} but found {reader.TokenType}.");
         }
 
-        return TryKnown(ref reader, out var known) ? known : Create(reader.GetString()!);
-    }
-
-    /// <summary>Matches the documented values without allocating a string for them; every response carries one.</summary>
-    protected virtual bool TryKnown(ref Utf8JsonReader reader, out T value)
-    {
-        value = default;
-        return false;
+        return Create(reader.GetString()!);
     }
 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
@@ -35,24 +28,6 @@ internal sealed class GenerationStatusJsonConverter : StringValueJsonConverter<G
     public static readonly GenerationStatusJsonConverter Instance = new();
 
     protected override GenerationStatus Create(string value) => new(value);
-
-    protected override bool TryKnown(ref Utf8JsonReader reader, out GenerationStatus value)
-    {
-        // Escaped or split values fall through to the general path, which reads them correctly.
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
-        {
-            var text = reader.ValueSpan;
-            value = text.SequenceEqual("succeeded"u8) ? GenerationStatus.Succeeded
-                : text.SequenceEqual("queued"u8) ? GenerationStatus.Queued
-                : text.SequenceEqual("processing"u8) ? GenerationStatus.Processing
-                : text.SequenceEqual("failed"u8) ? GenerationStatus.Failed
-                : default;
-            return value != default;
-        }
-
-        value = default;
-        return false;
-    }
 }
 
 internal sealed class ImageQualityJsonConverter : StringValueJsonConverter<ImageQuality>
