@@ -117,8 +117,11 @@ internal sealed class GenerationUsageWire : IWireRecord<GenerationUsage>
     public GenerationUsage ToRecord() => new() { Credits = Credits, CreditsRequested = CreditsRequested, ExtensionData = ExtensionData };
 }
 
-/// <summary>A credit balance, on its own (<c>/credits</c>) or inside a generation.</summary>
-internal sealed class CreditBalanceWire : IWireRecord<CreditBalance>
+/// <summary>
+/// A credit balance, on its own (<c>/credits</c>) or inside a generation. Not sealed: the
+/// <c>/credits</c> answer (<see cref="CreditsResponse"/>) is these fields plus its wrappers.
+/// </summary>
+internal class CreditBalanceWire : IWireRecord<CreditBalance>
 {
     public long? Credits { get; set; }
 
