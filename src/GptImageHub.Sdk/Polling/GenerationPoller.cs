@@ -182,11 +182,12 @@ internal sealed class GenerationPoller : IGenerationSource
 
     internal static GenerationFailedException Failed(ImageGeneration generation)
     {
-        var reason = DescribeError(generation);
+        var detail = FailureDetail(generation);
+        var reason = detail?.Message;
         var message = reason is null
             ? $"Generation '{generation.Id}' failed. The service refunds the credits it held."
             : $"Generation '{generation.Id}' failed: {reason}. The service refunds the credits it held.";
-        return new GenerationFailedException(message, statusCode: null, errorCode: ErrorCode(generation), generation.Id);
+        return new GenerationFailedException(message, statusCode: null, errorCode: detail?.Code, generation.Id);
     }
 
     /// <summary>One poll; its failure is handed back, not thrown, so the loop can tell a transient one from the end of the wait.</summary>
@@ -231,21 +232,35 @@ internal sealed class GenerationPoller : IGenerationSource
     private static TimeSpan Min(TimeSpan a, TimeSpan b) =>
         a == Timeout.InfiniteTimeSpan ? b : a < b ? a : b;
 
-    private static string? DescribeError(ImageGeneration generation) =>
-        generation.AdditionalProperties.TryGetValue("error", out var error)
-            ? error.ValueKind switch
-            {
-                JsonValueKind.String => error.GetString(),
-                JsonValueKind.Object when error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String => message.GetString(),
-                _ => null,
-            }
-            : null;
+    /// <summary>
+    /// A failed generation's <c>error</c>, which the provider does not document on the generation: read
+    /// as an error body's <c>error</c> is, by the same generated reader and wire names (a bare string is its message).
+    /// </summary>
+    private static ErrorDetail? FailureDetail(ImageGeneration generation)
+    {
+        if (!generation.AdditionalProperties.TryGetValue(ErrorField.Name, out var error))
+        {
+            return null;
+        }
 
-    private static string? ErrorCode(ImageGeneration generation) =>
-        generation.AdditionalProperties.TryGetValue("error", out var error)
-        && error.ValueKind == JsonValueKind.Object
-        && error.TryGetProperty("code", out var code)
-        && code.ValueKind == JsonValueKind.String
-            ? code.GetString()
-            : null;
+        if (error.ValueKind == JsonValueKind.String)
+        {
+            return new ErrorDetail(error.GetString(), Code: null);
+        }
+
+        try
+        {
+            return error.ValueKind == JsonValueKind.Object ? error.Deserialize(GptImageHubJsonContext.Default.ErrorDetail) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The wire name of the error body's <c>error</c>, from the generated metadata; built on the first failed generation.</summary>
+    private static class ErrorField
+    {
+        public static readonly string Name = GptImageHubJsonContext.Default.ErrorResponse.Properties.Single().Name;
+    }
 }
