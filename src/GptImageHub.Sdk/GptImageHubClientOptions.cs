@@ -69,7 +69,8 @@ public sealed class GptImageHubClientOptions
 
     /// <summary>
     /// The model used by features that generate without naming one: <c>AsIImageGenerator()</c> in
-    /// GptImageHub.Sdk.Extensions.AI and <c>gih generate</c> / <c>gih batch</c> without <c>--model</c>.
+    /// GptImageHub.Sdk.Extensions.AI, and <c>gih generate</c> / <c>gih batch</c> without <c>--model</c> when
+    /// neither <c>GPTIMAGEHUB_DEFAULT_MODEL</c> nor the gih config file's <c>defaultModel</c> names one.
     /// Set it in code or configuration (<c>GptImageHub:DefaultModel</c>) to pin the model your
     /// application uses; callers never compile a model id in.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GptImageHub.Cli.Configuration;
 using GptImageHub.Cli.Batch;
 using GptImageHub.Cli.Failures;
 using GptImageHub.Cli.Output;
@@ -46,11 +47,7 @@ internal static class BatchCommand
             HelpName = "path",
         };
         var outDirectory = new Option<string?>("--out", "-o") { Description = "The folder to save the images in. Default: ./output", HelpName = "dir" };
-        var model = new Option<string>("--model", "-m")
-        {
-            Description = "The model of lines that do not name one, from 'gih models'.",
-            DefaultValueFactory = _ => GenerateCommand.DefaultModel,
-        };
+        var model = new Option<string?>("--model", "-m") { Description = "The model of lines that do not name one, from 'gih models'. " + GenerateCommand.ModelDefaultHelp };
         var resubmitUnknown = new Option<bool>("--resubmit-unknown")
         {
             Description = "Submit again the items whose submit was started but whose id never came back (they may already be charged).",
@@ -80,7 +77,7 @@ internal static class BatchCommand
             }
 
             // The whole file is checked before connecting, so a bad line costs no request at all.
-            var items = BatchFile.Read(path, fileGiven, parseResult.GetValue(model)!);
+            var items = BatchFile.Read(path, fileGiven, parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable));
             var store = Store(parseResult, postgres, batchName, parseResult.GetValue(lease));
             await using var releaseStore = ((IAsyncDisposable?)store ?? NoStore.Instance).ConfigureAwait(false);
             if (store is not null && parseResult.GetValue(journal) is not null)

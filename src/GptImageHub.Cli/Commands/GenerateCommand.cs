@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GptImageHub.Cli.Configuration;
 using GptImageHub.Cli.Failures;
 using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
@@ -10,23 +11,15 @@ namespace GptImageHub.Cli.Commands;
 /// <summary><c>gih generate "prompt"</c>: submits a job, shows its progress, saves its images.</summary>
 internal static class GenerateCommand
 {
-    /// <summary>
-    /// The model when <c>--model</c> is not given: the SDK options' documented default
-    /// (<see cref="GptImageHubClientOptions.DefaultModel"/>), not an id compiled into the CLI.
-    /// </summary>
-    public static string DefaultModel { get; } = new GptImageHubClientOptions().DefaultModel
-        ?? throw new InvalidOperationException("GptImageHubClientOptions.DefaultModel has no default.");
+    /// <summary>The help text of <c>--model</c> where it may be left out (see <see cref="Configuration.DefaultModelSetting"/>).</summary>
+    public const string ModelDefaultHelp = "Default: GPTIMAGEHUB_DEFAULT_MODEL, then defaultModel in the config file, then the SDK's default model.";
 
     public const string DefaultOutDirectory = "output";
 
     public static Command Create(CommandContext context)
     {
         var prompt = new Argument<string>("prompt") { Description = "What to draw." };
-        var model = new Option<string>("--model", "-m")
-        {
-            Description = "The model id, from 'gih models'.",
-            DefaultValueFactory = _ => DefaultModel,
-        };
+        var model = new Option<string?>("--model", "-m") { Description = "The model id, from 'gih models'. " + ModelDefaultHelp };
         var size = new Option<string?>("--size") { Description = "The output size: auto or WIDTHxHEIGHT, such as 1024x1024.", HelpName = "size" };
         var quality = new Option<string?>("--quality") { Description = "The resolution and price tier: 1K, 2K or 4K, as 'gih models' lists them for the model. (auto, low, medium and high are passed on too, but the service does not price or size by them: the size picks the tier, 1K without one.)", HelpName = "quality" };
         var aspectRatio = new Option<string?>("--aspect-ratio") { Description = "The aspect ratio, such as 1:1 or 16:9, from 'gih models'.", HelpName = "ratio" };
@@ -49,7 +42,8 @@ internal static class GenerateCommand
             var environment = context.Environment;
             var outGiven = parseResult.GetValue(outDirectory);
             var directory = environment.ResolvePath(outGiven ?? DefaultOutDirectory);
-            var request = new ImageGenerationRequest(parseResult.GetValue(model)!, parseResult.GetValue(prompt)!)
+            var modelId = parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable);
+            var request = new ImageGenerationRequest(modelId, parseResult.GetValue(prompt)!)
             {
                 Size = parseResult.GetValue(size) is { } s ? new ImageSize(s) : default(ImageSize?),
                 Quality = parseResult.GetValue(quality) is { } q ? new ImageQuality(q) : default(ImageQuality?),

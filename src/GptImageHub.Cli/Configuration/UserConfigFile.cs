@@ -44,7 +44,7 @@ internal static class UserConfigFile
         }
         catch (JsonException ex)
         {
-            throw new UsageException($"The config file {path} is not valid JSON (line {(ex.LineNumber ?? 0) + 1}); expected {{\"apiKey\": \"...\", \"baseUrl\": \"...\"}}.", ex);
+            throw new UsageException($"The config file {path} is not valid JSON (line {(ex.LineNumber ?? 0) + 1}); expected {{\"apiKey\": \"...\", \"baseUrl\": \"...\", \"defaultModel\": \"...\"}}.", ex);
         }
         catch (IOException ex)
         {
@@ -68,16 +68,15 @@ internal static class UserConfigFile
             throw new UsageException($"The config file {path} must hold one JSON object, such as {{\"apiKey\": \"gih_live_...\", \"baseUrl\": \"https://...\"}}.");
         }
 
+        // The settings' names come from the generated reader, so each is written once (UserConfig).
+        var names = UserConfigJsonContext.Default.UserConfig.Properties.Select(p => p.Name).ToArray();
         foreach (var property in document.RootElement.EnumerateObject())
         {
-            var known = property.Name.Equals("apiKey", StringComparison.OrdinalIgnoreCase) || property.Name.Equals("baseUrl", StringComparison.OrdinalIgnoreCase);
-            if (!known)
+            if (!names.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
             {
                 var meant = property.Name.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
-                var suggestion = meant.Equals("apiKey", StringComparison.OrdinalIgnoreCase) ? " (did you mean \"apiKey\"?)"
-                    : meant.Equals("baseUrl", StringComparison.OrdinalIgnoreCase) ? " (did you mean \"baseUrl\"?)"
-                    : string.Empty;
-                throw new UsageException($"The config file {path} has a setting gih does not know: \"{property.Name}\"{suggestion}. It reads \"apiKey\" and \"baseUrl\".");
+                var suggestion = names.FirstOrDefault(name => name.Equals(meant, StringComparison.OrdinalIgnoreCase)) is { } close ? $" (did you mean \"{close}\"?)" : string.Empty;
+                throw new UsageException($"The config file {path} has a setting gih does not know: \"{property.Name}\"{suggestion}. It reads {string.Join(", ", names.Select(name => $"\"{name}\""))}.");
             }
 
             if (property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))

@@ -86,4 +86,46 @@ public sealed class CliConfigTests : CliTestBase
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, json);
     }
+    public static TheoryData<string?, string?, string?, string> ModelSources() => new()
+    {
+        { null, null, null, "gpt-image-2" },
+        { null, null, "nanobanana", "nanobanana" },
+        { null, "nanobanana2", "nanobanana", "nanobanana2" },
+        { "nanobananapro", "nanobanana2", "nanobanana", "nanobananapro" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ModelSources))]
+    public async Task The_model_comes_from_the_flag_then_the_environment_then_the_file_then_the_SDKs_default(string? flag, string? environment, string? file, string expected)
+    {
+        if (file is not null)
+        {
+            WriteConfig(Path.Combine(WorkingDirectory, ".config", "gih", "config.json"), $$"""{ "defaultModel": "{{file}}" }""");
+        }
+
+        if (environment is not null)
+        {
+            SetVariable("GPTIMAGEHUB_DEFAULT_MODEL", environment);
+        }
+
+        var generate = await RunWithKeyAsync(["generate", "a fox", "--no-wait", "--json", .. flag is null ? Array.Empty<string>() : ["--model", flag]]);
+        File.WriteAllText(Path.Combine(WorkingDirectory, "one.txt"), "a cat\n");
+        var batch = await RunWithKeyAsync(["batch", "one.txt", "--json", .. flag is null ? Array.Empty<string>() : ["--model", flag]]);
+
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+        Assert.Equal(expected, generate.Json().GetProperty("model").GetString());
+        Assert.True(batch.ExitCode == 0, batch.ToString());
+        Assert.Equal(expected, Assert.Single(Hub.Ledger.GenerationRequests, r => r.Prompt == "a cat").Model);
+    }
+
+    [Fact]
+    public async Task A_setting_the_config_file_does_not_know_is_refused_naming_every_one_it_does()
+    {
+        WriteConfig(Path.Combine(WorkingDirectory, ".config", "gih", "config.json"), """{ "default_model": "nanobanana" }""");
+
+        var result = await RunWithKeyAsync("generate", "a fox", "--no-wait");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("a setting gih does not know: \"default_model\" (did you mean \"defaultModel\"?). It reads \"apiKey\", \"baseUrl\", \"defaultModel\".", result.Error, StringComparison.Ordinal);
+    }
 }
