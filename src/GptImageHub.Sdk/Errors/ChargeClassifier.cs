@@ -15,7 +15,10 @@ internal static class ChargeClassifier
     public static SubmitOutcome Classify(Exception exception) => exception switch
     {
         // Thrown before a byte left: the caller's mistake, a guard, a reference image that could not be read.
-        ArgumentException or CreditLimitExceededException or ReferenceImageException => SubmitOutcome.NotSent,
+        // An ArgumentException only when the SDK's own check threw it: any code the submit runs after the
+        // charge (a consumer's handler or logger) can throw one too.
+        ArgumentException argument when ThrownBeforeSending.Contains(argument) => SubmitOutcome.NotSent,
+        CreditLimitExceededException or ReferenceImageException => SubmitOutcome.NotSent,
         GptImageHubConnectionException connection => ForConnectionFailure(connection),
 
         // Stopped by Dispose: before the request was handed to the network nothing left; after, it may have.

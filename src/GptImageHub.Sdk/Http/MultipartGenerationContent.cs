@@ -139,7 +139,10 @@ internal sealed class MultipartGenerationContent : HttpContent
                 written += read;
                 if (written > ReferenceImageUpload.MaxBytes)
                 {
-                    throw Fail(new ArgumentException($"{image.Describe()} is larger than 50 MB, the API's limit per image; the request was abandoned."));
+                    // Stopped before the excess is written, so the body is never whole: the SDK's own, not sent.
+                    var tooLarge = new ArgumentException($"{image.Describe()} is larger than 50 MB, the API's limit per image; the request was abandoned.");
+                    _ = Errors.ThrownBeforeSending.Remember(tooLarge);
+                    throw Fail(tooLarge);
                 }
 
 #if NET
