@@ -158,6 +158,8 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
+        // A charged submit whose exceptions a batch never trusts: a decorator that calls it has possibly paid.
+        ThrownBySubmit.Started();
         ThrowIfDisposed();
         ValidateBeforeSending(request);
         var mode = _settings.GenerationMode;
@@ -191,6 +193,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
+        ThrownBySubmit.Started();
         try
         {
             ThrowIfDisposed();

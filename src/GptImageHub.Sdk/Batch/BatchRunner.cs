@@ -480,6 +480,9 @@ internal sealed class BatchRunner
             }
 
             GenerationOperation operation;
+
+            // What the SDK's own submits do within this call: a decorator's may be more than one.
+            var watch = ThrownBySubmit.Watch();
             try
             {
                 // Not the caller's token: a submit that has started must end with its id known.
@@ -487,7 +490,8 @@ internal sealed class BatchRunner
             }
             catch (Exception ex)
             {
-                var outcome = ChargeClassifier.ClassifyReturned(ex);
+                ThrownBySubmit.StopWatching();
+                var outcome = ChargeClassifier.ClassifyReturned(ex, watch);
                 var recorded = JournalEventFor(outcome);
                 var generationId = (ex as GptImageHubException)?.GenerationId;
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
@@ -505,6 +509,7 @@ internal sealed class BatchRunner
                 return;
             }
 
+            ThrownBySubmit.StopWatching();
             await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Submitted) { GenerationId = operation.Id }).ConfigureAwait(false);
             _poller.Track(item, operation.Id, pollNow: operation.Value.Status.IsTerminal);
         }

@@ -36,15 +36,16 @@ internal static class ChargeClassifier
     };
 
     /// <summary>
-    /// Classifies an exception that came back from <see cref="IGptImageHubClient.StartImageGenerationAsync"/>,
-    /// whatever implements it. Only an exception the SDK's own submit threw (<see cref="ThrownBySubmit"/>),
-    /// passed on unchanged, can say not sent or refused: a decorator can submit, then throw from a call of
-    /// its own, and that says nothing of what its submit cost.
+    /// Classifies an exception that came back from a call of <see cref="IGptImageHubClient.StartImageGenerationAsync"/>,
+    /// whatever implements it, made under <paramref name="watch"/>. Only an exception the SDK's own submit threw in
+    /// that call, passed on unchanged, and only when no SDK submit of that call could have been charged, can say not
+    /// sent or refused: a decorator can submit, then throw from a call of its own, or pass on the refusal of a second
+    /// submit (or of an earlier call), and that says nothing of what its first submit cost.
     /// </summary>
-    public static SubmitOutcome ClassifyReturned(Exception exception)
+    public static SubmitOutcome ClassifyReturned(Exception exception, ThrownBySubmit watch)
     {
         var outcome = Classify(exception);
-        return outcome == SubmitOutcome.PossiblyCharged || ThrownBySubmit.Contains(exception) ? outcome : SubmitOutcome.PossiblyCharged;
+        return outcome == SubmitOutcome.PossiblyCharged || watch.OnlyUnchargedEndedWith(exception) ? outcome : SubmitOutcome.PossiblyCharged;
     }
 
     /// <summary>
