@@ -66,10 +66,13 @@ internal static class ChargeClassifier
     public static SubmitOutcome ForResponse(HttpStatusCode status, string? errorCode) =>
         (int)status == 429 || ErrorMapper.IsDocumented(status, errorCode) ? SubmitOutcome.Refused : SubmitOutcome.PossiblyCharged;
 
-    /// <summary>A connection that was refused or a name that did not resolve never carried the request; anything later may have.</summary>
+    /// <summary>
+    /// A connection that was refused or a name that did not resolve never carried the request; anything later may
+    /// have. So may an earlier attempt of a handler below the SDK that retries, when it wrote the body.
+    /// </summary>
     private static SubmitOutcome ForConnectionFailure(GptImageHubConnectionException exception)
     {
-        if (exception.InnerException is not HttpRequestException request)
+        if (exception.BodyWritten || exception.InnerException is not HttpRequestException request)
         {
             return SubmitOutcome.PossiblyCharged;
         }

@@ -84,7 +84,7 @@ internal static class GenerationRequestBody
     public static HttpContent CreateContent(byte[] body)
     {
         // Unparsed: the same header on the wire without a parsed header object per request.
-        var content = new ByteArrayContent(body);
+        var content = new JsonBodyContent(body);
         content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
         return content;
     }

@@ -263,7 +263,8 @@ internal sealed class HttpPipeline
                     return Failed(sourceFailure as GptImageHubException ?? throw sourceFailure, retryAfter: null);
                 }
 
-                return Failed(Failure(call, timeout, ex, requestSent: true), retryAfter: null);
+                // An attempt below the SDK (a consumer's handler that retries) may have written the body before this one failed.
+                return Failed(Failure(call, timeout, ex, requestSent: true, bodyWritten: request.Content is IWrittenBody { Written: true }), retryAfter: null);
             }
 
             var status = (int)message.StatusCode;
@@ -403,7 +404,7 @@ internal sealed class HttpPipeline
     /// (or a disposed <see cref="HttpClient"/>) is said to be one, never a timeout.
     /// </summary>
     /// <remarks><paramref name="generationId"/> names a job learnt while the call ran (a charged submit's answer that broke off after its id); else the call's own.</remarks>
-    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null, string? generationId = null)
+    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null, string? generationId = null, bool bodyWritten = false)
     {
         generationId ??= call.GenerationId;
         if (IsDisposed || IsHttpClientDisposed(ex))
@@ -411,7 +412,7 @@ internal sealed class HttpPipeline
             return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
         }
 
-        return TransportFailure(call, timeout, ex, status, retryAfter, generationId);
+        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, bodyWritten);
     }
 
     private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException, string? generationId = null) =>
@@ -444,7 +445,7 @@ internal sealed class HttpPipeline
 #endif
     }
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId)
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, bool bodyWritten = false)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
@@ -467,7 +468,7 @@ internal sealed class HttpPipeline
                 statusCode: null,
                 errorCode: null,
                 generationId,
-                ex) { RetryAfter = retryAfter },
+                ex) { RetryAfter = retryAfter, BodyWritten = bodyWritten },
             call.IsChargedSubmit);
     }
 

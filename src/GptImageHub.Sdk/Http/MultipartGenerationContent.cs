@@ -12,7 +12,7 @@ namespace GptImageHub.Sdk.Http;
 /// per image. Images are streamed from their source while the request is written, through one
 /// pooled buffer, so memory stays flat however large they are.
 /// </summary>
-internal sealed class MultipartGenerationContent : HttpContent
+internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
 {
     private const int CopyBufferSize = 81920;
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -33,6 +33,9 @@ internal sealed class MultipartGenerationContent : HttpContent
 
     /// <summary>Why writing the body failed on the caller's side (an image stream threw or grew too large), as opposed to the network.</summary>
     public Exception? SourceFailure { get; private set; }
+
+    /// <inheritdoc/>
+    public bool Written { get; private set; }
 
     /// <summary>The text parts of a request, in the JSON body's order.</summary>
     public static List<KeyValuePair<string, string>> Fields(ImageGenerationRequest request, bool submitAsync)
@@ -75,6 +78,7 @@ internal sealed class MultipartGenerationContent : HttpContent
 
     private async Task WriteAsync(Stream stream, CancellationToken cancellationToken)
     {
+        Written |= JsonBodyContent.TowardNetwork(stream);
         foreach (var field in _fields)
         {
             await WriteTextAsync(stream, FieldHead(field.Key) + field.Value + "\r\n", cancellationToken).ConfigureAwait(false);
