@@ -27,7 +27,10 @@ internal static class ChargeClassifier
 
         // The guards (no key configured, CheckBalanceBeforeSubmit) throw typed errors without a status.
         GptImageHubException { StatusCode: null } => SubmitOutcome.NotSent,
-        GptImageHubException { StatusCode: { } status } service => ForResponse(status, service.ErrorCode),
+
+        // A refusal answers the last attempt only: one below the SDK that wrote the body before may have been
+        // charged, and is possibly charged below.
+        GptImageHubException { StatusCode: { } status, WrittenBefore: false } service => ForResponse(status, service.ErrorCode),
 
         // The client's own check on a call made after Dispose, before anything was sent: that very
         // exception, not any other that carries the same ObjectName.
@@ -72,7 +75,7 @@ internal static class ChargeClassifier
     /// </summary>
     private static SubmitOutcome ForConnectionFailure(GptImageHubConnectionException exception)
     {
-        if (exception.BodyWritten || exception.InnerException is not HttpRequestException request)
+        if (exception.WrittenBefore || exception.InnerException is not HttpRequestException request)
         {
             return SubmitOutcome.PossiblyCharged;
         }

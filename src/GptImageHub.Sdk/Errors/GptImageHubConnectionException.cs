@@ -36,10 +36,4 @@ public sealed class GptImageHubConnectionException : GptImageHubException
         : base(message, statusCode, errorCode, generationId, innerException)
     {
     }
-
-    /// <summary>
-    /// Whether an attempt below the SDK (a handler of the consumer's <see cref="HttpClient"/> that retries) wrote the
-    /// request's body toward the network before this failure: a refused connection then no longer says nothing was sent.
-    /// </summary>
-    internal bool BodyWritten { get; init; }
 }

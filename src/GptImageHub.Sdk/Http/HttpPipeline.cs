@@ -264,7 +264,7 @@ internal sealed class HttpPipeline
                 }
 
                 // An attempt below the SDK (a consumer's handler that retries) may have written the body before this one failed.
-                return Failed(Failure(call, timeout, ex, requestSent: true, bodyWritten: request.Content is IWrittenBody { Written: true }), retryAfter: null);
+                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: request.Content is IWrittenBody { Writes: > 0 }), retryAfter: null);
             }
 
             var status = (int)message.StatusCode;
@@ -292,8 +292,10 @@ internal sealed class HttpPipeline
                         : throw CallerStopped(broken, generationId: null, cancellationToken);
                 }
 
+                // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
                 var text = errorBody.Failure is null ? errorBody.Json : default;
-                return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit), retryAfter);
+                var writtenBefore = request.Content is IWrittenBody { Writes: > 1 };
+                return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
             }
         }
         catch (Exception ex)
@@ -404,7 +406,7 @@ internal sealed class HttpPipeline
     /// (or a disposed <see cref="HttpClient"/>) is said to be one, never a timeout.
     /// </summary>
     /// <remarks><paramref name="generationId"/> names a job learnt while the call ran (a charged submit's answer that broke off after its id); else the call's own.</remarks>
-    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null, string? generationId = null, bool bodyWritten = false)
+    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null, string? generationId = null, bool writtenBefore = false)
     {
         generationId ??= call.GenerationId;
         if (IsDisposed || IsHttpClientDisposed(ex))
@@ -412,7 +414,7 @@ internal sealed class HttpPipeline
             return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
         }
 
-        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, bodyWritten);
+        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, writtenBefore);
     }
 
     private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException, string? generationId = null) =>
@@ -445,7 +447,7 @@ internal sealed class HttpPipeline
 #endif
     }
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, bool bodyWritten = false)
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, bool writtenBefore = false)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
@@ -468,7 +470,7 @@ internal sealed class HttpPipeline
                 statusCode: null,
                 errorCode: null,
                 generationId,
-                ex) { RetryAfter = retryAfter, BodyWritten = bodyWritten },
+                ex) { RetryAfter = retryAfter, WrittenBefore = writtenBefore },
             call.IsChargedSubmit);
     }
 

@@ -10,40 +10,58 @@ namespace GptImageHub.Sdk.Http;
 /// </remarks>
 internal interface IWrittenBody
 {
-    /// <summary>Whether the body was written to a stream other than a buffer in memory, that is, toward the network.</summary>
-    bool Written { get; }
+    /// <summary>How many times the body was written to a stream other than a buffer in memory, that is, toward the network.</summary>
+    int Writes { get; }
 }
 
-/// <summary>The JSON body of a generation POST, remembering whether it was written toward the network (<see cref="IWrittenBody"/>).</summary>
-internal sealed class JsonBodyContent : ByteArrayContent, IWrittenBody
+/// <summary>The JSON body of a generation POST, counting its writes toward the network (<see cref="IWrittenBody"/>).</summary>
+/// <remarks>
+/// Not a <see cref="ByteArrayContent"/>: a type derived from it has its cancellable write call the plain one, so
+/// one write would be counted twice.
+/// </remarks>
+internal sealed class JsonBodyContent : HttpContent, IWrittenBody
 {
-    public JsonBodyContent(byte[] body)
-        : base(body)
+    private readonly byte[] _body;
+    private int _writes;
+
+    public JsonBodyContent(byte[] body) => _body = body;
+
+    public int Writes => Volatile.Read(ref _writes);
+
+    /// <summary>Counts a write to <paramref name="stream"/> when it may lead to the network: a handler that buffers the body to log it writes it to memory only.</summary>
+    internal static void Count(Stream stream, ref int writes)
     {
+        if (stream is not MemoryStream)
+        {
+            Interlocked.Increment(ref writes);
+        }
     }
-
-    public bool Written { get; private set; }
-
-    /// <summary>Whether <paramref name="stream"/> may lead to the network: a handler that buffers the body to log it writes it to memory only.</summary>
-    internal static bool TowardNetwork(Stream stream) => stream is not MemoryStream;
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
-        Written |= TowardNetwork(stream);
-        return base.SerializeToStreamAsync(stream, context);
+        Count(stream, ref _writes);
+        return stream.WriteAsync(_body, 0, _body.Length);
     }
 
 #if NET
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        Written |= TowardNetwork(stream);
-        return base.SerializeToStreamAsync(stream, context, cancellationToken);
+        Count(stream, ref _writes);
+        return stream.WriteAsync(_body, 0, _body.Length, cancellationToken);
     }
 
     protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        Written |= TowardNetwork(stream);
-        base.SerializeToStream(stream, context, cancellationToken);
+        Count(stream, ref _writes);
+        stream.Write(_body, 0, _body.Length);
     }
 #endif
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new MemoryStream(_body, writable: false));
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = _body.Length;
+        return true;
+    }
 }

@@ -34,8 +34,10 @@ internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
     /// <summary>Why writing the body failed on the caller's side (an image stream threw or grew too large), as opposed to the network.</summary>
     public Exception? SourceFailure { get; private set; }
 
+    private int _writes;
+
     /// <inheritdoc/>
-    public bool Written { get; private set; }
+    public int Writes => Volatile.Read(ref _writes);
 
     /// <summary>The text parts of a request, in the JSON body's order.</summary>
     public static List<KeyValuePair<string, string>> Fields(ImageGenerationRequest request, bool submitAsync)
@@ -78,7 +80,7 @@ internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
 
     private async Task WriteAsync(Stream stream, CancellationToken cancellationToken)
     {
-        Written |= JsonBodyContent.TowardNetwork(stream);
+        JsonBodyContent.Count(stream, ref _writes);
         foreach (var field in _fields)
         {
             await WriteTextAsync(stream, FieldHead(field.Key) + field.Value + "\r\n", cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// charged (the answer lost), and its last meet a refused connection, the service down by then: the SDK read only
 /// that last failure, "the connection was refused, nothing sent", journaled the paid item not sent for the next run
 /// to send again, and with MaxRetries sent it again at once. A refused connection says "not sent" only when the
-/// request's body was never written to the network by any attempt.
+/// request's body was never written to the network by any attempt, and an answer that refuses it says "refused" only
+/// when no attempt but the one it answers wrote the body (its last could as well be a 429 or a 402).
 /// </summary>
 public sealed class HostileRetryingHandlerTests : IAsyncLifetime
 {
@@ -41,6 +42,42 @@ public sealed class HostileRetryingHandlerTests : IAsyncLifetime
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(result.Error!));
         Assert.DoesNotContain("\"not_sent\"", await File.ReadAllTextAsync(journal, T), StringComparison.Ordinal);
         Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+    }
+
+    [Theory]
+    [InlineData(429, "rate_limited")]
+    [InlineData(402, "insufficientCredits")]
+    public async Task A_handler_retry_answered_with_a_refusal_after_a_charged_attempt_leaves_the_batch_item_unknown_and_pays_once_over_two_runs(int status, string code)
+    {
+        // The refusal answers the handler's second attempt only: its first reached the service and was charged.
+        var key = _hub.CreateApiKey(credits: 1000);
+        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        _hub.Faults.FailNext(status, code, endpoint: EmulatorEndpoint.CreateGeneration);
+        using var client = FastClient(_hub.BaseAddress, key, new RetriesOnceAfter(() => Task.CompletedTask) { InnerHandler = new SocketsHttpHandler() });
+        var journal = Path.Combine(_directory, "batch.jsonl");
+        var items = Items(1);
+
+        var first = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = journal }, T));
+        var second = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = journal }, T));
+
+        Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
+        Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
+        Assert.True(((GptImageHubException)first[0].Error!).PossiblyCharged);
+        Assert.Equal(2, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+    }
+
+    [Fact]
+    public async Task A_refusal_of_a_single_attempt_through_a_retrying_handler_is_still_refused()
+    {
+        var key = _hub.CreateApiKey(credits: 1000);
+        _hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
+        using var client = FastClient(_hub.BaseAddress, key, new RetriesOnceAfter(() => Task.CompletedTask) { InnerHandler = new SocketsHttpHandler() });
+
+        var error = await Assert.ThrowsAsync<RateLimitedException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
+
+        Assert.Equal(SubmitOutcome.Refused, ChargeClassifier.Classify(error));
+        Assert.False(error.PossiblyCharged);
     }
 
     [Fact]
