@@ -255,6 +255,12 @@ internal sealed class HttpPipeline
             {
                 message = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
+            catch (Exception ex) when (request.Content is MultipartGenerationContent { SourceFailure: { } failure, Writes: > 1 } && (ex == failure || IsTransportFailure(ex, cancellationToken)))
+            {
+                // The image could not be read again (a stream that does not seek), but an attempt below the SDK (a
+                // consumer's handler that retries) had written the whole body before: possibly charged, not the image's fault.
+                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: true), retryAfter: null);
+            }
             catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
             {
                 // A failure reading the caller's own image is not the network's: report it as what it is.

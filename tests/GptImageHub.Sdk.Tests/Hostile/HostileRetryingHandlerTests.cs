@@ -1,5 +1,6 @@
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Errors;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -64,6 +65,24 @@ public sealed class HostileRetryingHandlerTests : IAsyncLifetime
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
         Assert.True(((GptImageHubException)first[0].Error!).PossiblyCharged);
         Assert.Equal(2, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+    }
+
+    [Fact]
+    public async Task A_handler_retry_that_cannot_read_a_one_shot_reference_image_again_after_a_charged_attempt_leaves_the_batch_item_unknown()
+    {
+        // The first attempt sent the whole image and was charged; the second cannot read a stream that does not seek again.
+        var key = _hub.CreateApiKey(credits: 1000);
+        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        using var client = FastClient(_hub.BaseAddress, key, new RetriesOnceAfter(() => Task.CompletedTask) { InnerHandler = new SocketsHttpHandler() });
+        var request = new ImageGenerationRequest("gpt-image-2", "a fox from a one-shot stream") { Quality = ImageQuality.Tier1K, ReferenceImages = [ReferenceImage.FromStream(new ReferenceImages.MultipartRequestTests.NonSeekableStream(TestImages.Png(16)), "fox.png")] };
+        var journal = Path.Combine(_directory, "batch.jsonl");
+
+        var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync([new BatchItem("fox", request)], new BatchOptions { JournalPath = journal }, T)));
+
+        Assert.Equal(BatchItemStatus.Unknown, result.Status);
+        Assert.True(((GptImageHubException)result.Error!).PossiblyCharged);
+        Assert.DoesNotContain("\"not_sent\"", await File.ReadAllTextAsync(journal, T), StringComparison.Ordinal);
         Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
     }
 
