@@ -33,6 +33,7 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
     [InlineData("its own retry lost a charged answer, then met a 429")]
     [InlineData("a second submit was refused after the first was charged")]
     [InlineData("an earlier call's refusal is thrown again after a charged submit")]
+    [InlineData("two submits at once, one charged and one refused, are awaited with Task.WhenAll")]
     public async Task A_decorator_that_rethrows_an_SDK_refusal_after_a_charged_submit_leaves_the_item_unknown_and_pays_once_over_two_runs(string behaviour)
     {
         var key = _hub.CreateApiKey(credits: 1000);
@@ -46,7 +47,8 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
             }),
             "a second submit was refused after the first was charged" => new SubmitsTwice(inner, () =>
                 _hub.Faults.FailNext(402, "insufficientCredits", endpoint: EmulatorEndpoint.CreateGeneration)),
-            _ => new RethrowsAnEarlierRefusal(inner, await EarlierRefusalAsync(inner)),
+            "an earlier call's refusal is thrown again after a charged submit" => new RethrowsAnEarlierRefusal(inner, await EarlierRefusalAsync(inner)),
+            _ => new SubmitsTwoAtOnce(inner, () => _hub.Faults.FailNext(402, "insufficientCredits", endpoint: EmulatorEndpoint.CreateGeneration)),
         };
         var items = Items(1, "decorated");
         var postsBefore = _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt);
@@ -123,6 +125,19 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
             }
 
             return operation;
+        }
+    }
+
+    /// <summary>Submits the request and a variation of it at once; Task.WhenAll passes on whichever was refused (one of the two, either way).</summary>
+    private sealed class SubmitsTwoAtOnce(IGptImageHubClient inner, Action arrange) : Decorator(inner)
+    {
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        {
+            arrange();
+            var original = Inner.StartImageGenerationAsync(request, cancellationToken);
+            var variation = Inner.StartImageGenerationAsync(new ImageGenerationRequest(request.Model, request.Prompt + " (variation)") { Quality = request.Quality }, cancellationToken);
+            await Task.WhenAll(original, variation);
+            return await original;
         }
     }
 
