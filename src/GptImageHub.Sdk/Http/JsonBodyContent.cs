@@ -7,6 +7,8 @@ namespace GptImageHub.Sdk.Http;
 /// The <see cref="HttpClient"/> a consumer hands the SDK may retry below it (a resilience handler does, for any
 /// method; so does the handler itself on a pooled connection that was closed). A refused connection then says
 /// only that the last attempt sent nothing: an earlier one may have reached the service and been charged.
+/// A handler that buffers the body first (reads it as a string to log it) has every later attempt write from its
+/// buffer, which no content sees: then nothing is counted, and the last failure is read alone, as it always was.
 /// </remarks>
 internal interface IWrittenBody
 {
