@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using GptImageHub.Emulator;
-using Microsoft.Extensions.Logging;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -7,7 +7,7 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// <summary>
 /// An <see cref="ArgumentException"/> is the BCL's most common exception, and the SDK's own submit runs
 /// the consumer's code after the POST was charged: the handlers of an <see cref="HttpClient"/> from
-/// <c>IHttpClientFactory</c>, and the consumer's logger. A <c>Dictionary.Add</c> of a duplicate key in
+/// <c>IHttpClientFactory</c>, and the consumer's tracing listener. A <c>Dictionary.Add</c> of a duplicate key in
 /// either throws an ArgumentException out of the SDK's own submit, which the charge rule read as the
 /// SDK's own argument check ("nothing sent"): the batch journaled the charged item not sent, lost its
 /// id, and the next run with the same journal paid for it again.
@@ -44,15 +44,33 @@ public sealed class HostileAfterSendArgumentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_ArgumentException_from_a_consumers_logger_after_a_charged_POST_leaves_the_item_unknown_and_sends_it_once_over_two_runs()
+    public async Task An_ArgumentException_from_a_consumers_activity_listener_after_a_charged_POST_leaves_the_item_unknown_and_sends_it_once_over_two_runs()
     {
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000), loggers: new ThrowingOnSubmittedLoggers());
+        // A tracing listener that files each finished POST with Dictionary.Add; only this test's requests (by port), so tests running alongside are untouched.
+        var port = _hub.BaseAddress.Port;
+        var filed = new Dictionary<string, int>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GptImageHubTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.DisplayName == "POST" && Equals(activity.GetTagItem("server.port"), port))
+                {
+                    filed.Add(activity.DisplayName, port);
+                    filed.Add(activity.DisplayName, port);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
         var items = Items(1);
 
         var first = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
         var second = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
 
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
+        Assert.IsType<ArgumentException>(first[0].Error);
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
         Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
@@ -87,33 +105,6 @@ public sealed class HostileAfterSendArgumentTests : IAsyncLifetime
             }
 
             return response;
-        }
-    }
-
-    /// <summary>A consumer's logging that throws an ArgumentException on the SDK's "submitted" line, written after the charged POST answered.</summary>
-    private sealed class ThrowingOnSubmittedLoggers : ILoggerFactory, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (eventId.Id == 5)
-            {
-                throw new ArgumentException("The log sink refused a property name.", nameof(state));
-            }
         }
     }
 }
