@@ -158,8 +158,10 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
+        // A charged submit whose exceptions a batch never trusts: a decorator that calls it has possibly paid.
+        ThrownBySubmit.Started();
         ThrowIfDisposed();
-        GenerationRequestBody.Validate(request);
+        ValidateBeforeSending(request);
         var mode = _settings.GenerationMode;
         using var scope = GenerationScope.Start(_logger, _settings.TimeProvider, request.Model, mode == GenerationMode.Polling ? "polling" : "server_wait");
         string? generationId = null;
@@ -191,10 +193,11 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
+        ThrownBySubmit.Started();
         try
         {
             ThrowIfDisposed();
-            GenerationRequestBody.Validate(request);
+            ValidateBeforeSending(request);
             var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
             Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? request.Model, generation.Status.ToString());
             return new GenerationOperation(generation, _poller);
@@ -309,26 +312,34 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <summary>Submits one generation: the cost guards, then the POST. The batch runner calls it too, so every guard applies there as well.</summary>
     internal async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await CheckCostAsync(request, cancellationToken).ConfigureAwait(false);
-        Log.GenerationPrompt(_logger, request.Model, request.Prompt);
         Func<HttpContent>? createContent = null;
         byte[]? body = null;
-        if (request.ReferenceImages.Count == 0)
+        try
         {
-            body = GenerationRequestBody.Serialize(request, submitAsync);
+            await CheckCostAsync(request, cancellationToken).ConfigureAwait(false);
+            Log.GenerationPrompt(_logger, request.Model, request.Prompt);
+            if (request.ReferenceImages.Count == 0)
+            {
+                body = GenerationRequestBody.Serialize(request, submitAsync);
+            }
+            else
+            {
+                var model = _core.Models.Find(request.Model);
+                var uploads = await ReferenceImageUpload.PrepareAsync(
+                    request.ReferenceImages,
+                    request.Model,
+                    model?.ReferenceImageLimit ?? ReferenceImageUpload.DocumentedMaxCount,
+                    limitFromModels: model?.ReferenceImageLimit is not null,
+                    cancellationToken).ConfigureAwait(false);
+                var fields = MultipartGenerationContent.Fields(request, submitAsync);
+                createContent = () => new MultipartGenerationContent(fields, uploads);
+                timeout = UploadTimeout(timeout, uploads);
+            }
         }
-        else
+        catch (ArgumentException ex) when (ThrownBeforeSending.Remember(ex))
         {
-            var model = _core.Models.Find(request.Model);
-            var uploads = await ReferenceImageUpload.PrepareAsync(
-                request.ReferenceImages,
-                request.Model,
-                model?.ReferenceImageLimit ?? ReferenceImageUpload.DocumentedMaxCount,
-                limitFromModels: model?.ReferenceImageLimit is not null,
-                cancellationToken).ConfigureAwait(false);
-            var fields = MultipartGenerationContent.Fields(request, submitAsync);
-            createContent = () => new MultipartGenerationContent(fields, uploads);
-            timeout = UploadTimeout(timeout, uploads);
+            // Never entered: the filter only remembers that nothing was sent, for the charge rule.
+            throw;
         }
 
         var call = new ApiCall(HttpMethod.Post, _settings.Endpoints.Generations, timeout)
@@ -428,6 +439,20 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         string.IsNullOrWhiteSpace(apiKey)
             ? throw new ArgumentException($"The API key must not be empty. Pass a key or set {GptImageHubClientOptions.ApiKeyEnvironmentVariable} and use the options constructor.", nameof(apiKey))
             : apiKey;
+
+    /// <summary>Checks a request before a submit; what it throws is remembered as thrown before sending, for the charge rule.</summary>
+    private static void ValidateBeforeSending(ImageGenerationRequest request)
+    {
+        try
+        {
+            GenerationRequestBody.Validate(request);
+        }
+        catch (ArgumentException ex) when (ThrownBeforeSending.Remember(ex))
+        {
+            // Never entered: the filter lets the exception pass.
+            throw;
+        }
+    }
 
     private static void RequireGenerationId(string generationId)
     {

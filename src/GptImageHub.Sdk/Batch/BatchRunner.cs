@@ -125,6 +125,17 @@ internal sealed class BatchRunner
         }
     }
 
+    /// <summary>
+    /// The job a failed submit paid for, when its exception names one: a <see cref="GptImageHubException"/>, or the
+    /// <see cref="GenerationCanceledException"/> of a submit stopped (by a decorator's own token) after the answer named it.
+    /// </summary>
+    internal static string? PaidId(Exception exception) => exception switch
+    {
+        GptImageHubException failure => failure.GenerationId,
+        GenerationCanceledException canceled => canceled.GenerationId,
+        _ => null,
+    };
+
     /// <summary>What the store records for a submit that failed this way: only a possibly charged one stays out of the next run.</summary>
     internal static BatchJournalEvent JournalEventFor(SubmitOutcome outcome) => outcome switch
     {
@@ -480,6 +491,9 @@ internal sealed class BatchRunner
             }
 
             GenerationOperation operation;
+
+            // What the SDK's own submits do within this call: a decorator's may be more than one.
+            var watch = ThrownBySubmit.Watch();
             try
             {
                 // Not the caller's token: a submit that has started must end with its id known.
@@ -487,9 +501,10 @@ internal sealed class BatchRunner
             }
             catch (Exception ex)
             {
-                var outcome = ChargeClassifier.ClassifyReturned(ex);
+                ThrownBySubmit.StopWatching();
+                var outcome = ChargeClassifier.ClassifyReturned(ex, watch);
                 var recorded = JournalEventFor(outcome);
-                var generationId = (ex as GptImageHubException)?.GenerationId;
+                var generationId = PaidId(ex);
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {
@@ -505,6 +520,7 @@ internal sealed class BatchRunner
                 return;
             }
 
+            ThrownBySubmit.StopWatching();
             await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Submitted) { GenerationId = operation.Id }).ConfigureAwait(false);
             _poller.Track(item, operation.Id, pollNow: operation.Value.Status.IsTerminal);
         }

@@ -19,8 +19,10 @@ public static class GptImageHubBatchExtensions
     /// <param name="client">
     /// The client whose operations the batch uses (its polling settings and clock too, when it is a <see cref="GptImageHubClient"/>).
     /// Over another implementation (a decorator, a fake), a failed submit counts as not sent or refused only when its exception
-    /// is the one a <see cref="GptImageHubClient"/>'s submit threw, passed on unchanged; any other may follow a charged POST,
-    /// so the item is <see cref="BatchItemStatus.Unknown"/> and is never sent again.
+    /// is the one a <see cref="GptImageHubClient"/>'s submit threw in that same call, passed on unchanged, and no other submit
+    /// of the SDK's made in that call can have been charged; any other may follow a charged POST (a refused retry after a
+    /// lost answer, an earlier call's refusal thrown again), so the item is <see cref="BatchItemStatus.Unknown"/> and is
+    /// never sent again.
     /// </param>
     /// <param name="items">The items; keys must be unique, whole UTF-16 text without NUL, and stay bound to the same request across runs. They are read once, before the first submit.</param>
     /// <param name="options">Concurrency, budget and store.</param>

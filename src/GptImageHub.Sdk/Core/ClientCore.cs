@@ -1,3 +1,4 @@
+using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +17,8 @@ internal sealed class ClientCore
     public ClientCore(ClientSettings settings, ILoggerFactory? loggerFactory)
     {
         Settings = settings;
-        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(GptImageHubTelemetry.SourceName);
+        // A consumer's logger is guarded: a log line written after a charged POST must not end the call without its id.
+        Logger = loggerFactory is null ? NullLogger.Instance : new GuardedLogger(loggerFactory.CreateLogger(GptImageHubTelemetry.SourceName));
         Retry = new RetryStrategy(settings.MaxRetries, settings.TimeProvider, Logger);
         Models = new ModelCache(settings.TimeProvider, settings.ModelCacheDuration);
     }

@@ -15,7 +15,10 @@ internal static class ChargeClassifier
     public static SubmitOutcome Classify(Exception exception) => exception switch
     {
         // Thrown before a byte left: the caller's mistake, a guard, a reference image that could not be read.
-        ArgumentException or CreditLimitExceededException or ReferenceImageException => SubmitOutcome.NotSent,
+        // An ArgumentException only when the SDK's own check threw it: any code the submit runs after the
+        // charge (a consumer's handler or logger) can throw one too.
+        ArgumentException argument when ThrownBeforeSending.Contains(argument) => SubmitOutcome.NotSent,
+        CreditLimitExceededException or ReferenceImageException => SubmitOutcome.NotSent,
         GptImageHubConnectionException connection => ForConnectionFailure(connection),
 
         // Stopped by Dispose: before the request was handed to the network nothing left; after, it may have.
@@ -24,7 +27,10 @@ internal static class ChargeClassifier
 
         // The guards (no key configured, CheckBalanceBeforeSubmit) throw typed errors without a status.
         GptImageHubException { StatusCode: null } => SubmitOutcome.NotSent,
-        GptImageHubException { StatusCode: { } status } service => ForResponse(status, service.ErrorCode),
+
+        // A refusal answers the last attempt only: one below the SDK that wrote the body before may have been
+        // charged, and is possibly charged below.
+        GptImageHubException { StatusCode: { } status, WrittenBefore: false } service => ForResponse(status, service.ErrorCode),
 
         // The client's own check on a call made after Dispose, before anything was sent: that very
         // exception, not any other that carries the same ObjectName.
@@ -33,15 +39,16 @@ internal static class ChargeClassifier
     };
 
     /// <summary>
-    /// Classifies an exception that came back from <see cref="IGptImageHubClient.StartImageGenerationAsync"/>,
-    /// whatever implements it. Only an exception the SDK's own submit threw (<see cref="ThrownBySubmit"/>),
-    /// passed on unchanged, can say not sent or refused: a decorator can submit, then throw from a call of
-    /// its own, and that says nothing of what its submit cost.
+    /// Classifies an exception that came back from a call of <see cref="IGptImageHubClient.StartImageGenerationAsync"/>,
+    /// whatever implements it, made under <paramref name="watch"/>. Only an exception the SDK's own submit threw in
+    /// that call, passed on unchanged, and only when no SDK submit of that call could have been charged, can say not
+    /// sent or refused: a decorator can submit, then throw from a call of its own, or pass on the refusal of a second
+    /// submit (or of an earlier call), and that says nothing of what its first submit cost.
     /// </summary>
-    public static SubmitOutcome ClassifyReturned(Exception exception)
+    public static SubmitOutcome ClassifyReturned(Exception exception, ThrownBySubmit watch)
     {
         var outcome = Classify(exception);
-        return outcome == SubmitOutcome.PossiblyCharged || ThrownBySubmit.Contains(exception) ? outcome : SubmitOutcome.PossiblyCharged;
+        return outcome == SubmitOutcome.PossiblyCharged || watch.OnlyUnchargedEndedWith(exception) ? outcome : SubmitOutcome.PossiblyCharged;
     }
 
     /// <summary>
@@ -62,10 +69,13 @@ internal static class ChargeClassifier
     public static SubmitOutcome ForResponse(HttpStatusCode status, string? errorCode) =>
         (int)status == 429 || ErrorMapper.IsDocumented(status, errorCode) ? SubmitOutcome.Refused : SubmitOutcome.PossiblyCharged;
 
-    /// <summary>A connection that was refused or a name that did not resolve never carried the request; anything later may have.</summary>
+    /// <summary>
+    /// A connection that was refused or a name that did not resolve never carried the request; anything later may
+    /// have. So may an earlier attempt of a handler below the SDK that retries, when it wrote the body.
+    /// </summary>
     private static SubmitOutcome ForConnectionFailure(GptImageHubConnectionException exception)
     {
-        if (exception.InnerException is not HttpRequestException request)
+        if (exception.WrittenBefore || exception.InnerException is not HttpRequestException request)
         {
             return SubmitOutcome.PossiblyCharged;
         }

@@ -38,7 +38,7 @@ internal static class ErrorMapper
     /// (UTF-8, invalid bytes replaced; empty when the body broke off: the status already says the
     /// call failed, and half a body adds nothing to act on).
     /// </summary>
-    public static GptImageHubException Map(HttpStatusCode status, ReadOnlySpan<byte> body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit)
+    public static GptImageHubException Map(HttpStatusCode status, ReadOnlySpan<byte> body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit, bool writtenBefore = false)
     {
         var read = body.Slice(0, Math.Min(body.Length, MaxErrorBodyBytes));
 #if NET
@@ -46,7 +46,9 @@ internal static class ErrorMapper
 #else
         var text = Lenient.GetString(read.ToArray()).Trim();
 #endif
-        return ChargeClassifier.Describe(Create(status, text, retryAfter, generationId, apiKey), chargedSubmit);
+        var exception = Create(status, text, retryAfter, generationId, apiKey);
+        exception.WrittenBefore = writtenBefore;
+        return ChargeClassifier.Describe(exception, chargedSubmit);
     }
 
     private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)

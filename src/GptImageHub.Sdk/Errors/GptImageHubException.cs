@@ -67,6 +67,13 @@ public class GptImageHubException : Exception
     /// </summary>
     public bool PossiblyCharged { get; internal set; }
 
+    /// <summary>
+    /// Whether an attempt below the SDK before the one this failure describes (a handler of the consumer's
+    /// <see cref="HttpClient"/> that retries) wrote the request's body toward the network: a refused connection or a
+    /// refusing answer then speaks of the last attempt only, and an earlier one may have been charged.
+    /// </summary>
+    internal bool WrittenBefore { get; set; }
+
     /// <summary>The failure's description; after a possibly charged submit it says so, and what to do.</summary>
     public override string Message => PossiblyCharged ? base.Message + " " + PossiblyChargedNote(GenerationId) : base.Message;
 

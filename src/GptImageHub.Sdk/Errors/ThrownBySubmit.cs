@@ -1,25 +1,76 @@
-using System.Runtime.CompilerServices;
-
 namespace GptImageHub.Sdk.Errors;
 
 /// <summary>
-/// The exceptions that ended a submit of the SDK's own client (<see cref="GptImageHubClient.StartImageGenerationAsync"/>).
-/// A batch runs over any <see cref="IGptImageHubClient"/>: what a consumer's decorator or fake throws from its
-/// submit may come from a call of its own made after its submit reached the service (an argument check, a
-/// disposed client, a refused request), so only these, recognised by identity, may say that nothing was charged.
+/// What the SDK's own submits (<see cref="GptImageHubClient.StartImageGenerationAsync"/>,
+/// <see cref="GptImageHubClient.GenerateImageAsync"/>) did within one call of a client's submit that the batch
+/// watches. A batch runs over any <see cref="IGptImageHubClient"/>: what a consumer's decorator or fake throws
+/// from its submit may come from a call of its own made after its submit reached the service (an argument check,
+/// a disposed client, a refused request), so only an exception one of these submits threw may say that nothing
+/// was charged, and only when none of them could have charged: a decorator's own retry that lost a charged
+/// answer and then met a 429, or a second submit refused after the first was charged, passes on a real refusal
+/// of the SDK's, and an earlier call's refusal can be thrown again after a charged submit. The SDK's submits
+/// report to the watch through the execution context, so one that does not flow from the call (a decorator's
+/// background worker) is not seen, and its exception counts as possibly charged.
 /// </summary>
-internal static class ThrownBySubmit
+internal sealed class ThrownBySubmit
 {
-    private static readonly ConditionalWeakTable<Exception, object> Thrown = new();
-    private static readonly object Mark = new();
+    private static readonly AsyncLocal<ThrownBySubmit?> Watching = new();
 
-    /// <summary>Remembers <paramref name="exception"/> as one the SDK's submit threw; always false, for use as an exception filter that lets it pass.</summary>
+    private readonly List<Exception> _thrown = [];
+    private int _started;
+
+    private ThrownBySubmit()
+    {
+    }
+
+    /// <summary>Watches the SDK's submits made from here on in this execution context, until <see cref="StopWatching"/>.</summary>
+    public static ThrownBySubmit Watch()
+    {
+        var watch = new ThrownBySubmit();
+        Watching.Value = watch;
+        return watch;
+    }
+
+    /// <summary>Ends the watch of this execution context.</summary>
+    public static void StopWatching() => Watching.Value = null;
+
+    /// <summary>An SDK submit starts: until it ends in an exception it remembers, it may have been charged.</summary>
+    public static void Started()
+    {
+        if (Watching.Value is { } watch)
+        {
+            lock (watch._thrown)
+            {
+                watch._started++;
+            }
+        }
+    }
+
+    /// <summary>Remembers <paramref name="exception"/> as one that ended an SDK submit; always false, for use as an exception filter that lets it pass.</summary>
     public static bool Remember(Exception exception)
     {
-        _ = Thrown.GetValue(exception, static _ => Mark);
+        if (Watching.Value is { } watch)
+        {
+            lock (watch._thrown)
+            {
+                watch._thrown.Add(exception);
+            }
+        }
+
         return false;
     }
 
-    /// <summary>Whether the SDK's own submit threw this exception.</summary>
-    public static bool Contains(Exception exception) => Thrown.TryGetValue(exception, out _);
+    /// <summary>
+    /// Whether <paramref name="exception"/> ended one of the watched submits, passed on unchanged, and every
+    /// submit started under the watch ended in an exception that says nothing was charged.
+    /// </summary>
+    public bool OnlyUnchargedEndedWith(Exception exception)
+    {
+        lock (_thrown)
+        {
+            return _thrown.Count == _started
+                && _thrown.Exists(thrown => ReferenceEquals(thrown, exception))
+                && _thrown.TrueForAll(thrown => ChargeClassifier.Classify(thrown) != SubmitOutcome.PossiblyCharged);
+        }
+    }
 }

@@ -81,7 +81,7 @@ internal static class GenerationRequestBody
     }
 
     public static HttpContent CreateContent(byte[] body) =>
-        new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } };
+        new JsonBodyContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } };
 
     /// <summary>
     /// Checks a request before any byte is sent: a caller's mistake must not cost a round trip.

@@ -245,6 +245,12 @@ internal sealed class HttpPipeline
             {
                 message = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
+            catch (Exception ex) when (request.Content is MultipartGenerationContent { SourceFailure: { } failure, Writes: > 1 } && (ex == failure || IsTransportFailure(ex, cancellationToken)))
+            {
+                // The image could not be read again (a stream that does not seek), but an attempt below the SDK (a
+                // consumer's handler that retries) had written the whole body before: possibly charged, not the image's fault.
+                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: true), retryAfter: null);
+            }
             catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
             {
                 // A failure reading the caller's own image is not the network's: report it as what it is.
@@ -253,7 +259,8 @@ internal sealed class HttpPipeline
                     return Failed(sourceFailure as GptImageHubException ?? throw sourceFailure, retryAfter: null);
                 }
 
-                return Failed(Failure(call, timeout, ex, requestSent: true), retryAfter: null);
+                // An attempt below the SDK (a consumer's handler that retries) may have written the body before this one failed.
+                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: request.Content is IWrittenBody { Writes: > 0 }), retryAfter: null);
             }
 
             var status = (int)message.StatusCode;
@@ -281,8 +288,10 @@ internal sealed class HttpPipeline
                         : throw CallerStopped(broken, generationId: null, cancellationToken);
                 }
 
+                // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
                 var text = errorBody.Failure is null ? errorBody.Json : default;
-                return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit), retryAfter);
+                var writtenBefore = request.Content is IWrittenBody { Writes: > 1 };
+                return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
             }
         }
         catch (Exception ex)
@@ -393,7 +402,7 @@ internal sealed class HttpPipeline
     /// (or a disposed <see cref="HttpClient"/>) is said to be one, never a timeout.
     /// </summary>
     /// <remarks><paramref name="generationId"/> names a job learnt while the call ran (a charged submit's answer that broke off after its id); else the call's own.</remarks>
-    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null, string? generationId = null)
+    private GptImageHubException Failure(ApiCall call, CallTimeout timeout, Exception ex, bool requestSent, HttpStatusCode? status = null, TimeSpan? retryAfter = null, string? generationId = null, bool writtenBefore = false)
     {
         generationId ??= call.GenerationId;
         if (IsDisposed || IsHttpClientDisposed(ex))
@@ -401,7 +410,7 @@ internal sealed class HttpPipeline
             return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
         }
 
-        return TransportFailure(call, timeout, ex, status, retryAfter, generationId);
+        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, writtenBefore);
     }
 
     private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException, string? generationId = null) =>
@@ -434,7 +443,7 @@ internal sealed class HttpPipeline
 #endif
     }
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId)
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, bool writtenBefore = false)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
@@ -457,7 +466,7 @@ internal sealed class HttpPipeline
                 statusCode: null,
                 errorCode: null,
                 generationId,
-                ex) { RetryAfter = retryAfter },
+                ex) { RetryAfter = retryAfter, WrittenBefore = writtenBefore },
             call.IsChargedSubmit);
     }
 

@@ -12,7 +12,7 @@ namespace GptImageHub.Sdk.Http;
 /// per image. Images are streamed from their source while the request is written, through one
 /// pooled buffer, so memory stays flat however large they are.
 /// </summary>
-internal sealed class MultipartGenerationContent : HttpContent
+internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
 {
     private const int CopyBufferSize = 81920;
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -33,6 +33,11 @@ internal sealed class MultipartGenerationContent : HttpContent
 
     /// <summary>Why writing the body failed on the caller's side (an image stream threw or grew too large), as opposed to the network.</summary>
     public Exception? SourceFailure { get; private set; }
+
+    private int _writes;
+
+    /// <inheritdoc/>
+    public int Writes => Volatile.Read(ref _writes);
 
     /// <summary>The text parts of a request, in the JSON body's order.</summary>
     public static List<KeyValuePair<string, string>> Fields(ImageGenerationRequest request, bool submitAsync)
@@ -75,6 +80,7 @@ internal sealed class MultipartGenerationContent : HttpContent
 
     private async Task WriteAsync(Stream stream, CancellationToken cancellationToken)
     {
+        JsonBodyContent.Count(stream, ref _writes);
         foreach (var field in _fields)
         {
             await WriteTextAsync(stream, FieldHead(field.Key) + field.Value + "\r\n", cancellationToken).ConfigureAwait(false);
@@ -139,7 +145,10 @@ internal sealed class MultipartGenerationContent : HttpContent
                 written += read;
                 if (written > ReferenceImageUpload.MaxBytes)
                 {
-                    throw Fail(new ArgumentException($"{image.Describe()} is larger than 50 MB, the API's limit per image; the request was abandoned."));
+                    // Stopped before the excess is written, so the body is never whole: the SDK's own, not sent.
+                    var tooLarge = new ArgumentException($"{image.Describe()} is larger than 50 MB, the API's limit per image; the request was abandoned.");
+                    _ = Errors.ThrownBeforeSending.Remember(tooLarge);
+                    throw Fail(tooLarge);
                 }
 
 #if NET

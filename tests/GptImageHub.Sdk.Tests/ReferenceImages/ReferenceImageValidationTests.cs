@@ -106,6 +106,9 @@ public sealed class ReferenceImageValidationTests : IAsyncDisposable
 
         Assert.Contains("larger than 50 MB", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_server.Received);
+
+        // Cut short while sent, so never whole: the SDK's own, not sent (a batch may send it again once fixed).
+        Assert.Equal(SubmitOutcome.NotSent, Errors.ChargeClassifier.Classify(ex));
     }
 
     [Fact]

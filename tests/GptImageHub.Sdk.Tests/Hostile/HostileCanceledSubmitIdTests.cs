@@ -1,0 +1,67 @@
+using GptImageHub.Sdk.Tests.Infrastructure;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+using static GptImageHub.Sdk.Tests.Infrastructure.ScriptedHttpServer;
+
+namespace GptImageHub.Sdk.Tests.Hostile;
+
+/// <summary>
+/// A consumer's decorator that bounds its submit with a token of its own (a timeout) stops the SDK's submit while
+/// the answer is being read: once the answer named the job, the SDK throws <see cref="GenerationCanceledException"/>
+/// naming it. That is an <see cref="OperationCanceledException"/>, not a <see cref="GptImageHubException"/>, and the
+/// batch read the id from the latter only: the paid item was reported and journaled unknown without its id, so
+/// neither the caller nor a rerun could resume it.
+/// </summary>
+public sealed class HostileCanceledSubmitIdTests
+{
+    private const string PaidId = "clx_generation_log_id";
+
+    private static CancellationToken T => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_submit_a_decorator_stops_after_the_answer_named_the_job_is_reported_and_journaled_with_that_id()
+    {
+        // The answer names the job, then stalls before its last byte.
+        await using var server = new ScriptedHttpServer((request, _) => request.Method == "POST"
+            ? Fault(FaultPoint.BeforeLastByte, cut: false, 202, SeedResponses.AsyncQueued)
+            : Hang());
+        using var inner = FastClient(server.BaseAddress, TestKeys.ApiKey);
+        var decorator = new BoundedSubmit(inner, TimeSpan.FromMilliseconds(300));
+        var journal = Path.Combine(Directory.CreateTempSubdirectory("gih-hostile-canceled-id-").FullName, "batch.jsonl");
+        try
+        {
+            var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(Items(1), new BatchOptions { JournalPath = journal }, T)));
+
+            Assert.IsType<GenerationCanceledException>(result.Error);
+            Assert.Equal(BatchItemStatus.Unknown, result.Status);
+            Assert.Equal(PaidId, result.GenerationId);
+            Assert.Contains(PaidId, await File.ReadAllTextAsync(journal, T), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(journal)!, recursive: true);
+        }
+    }
+
+    /// <summary>A consumer's decorator that gives the SDK's submit a deadline of its own.</summary>
+    private sealed class BoundedSubmit(IGptImageHubClient inner, TimeSpan limit) : IGptImageHubClient
+    {
+        public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(limit);
+            return await inner.StartImageGenerationAsync(request, deadline.Token);
+        }
+
+        public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => inner.GetModelsAsync(cancellationToken);
+
+        public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
+
+        public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.GenerateImageAsync(request, cancellationToken);
+
+        public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.GetGenerationAsync(generationId, cancellationToken);
+
+        public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
+
+        public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
+    }
+}
