@@ -305,7 +305,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     {
         if (_lifetime.IsCancellationRequested)
         {
-            throw DisposedBeforeSending.Create("The GptImageHubClient has been disposed; nothing was sent. Create a new client to go on (a generation id from an earlier failure can be resumed with WaitForGenerationAsync).");
+            throw ThrownBeforeSending.Disposed("The GptImageHubClient has been disposed; nothing was sent. Create a new client to go on (a generation id from an earlier failure can be resumed with WaitForGenerationAsync).");
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class BatchRunner
         {
             // Checked before the store opens: on a disposed client every submit would fail unsent, and a
             // failure the charge rule cannot place would be journaled "possibly charged" and held back for good.
-            throw DisposedBeforeSending.Create("The batch's GptImageHubClient has been disposed; nothing was sent or journaled. Run the batch with a live client.");
+            throw ThrownBeforeSending.Disposed("The batch's GptImageHubClient has been disposed; nothing was sent or journaled. Run the batch with a live client.");
         }
 
         var results = Channel.CreateUnbounded<BatchItemResult>(new UnboundedChannelOptions { SingleReader = true });

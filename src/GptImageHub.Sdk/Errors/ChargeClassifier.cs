@@ -34,7 +34,7 @@ internal static class ChargeClassifier
 
         // The client's own check on a call made after Dispose, before anything was sent: that very
         // exception, not any other that carries the same ObjectName.
-        ObjectDisposedException disposed when DisposedBeforeSending.Contains(disposed) => SubmitOutcome.NotSent,
+        ObjectDisposedException disposed when ThrownBeforeSending.Contains(disposed) => SubmitOutcome.NotSent,
         _ => SubmitOutcome.PossiblyCharged,
     };
 
