@@ -1,4 +1,5 @@
 using GptImageHub.Emulator;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Batch;
@@ -104,15 +105,15 @@ public sealed class BatchDecoratorChargeTests : IAsyncLifetime
     }
 
     /// <summary>A consumer's decorator: submits through the SDK's client, then runs a step of its own that can fail.</summary>
-    private sealed class SubmitThenFail(IGptImageHubClient inner, Func<Task>? afterSubmit) : IGptImageHubClient
+    private sealed class SubmitThenFail(IGptImageHubClient inner, Func<Task>? afterSubmit) : SubmitDecorator(inner)
     {
         private int _submits;
 
         public int Submits => Volatile.Read(ref _submits);
 
-        public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         {
-            var operation = await inner.StartImageGenerationAsync(request, cancellationToken);
+            var operation = await Inner.StartImageGenerationAsync(request, cancellationToken);
             Interlocked.Increment(ref _submits);
             if (afterSubmit is not null)
             {
@@ -121,17 +122,5 @@ public sealed class BatchDecoratorChargeTests : IAsyncLifetime
 
             return operation;
         }
-
-        public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => inner.GetModelsAsync(cancellationToken);
-
-        public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
-
-        public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.GenerateImageAsync(request, cancellationToken);
-
-        public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.GetGenerationAsync(generationId, cancellationToken);
-
-        public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
-
-        public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
     }
 }

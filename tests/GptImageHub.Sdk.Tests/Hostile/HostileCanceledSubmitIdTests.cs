@@ -43,25 +43,13 @@ public sealed class HostileCanceledSubmitIdTests
     }
 
     /// <summary>A consumer's decorator that gives the SDK's submit a deadline of its own.</summary>
-    private sealed class BoundedSubmit(IGptImageHubClient inner, TimeSpan limit) : IGptImageHubClient
+    private sealed class BoundedSubmit(IGptImageHubClient inner, TimeSpan limit) : SubmitDecorator(inner)
     {
-        public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(limit);
-            return await inner.StartImageGenerationAsync(request, deadline.Token);
+            return await Inner.StartImageGenerationAsync(request, deadline.Token);
         }
-
-        public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => inner.GetModelsAsync(cancellationToken);
-
-        public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
-
-        public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.GenerateImageAsync(request, cancellationToken);
-
-        public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.GetGenerationAsync(generationId, cancellationToken);
-
-        public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
-
-        public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
     }
 }

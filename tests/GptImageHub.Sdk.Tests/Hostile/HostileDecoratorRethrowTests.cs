@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using GptImageHub.Emulator;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -86,7 +87,7 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
     }
 
     /// <summary>A consumer's retry: tries twice on a lost connection or a 429, and passes on the last failure with <c>throw;</c>.</summary>
-    private sealed class RetryingDecorator(IGptImageHubClient inner, Action arrange) : Decorator(inner)
+    private sealed class RetryingDecorator(IGptImageHubClient inner, Action arrange) : SubmitDecorator(inner)
     {
         public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         {
@@ -109,7 +110,7 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
     }
 
     /// <summary>Submits the request and a variation of it; a refused variation fails the call (passed on with ExceptionDispatchInfo).</summary>
-    private sealed class SubmitsTwice(IGptImageHubClient inner, Action beforeVariation) : Decorator(inner)
+    private sealed class SubmitsTwice(IGptImageHubClient inner, Action beforeVariation) : SubmitDecorator(inner)
     {
         public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         {
@@ -129,7 +130,7 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
     }
 
     /// <summary>Submits the request and a variation of it at once; Task.WhenAll passes on whichever was refused (one of the two, either way).</summary>
-    private sealed class SubmitsTwoAtOnce(IGptImageHubClient inner, Action arrange) : Decorator(inner)
+    private sealed class SubmitsTwoAtOnce(IGptImageHubClient inner, Action arrange) : SubmitDecorator(inner)
     {
         public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         {
@@ -142,28 +143,9 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
     }
 
     /// <summary>Keeps an earlier refusal and, once its own submit returns, fails the call with it (as a faulted task).</summary>
-    private sealed class RethrowsAnEarlierRefusal(IGptImageHubClient inner, Exception earlier) : Decorator(inner)
+    private sealed class RethrowsAnEarlierRefusal(IGptImageHubClient inner, Exception earlier) : SubmitDecorator(inner)
     {
         public override Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) =>
             Inner.StartImageGenerationAsync(request, cancellationToken).ContinueWith(_ => Task.FromException<GenerationOperation>(earlier), TaskScheduler.Default).Unwrap();
-    }
-
-    private abstract class Decorator(IGptImageHubClient inner) : IGptImageHubClient
-    {
-        protected IGptImageHubClient Inner => inner;
-
-        public abstract Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default);
-
-        public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => inner.GetModelsAsync(cancellationToken);
-
-        public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
-
-        public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.GenerateImageAsync(request, cancellationToken);
-
-        public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.GetGenerationAsync(generationId, cancellationToken);
-
-        public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
-
-        public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -64,31 +65,19 @@ public sealed class HostilePostgreSqlDecoratorTests(PostgreSqlServer server) : I
     }
 
     /// <summary>A consumer's retry: a lost connection is tried once more, and what the second attempt throws is passed on.</summary>
-    private sealed class RetryOnce(IGptImageHubClient inner, Action arrange) : IGptImageHubClient
+    private sealed class RetryOnce(IGptImageHubClient inner, Action arrange) : SubmitDecorator(inner)
     {
-        public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         {
             arrange();
             try
             {
-                return await inner.StartImageGenerationAsync(request, cancellationToken);
+                return await Inner.StartImageGenerationAsync(request, cancellationToken);
             }
             catch (GptImageHubConnectionException)
             {
-                return await inner.StartImageGenerationAsync(request, cancellationToken);
+                return await Inner.StartImageGenerationAsync(request, cancellationToken);
             }
         }
-
-        public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => inner.GetModelsAsync(cancellationToken);
-
-        public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
-
-        public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => inner.GenerateImageAsync(request, cancellationToken);
-
-        public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default) => inner.GetGenerationAsync(generationId, cancellationToken);
-
-        public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) => inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
-
-        public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
     }
 }
