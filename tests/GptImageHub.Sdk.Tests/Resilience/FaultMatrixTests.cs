@@ -222,7 +222,9 @@ public sealed class FaultMatrixTests
         var mustSucceed = MustSucceed(target, fault);
         if (mustSucceed && error is not null && problems.Count == 0)
         {
-            problems.Add($"should have been mended by a retry or the next poll, but ended with {error.GetType().Name}: {error.Message}");
+            // The whole cause chain and what the server saw: a rare failure here under CI load (get 503 / cut at
+            // StatusLine, its third attempt failing in transport) must say enough to be understood from one log.
+            problems.Add($"should have been mended by a retry or the next poll, but ended with {Chain(error)}; the server received {server.Received.Count} requests on {server.Connections} connections");
         }
 
         if (!mustSucceed && error is null)
@@ -233,6 +235,17 @@ public sealed class FaultMatrixTests
         Assert.True(
             problems.Count == 0,
             $"{targetName} / {faultName}: {string.Join("; ", problems)} (sent: {string.Join(", ", recorder.Sent.Select(s => $"{s.Method} {s.Uri.AbsolutePath} at {(s.At - clock.Start).TotalSeconds:0.###} s"))})");
+    }
+
+    private static string Chain(Exception error)
+    {
+        var causes = new List<string>();
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            causes.Add($"{e.GetType().Name}: {e.Message}");
+        }
+
+        return string.Join(" <- ", causes);
     }
 
     /// <summary>
