@@ -14,14 +14,11 @@ public sealed record CreditBalance
     public string? AccountType { get; init; }
 
     /// <summary>When the next credits expire; null when none do or the service sends a shape the SDK does not read.</summary>
-    [JsonConverter(typeof(LenientDateTimeOffsetJsonConverter))]
     public DateTimeOffset? NextExpiration { get; init; }
 
     /// <summary>Fields the service sent that this version of the SDK does not model.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonExtensionDataDefaults.Empty;
 
-    [JsonExtensionData]
-    [JsonInclude]
     internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

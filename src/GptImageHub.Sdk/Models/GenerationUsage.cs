@@ -17,7 +17,5 @@ public sealed record GenerationUsage
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonExtensionDataDefaults.Empty;
 
-    [JsonExtensionData]
-    [JsonInclude]
     internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -46,11 +46,8 @@ public sealed record ImageGeneration
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonExtensionDataDefaults.Empty;
 
-    [JsonInclude]
-    [JsonPropertyName("object")]
+    /// <summary>The answer's <c>object</c> name, kept to be written back as it came.</summary>
     internal string? ObjectType { get; init; }
 
-    [JsonExtensionData]
-    [JsonInclude]
     internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

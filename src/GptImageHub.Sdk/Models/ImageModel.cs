@@ -39,14 +39,11 @@ public sealed record ImageModel
     /// Credits per image by tier, such as <c>1K: 8</c>. A single price for every tier is stored
     /// under <see cref="AnyTier"/>. Empty when the service does not say.
     /// </summary>
-    [JsonConverter(typeof(CreditsPerImageJsonConverter))]
     public IReadOnlyDictionary<string, int> CreditsPerImage { get => _creditsPerImage; init => _creditsPerImage = value ?? JsonExtensionDataDefaults.EmptyPrices; }
 
     /// <summary>Fields the service sent that this version of the SDK does not model.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonExtensionDataDefaults.Empty;
 
-    [JsonExtensionData]
-    [JsonInclude]
     internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

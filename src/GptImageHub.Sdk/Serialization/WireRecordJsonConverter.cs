@@ -14,21 +14,17 @@ namespace GptImageHub.Sdk.Serialization;
 /// a nested read in one state allocates its frame stack (<c>ReadStackFrame[]</c>, 447 B of a
 /// generation answer when the records were read nested, measured with <c>alloc GetGeneration_Sdk</c>:
 /// 18 % of the call's 2,480 B; see docs/benchmarks.md, shape A), and this keeps every read one level deep.
-/// Writing is not offered: the SDK never sends these records, and the batch journal writes them
-/// with its own context.
+/// Writing goes the same way back, through the wire class and its generated writer: the SDK never sends
+/// these records, but the batch journal keeps a generation in the API's own shape (<c>JournalGenerationJsonConverter</c>).
 /// </remarks>
 internal sealed class WireRecordJsonConverter<TWire, TRecord> : JsonConverter<TRecord>
-    where TWire : class, IWireRecord<TRecord>
+    where TWire : class, IWireRecord<TRecord>, new()
 {
     private JsonTypeInfo<TWire>? _wire;
 
     public override TRecord Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var wire = _wire;
-        if (wire is null || !ReferenceEquals(wire.Options, options))
-        {
-            _wire = wire = (JsonTypeInfo<TWire>)options.GetTypeInfo(typeof(TWire));
-        }
+        var wire = Wire(options);
 
         // The generated converter's own Read, as System.Text.Json bridges to it: it reads in place,
         // where JsonSerializer.Deserialize(ref reader) would first skip over the value to measure it.
@@ -36,6 +32,21 @@ internal sealed class WireRecordJsonConverter<TWire, TRecord> : JsonConverter<TR
         return ((JsonConverter<TWire>)wire.Converter).Read(ref reader, typeof(TWire), options)!.ToRecord();
     }
 
-    public override void Write(Utf8JsonWriter writer, TRecord value, JsonSerializerOptions options) =>
-        throw new NotSupportedException($"{typeof(TRecord).Name} is read from answers only; the SDK never writes it.");
+    public override void Write(Utf8JsonWriter writer, TRecord value, JsonSerializerOptions options)
+    {
+        var wire = new TWire();
+        wire.From(value);
+        JsonSerializer.Serialize(writer, wire, Wire(options));
+    }
+
+    private JsonTypeInfo<TWire> Wire(JsonSerializerOptions options)
+    {
+        var wire = _wire;
+        if (wire is null || !ReferenceEquals(wire.Options, options))
+        {
+            _wire = wire = (JsonTypeInfo<TWire>)options.GetTypeInfo(typeof(TWire));
+        }
+
+        return wire;
+    }
 }

@@ -21,10 +21,15 @@ namespace GptImageHub.Sdk.Serialization;
 // rule, and its per-object bit set cost 176 B and 8-11 % of a finished generation answer's read
 // (docs/benchmarks.md, "Issue 17: the generation reader"). As for any field, the last of duplicated keys counts.
 
-/// <summary>A wire class that becomes a public record once read.</summary>
-internal interface IWireRecord<out TRecord>
+/// <summary>
+/// A wire class that becomes a public record once read, and that a record becomes to be written again
+/// (the batch journal keeps a generation in the API's own shape, so it is read back by the same reader).
+/// </summary>
+internal interface IWireRecord<TRecord>
 {
     TRecord ToRecord();
+
+    void From(TRecord record);
 }
 
 /// <summary>The <c>image_generation</c> object.</summary>
@@ -77,6 +82,22 @@ internal sealed class ImageGenerationWire : IWireRecord<ImageGeneration>
         ObjectType = Object,
         ExtensionData = ExtensionData,
     };
+
+    public void From(ImageGeneration record)
+    {
+        Id = record.Id;
+        Status = record.Status;
+        Object = record.ObjectType;
+        Model = record.Model;
+        AspectRatio = record.AspectRatio;
+        Quality = record.Quality;
+        CreatedAt = record.CreatedAt;
+        Images = record.Images;
+        Usage = record.Usage;
+        Balance = record.Balance;
+        PollUrl = record.PollUrl;
+        ExtensionData = record.ExtensionData;
+    }
 }
 
 /// <summary>One entry of a generation's <c>images</c>.</summary>
@@ -102,6 +123,15 @@ internal sealed class GeneratedImageWire : IWireRecord<GeneratedImage>
         ObjectType = Object,
         ExtensionData = ExtensionData,
     };
+
+    public void From(GeneratedImage record)
+    {
+        Id = record.Id;
+        Url = record.Url;
+        Object = record.ObjectType;
+        CreatedAt = record.CreatedAt;
+        ExtensionData = record.ExtensionData;
+    }
 }
 
 /// <summary>A generation's <c>usage</c>.</summary>
@@ -115,6 +145,13 @@ internal sealed class GenerationUsageWire : IWireRecord<GenerationUsage>
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     public GenerationUsage ToRecord() => new() { Credits = Credits, CreditsRequested = CreditsRequested, ExtensionData = ExtensionData };
+
+    public void From(GenerationUsage record)
+    {
+        Credits = record.Credits;
+        CreditsRequested = record.CreditsRequested;
+        ExtensionData = record.ExtensionData;
+    }
 }
 
 /// <summary>
@@ -134,6 +171,14 @@ internal class CreditBalanceWire : IWireRecord<CreditBalance>
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     public CreditBalance ToRecord() => new() { Credits = Credits ?? throw RequiredField.Missing<CreditBalance>(nameof(Credits)), AccountType = AccountType, NextExpiration = NextExpiration, ExtensionData = ExtensionData };
+
+    public void From(CreditBalance record)
+    {
+        Credits = record.Credits;
+        AccountType = record.AccountType;
+        NextExpiration = record.NextExpiration;
+        ExtensionData = record.ExtensionData;
+    }
 }
 
 /// <summary>One model of the <c>/models</c> list.</summary>
@@ -171,4 +216,16 @@ internal sealed class ImageModelWire : IWireRecord<ImageModel>
         CreditsPerImage = CreditsPerImage!,
         ExtensionData = ExtensionData,
     };
+
+    public void From(ImageModel record)
+    {
+        Id = record.Id;
+        Name = record.Name;
+        Provider = record.Provider;
+        AspectRatios = record.AspectRatios;
+        Qualities = record.Qualities;
+        ReferenceImageLimit = record.ReferenceImageLimit;
+        CreditsPerImage = record.CreditsPerImage;
+        ExtensionData = record.ExtensionData;
+    }
 }

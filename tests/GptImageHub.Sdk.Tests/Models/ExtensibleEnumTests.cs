@@ -51,7 +51,7 @@ public sealed class ExtensibleEnumTests
         var generation = JsonSerializer.Deserialize("""{"id":"g","status":"moderating"}""", GptImageHubJsonContext.Default.ImageGeneration)!;
 
         Assert.Equal("moderating", generation.Status.ToString());
-        Assert.Contains("\"status\":\"moderating\"", JsonSerializer.Serialize(generation, GptImageHub.Sdk.Tests.Models.FormerReaders.RecordWriterContext.Default.ImageGeneration), StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"moderating\"", JsonSerializer.Serialize(generation, GptImageHubJsonContext.Default.ImageGeneration), StringComparison.Ordinal);
     }
 
     [Fact]

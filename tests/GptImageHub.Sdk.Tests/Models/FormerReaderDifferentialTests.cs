@@ -13,7 +13,7 @@ namespace GptImageHub.Sdk.Tests.Models;
 /// <c>FormerReaders/</c> as the oracle, which had been checked the same way against the generated
 /// readers of the public records): the same values, the same unknown fields, and a
 /// <see cref="JsonException"/> for the same inputs. Every mutated answer is read both ways and
-/// the results compared as the generated writers print them.
+/// the results compared as the SDK's wire writer prints them (the wire classes' generated writers, unknown fields included).
 /// </summary>
 public sealed class FormerReaderDifferentialTests
 {
@@ -67,7 +67,7 @@ public sealed class FormerReaderDifferentialTests
             CreditSeeds,
             GptImageHubJsonContext.Default.CreditsResponse,
             FormerReaderContext.Default.CreditsResponse,
-            answer => answer.ToCreditBalance() is { } balance ? JsonSerializer.Serialize(balance, RecordWriterContext.Default.CreditBalance) : "no balance",
+            answer => answer.ToCreditBalance() is { } balance ? JsonSerializer.Serialize(balance, GptImageHubJsonContext.Default.CreditBalance) : "no balance",
             seed: 6);
 
     [Fact]
@@ -76,12 +76,12 @@ public sealed class FormerReaderDifferentialTests
             [SeedResponses.Models, """[{"id":"a","credits_per_image":1},{"id":"b","qualities":["1K"]}]""", """{"models":[{"id":"a"}],"data":null}"""],
             GptImageHubJsonContext.Default.ModelList,
             FormerReaderContext.Default.ModelList,
-            list => string.Join("\n", list.Models.Select(model => JsonSerializer.Serialize(model, RecordWriterContext.Default.ImageModel))),
+            list => string.Join("\n", list.Models.Select(model => JsonSerializer.Serialize(model, GptImageHubJsonContext.Default.ImageModel))),
             seed: 7);
 
     private static void Compare<T>(string[] seeds, JsonTypeInfo<T> current, JsonTypeInfo<T> former, int seed)
     {
-        var printer = (JsonTypeInfo<T>)RecordWriterContext.Default.GetTypeInfo(typeof(T))!;
+        var printer = (JsonTypeInfo<T>)GptImageHubJsonContext.Default.GetTypeInfo(typeof(T))!;
         Compare(seeds, current, former, value => JsonSerializer.Serialize(value, printer), seed);
     }
 

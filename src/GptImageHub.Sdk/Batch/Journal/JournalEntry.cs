@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GptImageHub.Sdk.Serialization;
 
 namespace GptImageHub.Sdk.Batch;
 
@@ -32,9 +33,24 @@ internal sealed record JournalEntry
 
     public string? Message { get; init; }
 
+    [JsonConverter(typeof(JournalGenerationJsonConverter))]
     public ImageGeneration? Generation { get; init; }
 
     public DateTimeOffset At { get; init; }
+}
+
+/// <summary>
+/// A generation in the API's own shape, written and read back by the API's wire classes (WireRecords.cs),
+/// so that the journal names no field of its own and reads what an answer would.
+/// </summary>
+internal sealed class JournalGenerationJsonConverter : JsonConverter<ImageGeneration>
+{
+    public override ImageGeneration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize(ref reader, GptImageHubJsonContext.Default.ImageGeneration)
+        ?? throw new JsonException("A journal line holds a null generation.");
+
+    public override void Write(Utf8JsonWriter writer, ImageGeneration value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonContext.Default.ImageGeneration);
 }
 
 /// <summary>The journal's event names: each written once, here. <c>rejected</c> is the name version 1 gave refusals.</summary>

@@ -20,7 +20,7 @@ internal sealed class ImageGenerationJsonConverter : JsonConverter<ImageGenerati
     public override ImageGeneration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader, options);
 
     public override void Write(Utf8JsonWriter writer, ImageGeneration value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.ImageGeneration);
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonContext.Default.ImageGeneration);
 
     private static ImageGeneration ReadObject(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
@@ -165,7 +165,7 @@ internal sealed class GeneratedImageJsonConverter : JsonConverter<GeneratedImage
     public override GeneratedImage Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader);
 
     public override void Write(Utf8JsonWriter writer, GeneratedImage value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.GeneratedImage);
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonContext.Default.GeneratedImage);
 
     internal static GeneratedImage ReadObject(ref Utf8JsonReader reader)
     {
@@ -232,7 +232,7 @@ internal sealed class GenerationUsageJsonConverter : JsonConverter<GenerationUsa
     public override GenerationUsage? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadNullable(ref reader);
 
     public override void Write(Utf8JsonWriter writer, GenerationUsage value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.GenerationUsage);
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonContext.Default.GenerationUsage);
 
     internal static GenerationUsage? ReadNullable(ref Utf8JsonReader reader)
     {
@@ -274,7 +274,7 @@ internal sealed class CreditBalanceJsonConverter : JsonConverter<CreditBalance>
     public override CreditBalance? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadNullable(ref reader, options);
 
     public override void Write(Utf8JsonWriter writer, CreditBalance value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.CreditBalance);
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonContext.Default.CreditBalance);
 
     internal static CreditBalance? ReadNullable(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {
@@ -330,7 +330,7 @@ internal sealed class ImageModelJsonConverter : JsonConverter<ImageModel>
     public override ImageModel Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader, options);
 
     public override void Write(Utf8JsonWriter writer, ImageModel value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, RecordWriterContext.Default.ImageModel);
+        JsonSerializer.Serialize(writer, value, GptImageHubJsonContext.Default.ImageModel);
 
     internal static ImageModel ReadObject(ref Utf8JsonReader reader, JsonSerializerOptions options)
     {

@@ -21,19 +21,3 @@ namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
 internal sealed partial class FormerReaderContext : JsonSerializerContext
 {
 }
-
-/// <summary>
-/// Generated writers for the public records (the SDK's former GptImageHubJsonWriterContext), used
-/// to print a read record, unknown fields included, so two readers' results compare as text.
-/// </summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ImageGeneration))]
-[JsonSerializable(typeof(GeneratedImage))]
-[JsonSerializable(typeof(GenerationUsage))]
-[JsonSerializable(typeof(CreditBalance))]
-[JsonSerializable(typeof(ImageModel))]
-internal sealed partial class RecordWriterContext : JsonSerializerContext
-{
-}
