@@ -31,6 +31,7 @@ namespace GptImageHub.Sdk.Serialization;
 [JsonSerializable(typeof(CreditBalanceWire))]
 [JsonSerializable(typeof(ImageModelWire))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelListWire))]
 [JsonSerializable(typeof(ErrorResponse))]
 internal sealed partial class GptImageHubJsonContext : JsonSerializerContext
 {

@@ -73,7 +73,12 @@ public sealed class FormerReaderDifferentialTests
     [Fact]
     public void Model_lists_of_every_shape_read_as_the_former_hand_written_reader_read_them() =>
         Compare(
-            [SeedResponses.Models, """[{"id":"a","credits_per_image":1},{"id":"b","qualities":["1K"]}]""", """{"models":[{"id":"a"}],"data":null}"""],
+            [
+                SeedResponses.Models,
+                """[{"id":"a","credits_per_image":1},{"id":"b","qualities":["1K"]}]""",
+                """{"models":[{"id":"a"}],"data":null}""",
+                """{"data":[{"id":"a"}],"models":[{"id":"b"}],"data":"x","object":"list"}""",
+            ],
             GptImageHubJsonContext.Default.ModelList,
             FormerReaderContext.Default.ModelList,
             list => string.Join("\n", list.Models.Select(model => JsonSerializer.Serialize(model, GptImageHubJsonContext.Default.ImageModel))),
@@ -124,7 +129,7 @@ public sealed class FormerReaderDifferentialTests
     private static string Mutate(string json, Random random)
     {
         string[] values = ["[\"1:1\",\"16:9\",\"x\"]", "{\"1K\":\"8\",\"2K\":1.5}", "null", "[]", "{}", "true", "0", "-3", "\"\"", "\"x\"", "\"12\"", "\"-1\"", "\" 5\"", "1.5", "1e3", "99999999999", "\"2026-04-30\"", "\"not a date\"", "\"http://[bad\"", "[null]", "[{}]", "{\"credits\":1}", "\"\\u0069d\""];
-        string[] names = ["\"id\"", "\"ID\"", "\"status\"", "\"url\"", "\"credits\"", "\"images\"", "\"usage\"", "\"balance\"", "\"object\"", "\"poll_url\"", "\"created_at\"", "\"next_expiration\"", "\"unknown\"", "\"i\\u0064\"", "\"additional_properties\"", "\"aspect_ratios\"", "\"qualities\"", "\"credits_per_image\"", "\"reference_image_limit\"", "\"provider\""];
+        string[] names = ["\"id\"", "\"ID\"", "\"status\"", "\"url\"", "\"credits\"", "\"images\"", "\"usage\"", "\"balance\"", "\"object\"", "\"poll_url\"", "\"created_at\"", "\"next_expiration\"", "\"unknown\"", "\"i\\u0064\"", "\"additional_properties\"", "\"aspect_ratios\"", "\"qualities\"", "\"credits_per_image\"", "\"reference_image_limit\"", "\"provider\"", "\"data\"", "\"models\""];
         switch (random.Next(5))
         {
             case 0:

@@ -403,3 +403,69 @@ internal sealed class ImageModelJsonConverter : JsonConverter<ImageModel>
         };
     }
 }
+
+/// <summary>
+/// The SDK's former hand-written envelope reader (before the object shapes were read by a generated wire class).
+/// Reads the <c>/models</c> answer in every shape the service has used: a bare array, or an object
+/// that wraps the array in <c>data</c> or <c>models</c>.
+/// </summary>
+internal sealed class FormerModelListJsonConverter : JsonConverter<ModelList>
+{
+    public override ModelList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            return new ModelList(ReadArray(ref reader, options));
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"Expected an array or an object of models but found {reader.TokenType}.");
+        }
+
+        // Deliberate change (issue 17: the object shapes are read by a generated wire class): each wrapper is
+        // read as a field, the last of duplicates counting and a non-array counting as none, and data wins over
+        // models. The former reader took the first array of either and never read the other.
+        List<ImageModel>? data = null, models = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isData = reader.ValueTextEquals("data"u8);
+            var isModels = reader.ValueTextEquals("models"u8);
+            reader.Read();
+            var list = (isData || isModels) && reader.TokenType == JsonTokenType.StartArray ? ReadArray(ref reader, options) : null;
+            if (list is null)
+            {
+                reader.Skip();
+            }
+
+            if (isData)
+            {
+                data = list;
+            }
+            else if (isModels)
+            {
+                models = list;
+            }
+        }
+
+        return new ModelList(data ?? models ?? throw new JsonException("The models object has no 'data' or 'models' array."));
+    }
+
+    public override void Write(Utf8JsonWriter writer, ModelList value, JsonSerializerOptions options) =>
+        throw new NotSupportedException("The model list is read from answers only; the SDK never writes it.");
+
+    private static List<ImageModel> ReadArray(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
+        // Each model through its wire class (the context's converter for ImageModel), one read per model.
+        var model = (JsonConverter<ImageModel>)options.GetTypeInfo(typeof(ImageModel)).Converter;
+        var models = new List<ImageModel>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            models.Add(reader.TokenType == JsonTokenType.Null
+                ? throw new JsonException("A model entry is null.")
+                : model.Read(ref reader, typeof(ImageModel), options)!);
+        }
+
+        return models;
+    }
+}

@@ -10,7 +10,7 @@ namespace GptImageHub.Sdk.Tests.Models.FormerReaders;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    Converters = [typeof(ImageGenerationJsonConverter), typeof(GeneratedImageJsonConverter), typeof(GenerationUsageJsonConverter), typeof(CreditBalanceJsonConverter), typeof(ImageModelJsonConverter)])]
+    Converters = [typeof(ImageGenerationJsonConverter), typeof(GeneratedImageJsonConverter), typeof(GenerationUsageJsonConverter), typeof(CreditBalanceJsonConverter), typeof(ImageModelJsonConverter), typeof(FormerModelListJsonConverter)])]
 [JsonSerializable(typeof(ImageGeneration))]
 [JsonSerializable(typeof(GeneratedImage))]
 [JsonSerializable(typeof(GenerationUsage))]
