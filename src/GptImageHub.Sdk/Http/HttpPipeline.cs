@@ -240,27 +240,33 @@ internal sealed class HttpPipeline
         try
         {
             using var request = CreateRequest(call, acceptJson);
+
+            // Held here: a handler that sends a copy of the body may put that copy in the request in its place.
+            var body = request.Content as IWrittenBody;
             HttpResponseMessage message;
             try
             {
                 message = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (request.Content is MultipartGenerationContent { SourceFailure: { } failure, Writes: > 1 } && (ex == failure || IsTransportFailure(ex, cancellationToken)))
+            catch (Exception ex) when (body is MultipartGenerationContent { SourceFailure: { } failure } multipart
+                && (multipart.Writes > 1 || multipart is { Writes: > 0, Copied: true })
+                && (ex == failure || IsTransportFailure(ex, cancellationToken)))
             {
                 // The image could not be read again (a stream that does not seek), but an attempt below the SDK (a
-                // consumer's handler that retries) had written the whole body before: possibly charged, not the image's fault.
+                // consumer's handler that retries, or reads the body after a send to log it) had written the whole
+                // body toward the network before: possibly charged, not the image's fault.
                 return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: true), retryAfter: null);
             }
             catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
             {
                 // A failure reading the caller's own image is not the network's: report it as what it is.
-                if (request.Content is MultipartGenerationContent { SourceFailure: { } sourceFailure })
+                if (body is MultipartGenerationContent { SourceFailure: { } sourceFailure })
                 {
                     return Failed(sourceFailure as GptImageHubException ?? throw sourceFailure, retryAfter: null);
                 }
 
                 // An attempt below the SDK (a consumer's handler that retries) may have written the body before this one failed.
-                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: request.Content is IWrittenBody { Writes: > 0 }), retryAfter: null);
+                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: body is { Writes: > 0 } or { Copied: true }), retryAfter: null);
             }
 
             var status = (int)message.StatusCode;
@@ -290,7 +296,7 @@ internal sealed class HttpPipeline
 
                 // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
                 var text = errorBody.Failure is null ? errorBody.Json : default;
-                var writtenBefore = request.Content is IWrittenBody { Writes: > 1 };
+                var writtenBefore = body is { Writes: > 1 } or { Copied: true };
                 return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
             }
         }
