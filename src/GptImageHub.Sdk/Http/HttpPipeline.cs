@@ -227,7 +227,8 @@ internal sealed class HttpPipeline
         var method = call.Method.Method;
 
         // The path is a string the Uri builds on demand: only a listener or an enabled log pays for it.
-        using var activity = StartActivity(call, method);
+        using var traced = StartActivity(call, method);
+        var activity = traced.Activity;
         var logging = _logger.IsEnabled(LogLevel.Debug);
 
         // The clock is read only for a log line that will be written: durations appear nowhere else.
@@ -336,10 +337,10 @@ internal sealed class HttpPipeline
     }
 
     /// <summary>One client activity per HTTP request, polls included, named as OpenTelemetry names HTTP client spans.</summary>
-    private static Activity? StartActivity(ApiCall call, string method)
+    private static QuietActivity StartActivity(ApiCall call, string method)
     {
-        var activity = GptImageHubTelemetry.ActivitySource.StartActivity(method, ActivityKind.Client);
-        if (activity is not null)
+        var traced = QuietActivity.Start(method, ActivityKind.Client);
+        if (traced.Activity is { } activity)
         {
             var path = call.Uri.AbsolutePath;
             activity.SetTag(TelemetryTags.HttpMethod, method);
@@ -353,7 +354,7 @@ internal sealed class HttpPipeline
             }
         }
 
-        return activity;
+        return traced;
     }
 
     private HttpRequestMessage CreateRequest(ApiCall call, bool acceptJson)

@@ -11,7 +11,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// <c>Activity.Dispose</c>, and what they throw comes out there. <c>GenerateImageAsync</c> records its counters
 /// and ends its activity after the job succeeded, with the images in hand: a listener that threw there (an exporter
 /// whose buffer is full, a <c>Dictionary.Add</c> of a duplicate) ended the paid call with the listener's exception,
-/// no images and no id. Each test's listener throws only for its own model, so tests running alongside are untouched.
+/// no images and no id; so did one that threw when the POST's own activity ended, before the answer naming the job
+/// was read. Each test's listener throws only for its own model, so tests running alongside are untouched.
 /// </summary>
 public sealed class HostileThrowingTelemetryTests
 {
@@ -63,6 +64,34 @@ public sealed class HostileThrowingTelemetryTests
         ActivitySource.AddActivityListener(listener);
         var handler = Succeeds();
         using var client = handler.CreateClient();
+
+        var generation = await client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T);
+
+        Assert.Equal("clx_generation_log_id", generation.Id);
+        Assert.Single(generation.Images);
+        Assert.Equal(1, handler.Posts);
+    }
+
+    [Fact]
+    public async Task An_activity_listener_that_throws_when_a_paid_POST_ends_leaves_GenerateImageAsync_its_images()
+    {
+        // The request's activity ends with the answer's headers, before the body that names the job is read.
+        var port = 20000 + (Math.Abs(_model.GetHashCode(StringComparison.Ordinal)) % 40000);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GptImageHubTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.DisplayName == "POST" && Equals(activity.GetTagItem("server.port"), port))
+                {
+                    throw new InvalidOperationException("The exporter's queue is full.");
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var handler = Succeeds();
+        using var client = handler.CreateClient(options => options.BaseAddress = new Uri($"http://127.0.0.2:{port}/"));
 
         var generation = await client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T);
 
