@@ -92,8 +92,11 @@ internal sealed class HttpPipeline
         if (body.Failure is { } broken)
         {
             // The answer broke off: a charged submit's names the job it paid for if its id had arrived.
+            // Whatever else broke it (a consumer's handler that wraps the answer's stream throws its own exceptions), a
+            // charged submit whose answer already named its job fails naming it, not as the bare exception.
             var generationId = ResponseDeserializer.PaidId(body, call.GenerationId, call.IsChargedSubmit);
-            return IsTransportFailure(broken, cancellationToken)
+            var namedPaidJob = call.IsChargedSubmit && generationId is not null && broken is not OperationCanceledException;
+            return IsTransportFailure(broken, cancellationToken) || namedPaidJob
                 ? Attempt<T>.Failed(Failure(call, response.Timeout, broken, requestSent: true, generationId: generationId), sent.RetryAfter)
                 : throw CallerStopped(broken, call.IsChargedSubmit ? generationId : null, cancellationToken);
         }
