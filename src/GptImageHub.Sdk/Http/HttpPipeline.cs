@@ -272,6 +272,12 @@ internal sealed class HttpPipeline
                 // An attempt below the SDK (a consumer's handler that retries) may have written the body before this one failed.
                 return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: body is { Writes: > 0 } or { Copied: true }), retryAfter: null);
             }
+            catch (Exception ex) when (call.IsChargedSubmit && !IsOwnSourceFailure(body, ex) && ThrownByHandler.Remember(ex))
+            {
+                // Never entered: the filter only marks what a consumer's handler threw out of a charged POST (not the
+                // caller's cancellation, a transport failure or the SDK's own image failure, caught above) as possibly charged.
+                throw;
+            }
 
             var status = (int)message.StatusCode;
             activity?.SetTag(TelemetryTags.HttpStatusCode, status);
@@ -402,6 +408,10 @@ internal sealed class HttpPipeline
         ex is HttpRequestException or IOException or InvalidDataException
         || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
         || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
+
+    /// <summary>Whether <paramref name="ex"/> is the SDK's own failure to read a reference image while it wrote the body.</summary>
+    private static bool IsOwnSourceFailure(IWrittenBody? body, Exception ex) =>
+        body is MultipartGenerationContent { SourceFailure: { } failure } && (ReferenceEquals(ex, failure) || ReferenceEquals(ex.InnerException, failure));
 
     /// <summary>Whether the <see cref="HttpClient"/> or its handler was disposed (by its owner), not, say, the caller's destination stream.</summary>
     private static bool IsHttpClientDisposed(Exception ex) =>
