@@ -79,19 +79,8 @@ internal readonly struct GenerationScope : IDisposable
 
     private static Activity? StartActivity(string? model, string mode, string? generationId)
     {
-        Activity? activity;
-        try
-        {
-            activity = GptImageHubTelemetry.ActivitySource.StartActivity(
-                model is null ? TelemetryTags.GenerateContent : TelemetryTags.GenerateContent + " " + model,
-                ActivityKind.Internal);
-        }
-        catch (Exception)
-        {
-            // A listener's failure (its Sample or ActivityStarted callback): the generation goes on untraced.
-            return null;
-        }
-
+        // A listener's failure (its Sample or ActivityStarted callback) leaves the generation untraced.
+        var activity = QuietActivity.Start(model is null ? TelemetryTags.GenerateContent : TelemetryTags.GenerateContent + " " + model, ActivityKind.Internal).Activity;
         if (activity is not null)
         {
             activity.SetTag(TelemetryTags.OperationName, TelemetryTags.GenerateContent);
@@ -180,14 +169,7 @@ internal readonly struct GenerationScope : IDisposable
         if (_activity is { IsStopped: false } activity)
         {
             activity.SetStatus(ActivityStatusCode.Error, "abandoned");
-            try
-            {
-                activity.Dispose();
-            }
-            catch (Exception)
-            {
-                // A listener's failure: dropped (see the remarks).
-            }
+            QuietActivity.Stop(activity);
         }
     }
 }

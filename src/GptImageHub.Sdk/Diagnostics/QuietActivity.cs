@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace GptImageHub.Sdk.Diagnostics;
 
 /// <summary>
-/// Ends an HTTP request's activity whatever a consumer's <see cref="ActivityListener"/> throws from ActivityStopped.
-/// The request's activity ends once the answer's headers are in, before a charged submit's body (its job id) is read:
+/// Starts and ends the SDK's activities whatever a consumer's <see cref="ActivityListener"/> throws from ActivityStopped.
+/// An HTTP request's activity ends once the answer's headers are in, before a charged submit's body (its job id) is read:
 /// a listener that threw there ended the call with its own exception, the answer undisposed and the paid job's id
 /// never read. Tracing that fails is dropped, as a failed log line is (<see cref="GuardedLogger"/>).
 /// </summary>
@@ -31,15 +31,18 @@ internal readonly struct QuietActivity : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Stops <paramref name="activity"/>, dropping whatever a listener's ActivityStopped throws.</summary>
+    public static void Stop(Activity? activity)
     {
         try
         {
-            _activity?.Dispose();
+            activity?.Dispose();
         }
         catch (Exception)
         {
             // A listener's failure: dropped (see the class remarks).
         }
     }
+
+    public void Dispose() => Stop(_activity);
 }
