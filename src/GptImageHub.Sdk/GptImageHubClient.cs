@@ -169,6 +169,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         {
             var generation = await SubmitAsync(request, submitAsync: mode == GenerationMode.Polling, mode == GenerationMode.Polling ? _settings.RequestTimeout : _settings.ServerWaitTimeout, cancellationToken).ConfigureAwait(false);
             generationId = generation.Id;
+            ThrownBySubmit.Paid(generationId);
             scope.Submitted(generation);
             if (generation.Status == GenerationStatus.Failed)
             {
@@ -199,6 +200,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             ThrowIfDisposed();
             ValidateBeforeSending(request);
             var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            ThrownBySubmit.Paid(generation.Id);
             Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? request.Model, generation.Status.ToString());
             return new GenerationOperation(generation, _poller);
         }

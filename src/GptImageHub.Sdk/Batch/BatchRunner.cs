@@ -504,7 +504,8 @@ internal sealed class BatchRunner
                 ThrownBySubmit.StopWatching();
                 var outcome = ChargeClassifier.ClassifyReturned(ex, watch);
                 var recorded = JournalEventFor(outcome);
-                var generationId = PaidId(ex);
+                // A decorator's own exception (or its wrapper around the SDK's) may name no job its submit paid for.
+                var generationId = PaidId(ex) ?? watch.OnlyPaidId();
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {

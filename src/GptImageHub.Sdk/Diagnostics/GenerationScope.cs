@@ -13,6 +13,13 @@ namespace GptImageHub.Sdk.Diagnostics;
 /// changes: <see cref="Succeeded"/> and <see cref="Failed"/> end the activity, and
 /// <see cref="Dispose"/> marks one that neither ended as abandoned, so it is used with <c>using</c>
 /// like any other scope.
+/// <para>
+/// A consumer's <see cref="System.Diagnostics.Metrics.MeterListener"/> and <see cref="ActivityListener"/> run
+/// synchronously inside <c>Counter.Add</c>, <c>Histogram.Record</c>, <c>StartActivity</c> and <c>Activity.Dispose</c>,
+/// and what they throw comes out there: after a paid job succeeded, that ended <c>GenerateImageAsync</c> with the
+/// listener's exception instead of the images and the id. Telemetry that fails is dropped, as a failed log line is
+/// (<see cref="GuardedLogger"/>): it must never cost a paid job.
+/// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1815:Override equals and operator equals on value types", Justification = "A scope is never compared.")]
 internal readonly struct GenerationScope : IDisposable
@@ -32,17 +39,7 @@ internal readonly struct GenerationScope : IDisposable
         _started = GptImageHubTelemetry.GenerationDuration.Enabled || logger.IsEnabled(LogLevel.Information) || logger.IsEnabled(LogLevel.Warning)
             ? time.GetTimestamp()
             : null;
-        _activity = GptImageHubTelemetry.ActivitySource.StartActivity(
-            model is null ? TelemetryTags.GenerateContent : TelemetryTags.GenerateContent + " " + model,
-            ActivityKind.Internal);
-        if (_activity is not null)
-        {
-            _activity.SetTag(TelemetryTags.OperationName, TelemetryTags.GenerateContent);
-            _activity.SetTag(TelemetryTags.ProviderName, TelemetryTags.Provider);
-            _activity.SetTag(TelemetryTags.RequestModel, model);
-            _activity.SetTag(TelemetryTags.Mode, mode);
-            _activity.SetTag(TelemetryTags.ResponseId, generationId);
-        }
+        _activity = StartActivity(model, mode, generationId);
     }
 
     public static GenerationScope Start(ILogger logger, TimeProvider time, string? model, string mode, string? generationId = null) =>
@@ -55,6 +52,48 @@ internal readonly struct GenerationScope : IDisposable
     }
 
     public ImageGeneration Succeeded(ImageGeneration generation)
+    {
+        try
+        {
+            RecordSuccess(generation);
+        }
+        catch (Exception)
+        {
+            // A listener's failure: dropped (see the remarks), the paid generation is returned.
+        }
+
+        return generation;
+    }
+
+    public void Failed(Exception exception, string? generationId)
+    {
+        try
+        {
+            RecordFailure(exception, generationId);
+        }
+        catch (Exception)
+        {
+            // A listener's failure: dropped (see the remarks), the call's own exception is the one thrown.
+        }
+    }
+
+    private static Activity? StartActivity(string? model, string mode, string? generationId)
+    {
+        // A listener's failure (its Sample or ActivityStarted callback) leaves the generation untraced.
+        var activity = QuietActivity.Start(model is null ? TelemetryTags.GenerateContent : TelemetryTags.GenerateContent + " " + model, ActivityKind.Internal).Activity;
+        if (activity is not null)
+        {
+            activity.SetTag(TelemetryTags.OperationName, TelemetryTags.GenerateContent);
+            activity.SetTag(TelemetryTags.ProviderName, TelemetryTags.Provider);
+            activity.SetTag(TelemetryTags.RequestModel, model);
+            activity.SetTag(TelemetryTags.Mode, mode);
+            activity.SetTag(TelemetryTags.ResponseId, generationId);
+        }
+
+        return activity;
+    }
+
+    private void RecordSuccess(ImageGeneration generation)
     {
         var elapsed = Elapsed();
         var credits = generation.Usage?.Credits ?? 0;
@@ -82,10 +121,9 @@ internal readonly struct GenerationScope : IDisposable
 
         Log.GenerationSucceeded(_logger, generation.Id, generation.Images.Count, credits, elapsed?.TotalSeconds ?? 0);
         _activity?.Dispose();
-        return generation;
     }
 
-    public void Failed(Exception exception, string? generationId)
+    private void RecordFailure(Exception exception, string? generationId)
     {
         var elapsed = Elapsed();
         var errorType = exception.GetType().Name;
@@ -131,7 +169,7 @@ internal readonly struct GenerationScope : IDisposable
         if (_activity is { IsStopped: false } activity)
         {
             activity.SetStatus(ActivityStatusCode.Error, "abandoned");
-            activity.Dispose();
+            QuietActivity.Stop(activity);
         }
     }
 }

@@ -14,6 +14,9 @@ internal static class ChargeClassifier
     /// <summary>Classifies any exception that ended a generation POST.</summary>
     public static SubmitOutcome Classify(Exception exception) => exception switch
     {
+        // A consumer's handler may throw any type after the service answered, the SDK's own included.
+        _ when ThrownByHandler.Contains(exception) => SubmitOutcome.PossiblyCharged,
+
         // Thrown before a byte left: the caller's mistake, a guard, a reference image that could not be read.
         // An ArgumentException only when the SDK's own check threw it: any code the submit runs after the
         // charge (a consumer's handler or logger) can throw one too.

@@ -17,6 +17,7 @@ internal sealed class ThrownBySubmit
     private static readonly AsyncLocal<ThrownBySubmit?> Watching = new();
 
     private readonly List<Exception> _thrown = [];
+    private readonly List<string> _paid = [];
     private int _started;
 
     private ThrownBySubmit()
@@ -58,6 +59,47 @@ internal sealed class ThrownBySubmit
         }
 
         return false;
+    }
+
+    /// <summary>An SDK submit's answer named the job <paramref name="generationId"/>: it was paid, whatever the caller's code does next.</summary>
+    public static void Paid(string generationId)
+    {
+        if (Watching.Value is { } watch)
+        {
+            lock (watch._thrown)
+            {
+                watch._paid.Add(generationId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The job the watched submits paid for, when they named exactly one: returned to the caller's code, or carried
+    /// by an exception they threw. A decorator's own failure after its submit, or its wrapper around the SDK's
+    /// exception, names none; this one is still known. Null when none was named, or more than one.
+    /// </summary>
+    public string? OnlyPaidId()
+    {
+        lock (_thrown)
+        {
+            string? only = null;
+            foreach (var id in _paid.Concat(_thrown.Select(Batch.BatchRunner.PaidId)))
+            {
+                if (id is null || string.Equals(id, only, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (only is not null)
+                {
+                    return null;
+                }
+
+                only = id;
+            }
+
+            return only;
+        }
     }
 
     /// <summary>

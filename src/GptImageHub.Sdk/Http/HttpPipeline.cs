@@ -92,8 +92,11 @@ internal sealed class HttpPipeline
         if (body.Failure is { } broken)
         {
             // The answer broke off: a charged submit's names the job it paid for if its id had arrived.
+            // Whatever else broke it (a consumer's handler that wraps the answer's stream throws its own exceptions), a
+            // charged submit whose answer already named its job fails naming it, not as the bare exception.
             var generationId = ResponseDeserializer.PaidId(body, call.GenerationId, call.IsChargedSubmit);
-            return IsTransportFailure(broken, cancellationToken)
+            var namedPaidJob = call.IsChargedSubmit && generationId is not null && broken is not OperationCanceledException;
+            return IsTransportFailure(broken, cancellationToken) || namedPaidJob
                 ? Attempt<T>.Failed(Failure(call, response.Timeout, broken, requestSent: true, generationId: generationId), sent.RetryAfter)
                 : throw CallerStopped(broken, call.IsChargedSubmit ? generationId : null, cancellationToken);
         }
@@ -227,7 +230,8 @@ internal sealed class HttpPipeline
         var method = call.Method.Method;
 
         // The path is a string the Uri builds on demand: only a listener or an enabled log pays for it.
-        using var activity = StartActivity(call, method);
+        using var traced = StartActivity(call, method);
+        var activity = traced.Activity;
         var logging = _logger.IsEnabled(LogLevel.Debug);
 
         // The clock is read only for a log line that will be written: durations appear nowhere else.
@@ -240,27 +244,39 @@ internal sealed class HttpPipeline
         try
         {
             using var request = CreateRequest(call, acceptJson);
+
+            // Held here: a handler that sends a copy of the body may put that copy in the request in its place.
+            var body = request.Content as IWrittenBody;
             HttpResponseMessage message;
             try
             {
                 message = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (request.Content is MultipartGenerationContent { SourceFailure: { } failure, Writes: > 1 } && (ex == failure || IsTransportFailure(ex, cancellationToken)))
+            catch (Exception ex) when (body is MultipartGenerationContent { SourceFailure: { } failure } multipart
+                && (multipart.Writes > 1 || multipart is { Writes: > 0, Copied: true })
+                && (ex == failure || IsTransportFailure(ex, cancellationToken)))
             {
                 // The image could not be read again (a stream that does not seek), but an attempt below the SDK (a
-                // consumer's handler that retries) had written the whole body before: possibly charged, not the image's fault.
+                // consumer's handler that retries, or reads the body after a send to log it) had written the whole
+                // body toward the network before: possibly charged, not the image's fault.
                 return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: true), retryAfter: null);
             }
             catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
             {
                 // A failure reading the caller's own image is not the network's: report it as what it is.
-                if (request.Content is MultipartGenerationContent { SourceFailure: { } sourceFailure })
+                if (body is MultipartGenerationContent { SourceFailure: { } sourceFailure })
                 {
                     return Failed(sourceFailure as GptImageHubException ?? throw sourceFailure, retryAfter: null);
                 }
 
                 // An attempt below the SDK (a consumer's handler that retries) may have written the body before this one failed.
-                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: request.Content is IWrittenBody { Writes: > 0 }), retryAfter: null);
+                return Failed(Failure(call, timeout, ex, requestSent: true, writtenBefore: body is { Writes: > 0 } or { Copied: true }), retryAfter: null);
+            }
+            catch (Exception ex) when (call.IsChargedSubmit && !IsOwnSourceFailure(body, ex) && ThrownByHandler.Remember(ex))
+            {
+                // Never entered: the filter only marks what a consumer's handler threw out of a charged POST (not the
+                // caller's cancellation, a transport failure or the SDK's own image failure, caught above) as possibly charged.
+                throw;
             }
 
             var status = (int)message.StatusCode;
@@ -290,7 +306,7 @@ internal sealed class HttpPipeline
 
                 // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
                 var text = errorBody.Failure is null ? errorBody.Json : default;
-                var writtenBefore = request.Content is IWrittenBody { Writes: > 1 };
+                var writtenBefore = body is { Writes: > 1 } or { Copied: true };
                 return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
             }
         }
@@ -330,10 +346,10 @@ internal sealed class HttpPipeline
     }
 
     /// <summary>One client activity per HTTP request, polls included, named as OpenTelemetry names HTTP client spans.</summary>
-    private static Activity? StartActivity(ApiCall call, string method)
+    private static QuietActivity StartActivity(ApiCall call, string method)
     {
-        var activity = GptImageHubTelemetry.ActivitySource.StartActivity(method, ActivityKind.Client);
-        if (activity is not null)
+        var traced = QuietActivity.Start(method, ActivityKind.Client);
+        if (traced.Activity is { } activity)
         {
             var path = call.Uri.AbsolutePath;
             activity.SetTag(TelemetryTags.HttpMethod, method);
@@ -347,7 +363,7 @@ internal sealed class HttpPipeline
             }
         }
 
-        return activity;
+        return traced;
     }
 
     private HttpRequestMessage CreateRequest(ApiCall call, bool acceptJson)
@@ -392,6 +408,10 @@ internal sealed class HttpPipeline
         ex is HttpRequestException or IOException or InvalidDataException
         || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
         || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
+
+    /// <summary>Whether <paramref name="ex"/> is the SDK's own failure to read a reference image while it wrote the body.</summary>
+    private static bool IsOwnSourceFailure(IWrittenBody? body, Exception ex) =>
+        body is MultipartGenerationContent { SourceFailure: { } failure } && (ReferenceEquals(ex, failure) || ReferenceEquals(ex.InnerException, failure));
 
     /// <summary>Whether the <see cref="HttpClient"/> or its handler was disposed (by its owner), not, say, the caller's destination stream.</summary>
     private static bool IsHttpClientDisposed(Exception ex) =>

@@ -35,9 +35,13 @@ internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
     public Exception? SourceFailure { get; private set; }
 
     private int _writes;
+    private int _copies;
 
     /// <inheritdoc/>
     public int Writes => Volatile.Read(ref _writes);
+
+    /// <inheritdoc/>
+    public bool Copied => Volatile.Read(ref _copies) > 0;
 
     /// <summary>The text parts of a request, in the JSON body's order.</summary>
     public static List<KeyValuePair<string, string>> Fields(ImageGenerationRequest request, bool submitAsync)
@@ -80,7 +84,7 @@ internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
 
     private async Task WriteAsync(Stream stream, CancellationToken cancellationToken)
     {
-        JsonBodyContent.Count(stream, ref _writes);
+        JsonBodyContent.Count(stream, ref _writes, ref _copies);
         foreach (var field in _fields)
         {
             await WriteTextAsync(stream, FieldHead(field.Key) + field.Value + "\r\n", cancellationToken).ConfigureAwait(false);

@@ -113,7 +113,17 @@ internal sealed class GenerationPoller : IGenerationSource
                 polls++;
 
                 var pollTimeout = remaining == Timeout.InfiniteTimeSpan ? Settings.RequestTimeout : Min(Settings.RequestTimeout, remaining - delay);
-                var attempt = await PollOnceAsync(current, PollUri(current), pollTimeout, cancellationToken).ConfigureAwait(false);
+                Attempt<ImageGeneration> attempt;
+                try
+                {
+                    attempt = await PollOnceAsync(current, PollUri(current), pollTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not (GptImageHubException or OperationCanceledException))
+                {
+                    // What a consumer's handler threw out of a poll says nothing of the job, which exists and was paid
+                    // for: the wait ends naming it, or a GenerateImageAsync caller, who never saw the id, lost the job.
+                    throw new GptImageHubConnectionException($"The wait for generation '{id}' failed: {ex.Message}", statusCode: null, errorCode: null, id, ex);
+                }
 
                 // A transient failure says nothing about the job: wait as the service asked, and poll again.
                 retryAfter = attempt.RetryAfter;

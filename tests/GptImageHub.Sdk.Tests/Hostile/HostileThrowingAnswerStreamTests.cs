@@ -1,0 +1,88 @@
+using System.Text;
+using GptImageHub.Sdk.Errors;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+
+namespace GptImageHub.Sdk.Tests.Hostile;
+
+/// <summary>
+/// A charged submit's answer read through a consumer's handler that wraps the response stream (to count bytes, to
+/// tee it to an audit log) can fail with that wrapper's own exception rather than an <see cref="IOException"/>. The
+/// SDK passed any such exception on as it was, "a defect": when the answer had already named the job, the caller and
+/// the batch lost the id of a job that was paid for. Once the id is in hand, the failure is a connection failure
+/// that names it, possibly charged.
+/// </summary>
+public sealed class HostileThrowingAnswerStreamTests
+{
+    private const string Named = "{\"object\":\"image_generation\",\"id\":\"gen_teed\",\"status\":\"queued\",";
+
+    private static CancellationToken T => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_submit_answer_whose_stream_wrapper_throws_after_the_id_names_the_paid_job_and_is_possibly_charged()
+    {
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new ThrowsAfter(Named))));
+        using var client = handler.CreateClient();
+
+        var error = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
+
+        Assert.Equal("gen_teed", error.GenerationId);
+        Assert.True(error.PossiblyCharged);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal(1, handler.Posts);
+    }
+
+    [Fact]
+    public async Task A_batch_item_whose_answer_stream_wrapper_throws_after_the_id_is_unknown_with_that_id()
+    {
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new ThrowsAfter(Named))));
+        using var client = handler.CreateClient();
+
+        var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(Items(1), new BatchOptions(), T)));
+
+        Assert.Equal(BatchItemStatus.Unknown, result.Status);
+        Assert.Equal("gen_teed", result.GenerationId);
+        Assert.Equal(1, handler.Posts);
+    }
+
+    [Fact]
+    public async Task A_submit_answer_whose_stream_wrapper_throws_before_any_id_still_passes_that_exception_on_possibly_charged()
+    {
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new ThrowsAfter("{\"object\":"))));
+        using var client = handler.CreateClient();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
+
+        Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(error));
+        Assert.Equal(1, handler.Posts);
+    }
+
+    /// <summary>A consumer's stream wrapper: passes the answer's first bytes on, then fails with an exception of its own.</summary>
+    private sealed class ThrowsAfter(string prefix) : Stream
+    {
+        private readonly byte[] _bytes = Encoding.UTF8.GetBytes(prefix);
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position == _bytes.Length)
+            {
+                throw new InvalidOperationException("The audit tee's writer was closed.");
+            }
+
+            var n = Math.Min(count, _bytes.Length - _position);
+            Array.Copy(_bytes, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
