@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using GptImageHub.Emulator;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+using GptImageHub.Sdk.Tests.Infrastructure;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -13,27 +13,12 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// SDK's own argument check ("nothing sent"): the batch journaled the charged item not sent, lost its
 /// id, and the next run with the same journal paid for it again.
 /// </summary>
-public sealed class HostileAfterSendArgumentTests : IAsyncLifetime
+public sealed class HostileAfterSendArgumentTests() : EmulatorAndDirectory("gih-hostile-after-send-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-after-send-").FullName;
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    private string Journal => Path.Combine(_directory, "batch.jsonl");
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Fact]
     public async Task An_ArgumentException_from_a_consumers_handler_after_a_charged_POST_leaves_the_item_unknown_and_sends_it_once_over_two_runs()
     {
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000), new RecordsEachAnswerOnce { InnerHandler = new SocketsHttpHandler() });
+        using var client = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000), new RecordsEachAnswerOnce { InnerHandler = new SocketsHttpHandler() });
         var items = Items(1);
 
         var first = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
@@ -41,14 +26,14 @@ public sealed class HostileAfterSendArgumentTests : IAsyncLifetime
 
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     [Fact]
     public async Task An_ArgumentException_from_a_consumers_activity_listener_after_a_charged_POST_is_dropped_and_the_item_is_sent_once_over_two_runs()
     {
         // A tracing listener that files each finished POST with Dictionary.Add; only this test's requests (by port), so tests running alongside are untouched.
-        var port = _hub.BaseAddress.Port;
+        var port = Hub.BaseAddress.Port;
         var filed = new Dictionary<string, int>();
         using var listener = new ActivityListener
         {
@@ -64,7 +49,7 @@ public sealed class HostileAfterSendArgumentTests : IAsyncLifetime
             },
         };
         ActivitySource.AddActivityListener(listener);
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        using var client = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
         var items = Items(1);
 
         var first = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
@@ -76,15 +61,15 @@ public sealed class HostileAfterSendArgumentTests : IAsyncLifetime
         Assert.Equal(BatchItemStatus.Succeeded, Assert.Single(second).Status);
         Assert.True(second[0].FromJournal);
         Assert.Equal(first[0].GenerationId, second[0].GenerationId);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     [Fact]
     public async Task The_SDKs_own_argument_check_still_says_nothing_was_sent()
     {
         // A reference image that does not exist is refused before a byte leaves: the item fails, not unknown.
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        var request = new ImageGenerationRequest("gpt-image-2", "a fox") { ReferenceImages = [ReferenceImage.FromFile(Path.Combine(_directory, "missing.png"))] };
+        using var client = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var request = new ImageGenerationRequest("gpt-image-2", "a fox") { ReferenceImages = [ReferenceImage.FromFile(Path.Combine(TempDirectory, "missing.png"))] };
 
         var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync([new BatchItem("a", request)], new BatchOptions { JournalPath = Journal }, T)));
 

@@ -1,6 +1,7 @@
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Errors;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+using GptImageHub.Sdk.Tests.Infrastructure;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -14,29 +15,16 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// batch journaled the paid item refused and the next run paid for it again. A body that was copied may have been
 /// sent any number of times: what ends it is possibly charged.
 /// </summary>
-public sealed class HostileBufferingHandlerTests : IAsyncLifetime
+public sealed class HostileBufferingHandlerTests() : EmulatorAndDirectory("gih-hostile-buffering-handler-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-buffering-handler-").FullName;
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Fact]
     public async Task A_handler_that_buffers_the_body_then_retries_into_a_429_after_a_charged_attempt_leaves_the_batch_item_unknown_and_pays_once_over_two_runs()
     {
-        var key = _hub.CreateApiKey(credits: 1000);
-        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
-        _hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
-        using var client = FastClient(_hub.BaseAddress, key, new BuffersThenRetriesOnce(replaceContent: false) { InnerHandler = new SocketsHttpHandler() });
-        var journal = Path.Combine(_directory, "batch.jsonl");
+        var key = Hub.CreateApiKey(credits: 1000);
+        Hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        Hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
+        using var client = FastClient(Hub.BaseAddress, key, new BuffersThenRetriesOnce(replaceContent: false) { InnerHandler = new SocketsHttpHandler() });
+        var journal = Journal;
         var items = Items(1);
 
         var first = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = journal }, T));
@@ -46,31 +34,31 @@ public sealed class HostileBufferingHandlerTests : IAsyncLifetime
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(first[0].Error!));
         Assert.True(((GptImageHubException)first[0].Error!).PossiblyCharged);
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
-        Assert.Equal(2, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
-        Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+        Assert.Equal(2, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
     }
 
     [Fact]
     public async Task A_handler_that_replaces_the_body_with_its_copy_then_retries_into_a_429_after_a_charged_attempt_says_possibly_charged()
     {
-        var key = _hub.CreateApiKey(credits: 1000);
-        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
-        _hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
-        using var client = FastClient(_hub.BaseAddress, key, new BuffersThenRetriesOnce(replaceContent: true) { InnerHandler = new SocketsHttpHandler() });
+        var key = Hub.CreateApiKey(credits: 1000);
+        Hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        Hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
+        using var client = FastClient(Hub.BaseAddress, key, new BuffersThenRetriesOnce(replaceContent: true) { InnerHandler = new SocketsHttpHandler() });
 
         var error = await Assert.ThrowsAsync<RateLimitedException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
 
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(error));
         Assert.True(error.PossiblyCharged);
-        Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+        Assert.Equal(1, Hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
     }
 
     [Fact]
     public async Task A_handler_that_buffers_the_body_then_retries_into_a_refused_connection_after_a_charged_attempt_says_possibly_charged()
     {
-        var key = _hub.CreateApiKey(credits: 1000);
-        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
-        using var client = FastClient(_hub.BaseAddress, key, new BuffersThenRetriesOnce(replaceContent: false, () => _hub.DisposeAsync().AsTask()) { InnerHandler = new SocketsHttpHandler() });
+        var key = Hub.CreateApiKey(credits: 1000);
+        Hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        using var client = FastClient(Hub.BaseAddress, key, new BuffersThenRetriesOnce(replaceContent: false, () => Hub.DisposeAsync().AsTask()) { InnerHandler = new SocketsHttpHandler() });
 
         var error = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
 
@@ -81,31 +69,31 @@ public sealed class HostileBufferingHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_handler_that_reads_the_body_as_a_stream_then_retries_into_a_429_after_a_charged_attempt_says_possibly_charged()
     {
-        var key = _hub.CreateApiKey(credits: 1000);
-        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
-        _hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
-        using var client = FastClient(_hub.BaseAddress, key, new StreamsThenRetriesOnce { InnerHandler = new SocketsHttpHandler() });
+        var key = Hub.CreateApiKey(credits: 1000);
+        Hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        Hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
+        using var client = FastClient(Hub.BaseAddress, key, new StreamsThenRetriesOnce { InnerHandler = new SocketsHttpHandler() });
 
         var error = await Assert.ThrowsAsync<RateLimitedException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
 
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(error));
-        Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+        Assert.Equal(1, Hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
     }
 
     [Fact]
     public async Task A_handler_that_reads_a_one_shot_reference_image_body_to_log_a_charged_attempt_that_failed_says_possibly_charged()
     {
         // The first attempt sent the whole image and was charged; reading the body to log the failure cannot read the image again.
-        var key = _hub.CreateApiKey(credits: 1000);
-        _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
-        using var client = FastClient(_hub.BaseAddress, key, new LogsTheBodyOfAFailedSend { InnerHandler = new SocketsHttpHandler() });
+        var key = Hub.CreateApiKey(credits: 1000);
+        Hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        using var client = FastClient(Hub.BaseAddress, key, new LogsTheBodyOfAFailedSend { InnerHandler = new SocketsHttpHandler() });
         var request = new ImageGenerationRequest("gpt-image-2", "a fox from a one-shot stream") { Quality = ImageQuality.Tier1K, ReferenceImages = [ReferenceImage.FromStream(new ReferenceImages.MultipartRequestTests.NonSeekableStream(Infrastructure.TestImages.Png(16)), "fox.png")] };
 
         var error = await Assert.ThrowsAnyAsync<GptImageHubException>(() => client.StartImageGenerationAsync(request, T));
 
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(error));
         Assert.True(error.PossiblyCharged);
-        Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+        Assert.Equal(1, Hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
     }
 
     /// <summary>A consumer's handler that reads the body of a send that failed, to log what was sent.</summary>

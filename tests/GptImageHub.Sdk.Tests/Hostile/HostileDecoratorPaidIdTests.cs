@@ -12,27 +12,12 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// The watch that already follows the SDK's submits within the call now also keeps the job they named, and the batch
 /// names it when the call paid for exactly one.
 /// </summary>
-public sealed class HostileDecoratorPaidIdTests : IAsyncLifetime
+public sealed class HostileDecoratorPaidIdTests() : EmulatorAndDirectory("gih-hostile-decorator-paid-id-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-decorator-paid-id-").FullName;
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    private string Journal => Path.Combine(_directory, "batch.jsonl");
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Fact]
     public async Task A_decorator_that_fails_after_the_SDK_submit_was_paid_leaves_the_item_unknown_with_the_paid_id_in_result_and_journal()
     {
-        using var inner = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
         var decorator = new FailsAfterSubmit(inner);
         var items = Items(1, "audited");
 
@@ -44,15 +29,15 @@ public sealed class HostileDecoratorPaidIdTests : IAsyncLifetime
         Assert.Equal(paid, first[0].GenerationId);
         Assert.Contains(paid, await File.ReadAllTextAsync(Journal, T), StringComparison.Ordinal);
         Assert.Equal(paid, Assert.Single(second).GenerationId);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     [Fact]
     public async Task A_decorator_that_wraps_an_SDK_exception_naming_the_paid_job_leaves_the_item_unknown_with_that_id()
     {
         // The charged answer names the job, then is unreadable: the SDK's exception carries the id, the wrapper's does not.
-        using var inner = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        _hub.Faults.RespondNext(202, "{\"object\":\"image_generation\",\"id\":\"gen_wrapped\",\"status\":", "application/json", endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        Hub.Faults.RespondNext(202, "{\"object\":\"image_generation\",\"id\":\"gen_wrapped\",\"status\":", "application/json", endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
         var decorator = new WrapsFailures(inner);
 
         var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(Items(1, "wrapped"), new BatchOptions { JournalPath = Journal }, T)));

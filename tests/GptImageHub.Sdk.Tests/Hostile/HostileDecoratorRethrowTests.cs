@@ -13,23 +13,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// charged": the item failed, the journal said refused, and the next run paid for it again. A refusal now
 /// counts only when every SDK submit made within that call failed uncharged and it is one of theirs.
 /// </summary>
-public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
+public sealed class HostileDecoratorRethrowTests() : EmulatorAndDirectory("gih-hostile-decorator-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-decorator-").FullName;
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    private string Journal => Path.Combine(_directory, "batch.jsonl");
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Theory]
     [InlineData("its own retry lost a charged answer, then met a 429")]
     [InlineData("a second submit was refused after the first was charged")]
@@ -37,40 +22,40 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
     [InlineData("two submits at once, one charged and one refused, are awaited with Task.WhenAll")]
     public async Task A_decorator_that_rethrows_an_SDK_refusal_after_a_charged_submit_leaves_the_item_unknown_and_pays_once_over_two_runs(string behaviour)
     {
-        var key = _hub.CreateApiKey(credits: 1000);
-        using var inner = FastClient(_hub.BaseAddress, key);
+        var key = Hub.CreateApiKey(credits: 1000);
+        using var inner = FastClient(Hub.BaseAddress, key);
         IGptImageHubClient decorator = behaviour switch
         {
             "its own retry lost a charged answer, then met a 429" => new RetryingDecorator(inner, () =>
             {
-                _hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
-                _hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
+                Hub.Faults.DropNext(endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+                Hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
             }),
             "a second submit was refused after the first was charged" => new SubmitsTwice(inner, () =>
-                _hub.Faults.FailNext(402, "insufficientCredits", endpoint: EmulatorEndpoint.CreateGeneration)),
+                Hub.Faults.FailNext(402, "insufficientCredits", endpoint: EmulatorEndpoint.CreateGeneration)),
             "an earlier call's refusal is thrown again after a charged submit" => new RethrowsAnEarlierRefusal(inner, await EarlierRefusalAsync(inner)),
-            _ => new SubmitsTwoAtOnce(inner, () => _hub.Faults.FailNext(402, "insufficientCredits", endpoint: EmulatorEndpoint.CreateGeneration)),
+            _ => new SubmitsTwoAtOnce(inner, () => Hub.Faults.FailNext(402, "insufficientCredits", endpoint: EmulatorEndpoint.CreateGeneration)),
         };
         var items = Items(1, "decorated");
-        var postsBefore = _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt);
+        var postsBefore = Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt);
 
         var first = await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
-        var postsAfterFirstRun = _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt);
+        var postsAfterFirstRun = Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt);
         var second = await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
 
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
         Assert.True(postsAfterFirstRun > postsBefore);
-        Assert.Equal(postsAfterFirstRun, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
-        Assert.Equal(1, _hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
+        Assert.Equal(postsAfterFirstRun, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
     }
 
     [Fact]
     public async Task A_retrying_decorator_whose_every_attempt_was_refused_still_fails_the_item_as_refused()
     {
         // Two 429s: no attempt reached the service's charge, so the refusal it passes on is the truth.
-        using var inner = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        var decorator = new RetryingDecorator(inner, () => _hub.Faults.FailNext(429, "rate_limited", count: 2, endpoint: EmulatorEndpoint.CreateGeneration));
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var decorator = new RetryingDecorator(inner, () => Hub.Faults.FailNext(429, "rate_limited", count: 2, endpoint: EmulatorEndpoint.CreateGeneration));
 
         var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(Items(1), new BatchOptions { JournalPath = Journal }, T)));
 
@@ -82,7 +67,7 @@ public sealed class HostileDecoratorRethrowTests : IAsyncLifetime
     /// <summary>A refusal of the SDK's own submit, for a request made before the batch.</summary>
     private async Task<Exception> EarlierRefusalAsync(GptImageHubClient inner)
     {
-        _hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
+        Hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration);
         return await Assert.ThrowsAsync<RateLimitedException>(() => inner.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "earlier") { Quality = ImageQuality.Tier1K }, T));
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
-using GptImageHub.Emulator;
 using GptImageHub.Sdk.Errors;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+using GptImageHub.Sdk.Tests.Infrastructure;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -13,23 +13,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// its type ("a guard, nothing sent", "the service refused"): the batch journaled the paid item as not sent or
 /// refused, and the next run paid for it again. Whatever a consumer's handler throws is possibly charged.
 /// </summary>
-public sealed class HostileHandlerThrowsSdkExceptionTests : IAsyncLifetime
+public sealed class HostileHandlerThrowsSdkExceptionTests() : EmulatorAndDirectory("gih-hostile-handler-sdk-exception-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-handler-sdk-exception-").FullName;
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    private string Journal => Path.Combine(_directory, "batch.jsonl");
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Theory]
     [InlineData("a credit limit of its own")]
     [InlineData("a reference image failure of its own")]
@@ -44,7 +29,7 @@ public sealed class HostileHandlerThrowsSdkExceptionTests : IAsyncLifetime
             "a rate limit with the service's status and code" => () => new RateLimitedException("Our own quota.", (HttpStatusCode)429, "rate_limited"),
             _ => () => new ServiceException("The audit store is down."),
         };
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000), new ThrowsAfterTheAnswer(create) { InnerHandler = new SocketsHttpHandler() });
+        using var client = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000), new ThrowsAfterTheAnswer(create) { InnerHandler = new SocketsHttpHandler() });
         var items = Items(1);
 
         var first = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
@@ -53,7 +38,7 @@ public sealed class HostileHandlerThrowsSdkExceptionTests : IAsyncLifetime
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(first[0].Error!));
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     /// <summary>A consumer's handler that, once the POST is answered, throws an exception of the SDK's types it made itself.</summary>

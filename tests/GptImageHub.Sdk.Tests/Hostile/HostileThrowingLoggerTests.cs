@@ -1,6 +1,6 @@
-using GptImageHub.Emulator;
 using Microsoft.Extensions.Logging;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+using GptImageHub.Sdk.Tests.Infrastructure;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -11,40 +11,27 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// no id: the batch reported a paid item unknown without its id (never resumable, never sent again), and
 /// GenerateImageAsync threw away images already paid for. A log line must never cost a paid job.
 /// </summary>
-public sealed class HostileThrowingLoggerTests : IAsyncLifetime
+public sealed class HostileThrowingLoggerTests() : EmulatorAndDirectory("gih-hostile-logger-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-logger-").FullName;
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Fact]
     public async Task A_logger_that_throws_on_the_submitted_line_leaves_the_batch_item_succeeded_with_its_id()
     {
         using var loggers = LoggerFactory.Create(b => b.AddProvider(new DiskFullProvider()));
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000), loggers: loggers);
+        using var client = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000), loggers: loggers);
         var items = Items(1);
 
-        var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Path.Combine(_directory, "batch.jsonl") }, T)));
+        var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
 
         Assert.Equal(BatchItemStatus.Succeeded, result.Status);
         Assert.NotNull(result.GenerationId);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     [Fact]
     public async Task A_logger_that_throws_after_a_generation_succeeded_still_hands_back_its_images()
     {
         using var loggers = LoggerFactory.Create(b => b.AddProvider(new DiskFullProvider()));
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000), loggers: loggers);
+        using var client = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000), loggers: loggers);
 
         var generation = await client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T);
 
