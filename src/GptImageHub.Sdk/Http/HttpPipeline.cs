@@ -305,8 +305,10 @@ internal sealed class HttpPipeline
                 }
 
                 // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
+                // A redirect the HttpClient followed with a GET (301, 302, 303) changed this very request: the answer
+                // is the GET's, and the POST before it was written and may have been charged.
                 var text = errorBody.Failure is null ? errorBody.Json : default;
-                var writtenBefore = body is { Writes: > 1 } or { Copied: true };
+                var writtenBefore = body is { Writes: > 1 } or { Copied: true } || request.Method != call.Method;
                 return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
             }
         }
