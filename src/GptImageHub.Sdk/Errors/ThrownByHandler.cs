@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace GptImageHub.Sdk.Errors;
 
 /// <summary>
-/// The exceptions a consumer's handler threw out of a generation POST: the handlers of the <see cref="HttpClient"/>
-/// the SDK was given run after the service answered, and may throw anything, the SDK's own public exception types
+/// The exceptions a consumer's handler threw out of a generation POST, or out of reading its answer through a stream
+/// it wrapped: the handlers of the <see cref="HttpClient"/> the SDK was given run after the service answered, and may
+/// throw anything, the SDK's own public exception types
 /// included (a budget handler's <see cref="CreditLimitExceededException"/>, a handler's own
 /// <see cref="RateLimitedException"/> with a 429). Read by its type, such an exception said "a guard, nothing sent"
 /// or "refused" for a POST that was charged. Recognised by identity, each is possibly charged, whatever its type.

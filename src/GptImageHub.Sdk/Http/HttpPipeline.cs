@@ -96,6 +96,7 @@ internal sealed class HttpPipeline
             // charged submit whose answer already named its job fails naming it, not as the bare exception.
             var generationId = ResponseDeserializer.PaidId(body, call.GenerationId, call.IsChargedSubmit);
             var namedPaidJob = call.IsChargedSubmit && generationId is not null && broken is not OperationCanceledException;
+            MarkIfThrownByHandler(call, broken);
             return IsTransportFailure(broken, cancellationToken) || namedPaidJob
                 ? Attempt<T>.Failed(Failure(call, response.Timeout, broken, requestSent: true, generationId: generationId), sent.RetryAfter)
                 : throw CallerStopped(broken, call.IsChargedSubmit ? generationId : null, cancellationToken);
@@ -297,6 +298,8 @@ internal sealed class HttpPipeline
                 using var errorBody = await ResponseBody.ReadAsync(message, ErrorMapper.MaxErrorBodyBytes, readIfDeclaredTooLarge: true, timeout.Token).ConfigureAwait(false);
                 if (errorBody.Failure is { } broken and not (IOException or HttpRequestException))
                 {
+                    MarkIfThrownByHandler(call, broken);
+
                     // An error body that stalls ends with the call's timeout like any other read:
                     // a connection failure that names the status, never a bare cancellation.
                     return IsTransportFailure(broken, cancellationToken)
@@ -410,6 +413,18 @@ internal sealed class HttpPipeline
         ex is HttpRequestException or IOException or InvalidDataException
         || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
         || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
+
+    /// <summary>
+    /// Marks what broke the reading of a charged POST's answer (its body or its error body) as a consumer's: a handler's
+    /// stream wrapper may throw any type there, the SDK's own included, and the POST was sent whatever that type says.
+    /// </summary>
+    private static void MarkIfThrownByHandler(ApiCall call, Exception broken)
+    {
+        if (call.IsChargedSubmit)
+        {
+            _ = ThrownByHandler.Remember(broken);
+        }
+    }
 
     /// <summary>Whether <paramref name="ex"/> is the SDK's own failure to read a reference image while it wrote the body.</summary>
     private static bool IsOwnSourceFailure(IWrittenBody? body, Exception ex) =>

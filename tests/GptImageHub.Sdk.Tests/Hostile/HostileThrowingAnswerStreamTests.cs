@@ -56,8 +56,41 @@ public sealed class HostileThrowingAnswerStreamTests
         Assert.Equal(1, handler.Posts);
     }
 
+    public static TheoryData<int, string> SdkTypesThrownByTheWrapper() => new()
+    {
+        { 202, nameof(CreditLimitExceededException) },
+        { 202, nameof(RateLimitedException) },
+        { 202, nameof(ReferenceImageException) },
+        { 503, nameof(CreditLimitExceededException) },
+        { 503, nameof(RateLimitedException) },
+        { 503, nameof(ReferenceImageException) },
+    };
+
+    [Theory]
+    [MemberData(nameof(SdkTypesThrownByTheWrapper))]
+    public async Task A_stream_wrapper_that_throws_one_of_the_SDK_s_own_types_while_a_submit_answer_is_read_is_possibly_charged(int status, string type)
+    {
+        // The wrapper's exception is of a type the charge rule reads as "a guard, nothing sent" or "refused"; thrown
+        // while the answer to a POST that was sent is read, it says nothing of the charge. The batch sends it once.
+        Exception Create() => type switch
+        {
+            nameof(CreditLimitExceededException) => new CreditLimitExceededException("The audit budget is spent."),
+            nameof(RateLimitedException) => new RateLimitedException("The audit log is busy.", System.Net.HttpStatusCode.TooManyRequests, "rate_limited"),
+            _ => new ReferenceImageException("The audit copy could not be read."),
+        };
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(status, new StreamContent(new ThrowsAfter("{\"error\":", Create))));
+        using var client = handler.CreateClient();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
+        var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(Items(1), new BatchOptions(), T)));
+
+        Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(error));
+        Assert.Equal(BatchItemStatus.Unknown, result.Status);
+        Assert.Equal(2, handler.Posts);
+    }
+
     /// <summary>A consumer's stream wrapper: passes the answer's first bytes on, then fails with an exception of its own.</summary>
-    private sealed class ThrowsAfter(string prefix) : Stream
+    private sealed class ThrowsAfter(string prefix, Func<Exception>? failure = null) : Stream
     {
         private readonly byte[] _bytes = Encoding.UTF8.GetBytes(prefix);
         private int _position;
@@ -72,7 +105,7 @@ public sealed class HostileThrowingAnswerStreamTests
         {
             if (_position == _bytes.Length)
             {
-                throw new InvalidOperationException("The audit tee's writer was closed.");
+                throw failure?.Invoke() ?? new InvalidOperationException("The audit tee's writer was closed.");
             }
 
             var n = Math.Min(count, _bytes.Length - _position);
