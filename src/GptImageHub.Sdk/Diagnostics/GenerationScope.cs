@@ -61,6 +61,11 @@ internal readonly struct GenerationScope : IDisposable
         {
             // A listener's failure: dropped (see the remarks), the paid generation is returned.
         }
+        finally
+        {
+            // Ended here whatever the metrics did, so that a meter listener's failure leaves no "abandoned" trace of a success.
+            QuietActivity.Stop(_activity);
+        }
 
         return generation;
     }
@@ -74,6 +79,10 @@ internal readonly struct GenerationScope : IDisposable
         catch (Exception)
         {
             // A listener's failure: dropped (see the remarks), the call's own exception is the one thrown.
+        }
+        finally
+        {
+            QuietActivity.Stop(_activity);
         }
     }
 
@@ -104,12 +113,8 @@ internal readonly struct GenerationScope : IDisposable
             { TelemetryTags.RequestModel, model },
             { TelemetryTags.GenerationStatus, "succeeded" },
         };
-        GptImageHubTelemetry.CreditsUsed.Add(credits, tags);
-        GptImageHubTelemetry.ImagesGenerated.Add(generation.Images.Count, tags);
-        if (elapsed is { } duration)
-        {
-            GptImageHubTelemetry.GenerationDuration.Record(duration.TotalSeconds, tags);
-        }
+
+        // The trace first: a tag calls no listener, so it is complete whatever a meter listener does next.
         if (_activity is not null)
         {
             _activity.SetTag(TelemetryTags.ResponseId, generation.Id);
@@ -119,14 +124,27 @@ internal readonly struct GenerationScope : IDisposable
             _activity.SetTag(TelemetryTags.Credits, credits);
         }
 
+        GptImageHubTelemetry.CreditsUsed.Add(credits, tags);
+        GptImageHubTelemetry.ImagesGenerated.Add(generation.Images.Count, tags);
+        if (elapsed is { } duration)
+        {
+            GptImageHubTelemetry.GenerationDuration.Record(duration.TotalSeconds, tags);
+        }
+
         Log.GenerationSucceeded(_logger, generation.Id, generation.Images.Count, credits, elapsed?.TotalSeconds ?? 0);
-        _activity?.Dispose();
     }
 
     private void RecordFailure(Exception exception, string? generationId)
     {
         var elapsed = Elapsed();
         var errorType = exception.GetType().Name;
+        if (_activity is not null)
+        {
+            _activity.SetTag(TelemetryTags.ResponseId, generationId);
+            _activity.SetTag(TelemetryTags.ErrorType, errorType);
+            _activity.SetStatus(ActivityStatusCode.Error, errorType);
+        }
+
         if (elapsed is { } duration)
         {
             GptImageHubTelemetry.GenerationDuration.Record(
@@ -139,12 +157,6 @@ internal readonly struct GenerationScope : IDisposable
                     { TelemetryTags.ErrorType, errorType },
                 });
         }
-        if (_activity is not null)
-        {
-            _activity.SetTag(TelemetryTags.ResponseId, generationId);
-            _activity.SetTag(TelemetryTags.ErrorType, errorType);
-            _activity.SetStatus(ActivityStatusCode.Error, errorType);
-        }
 
         if (generationId is null)
         {
@@ -155,8 +167,6 @@ internal readonly struct GenerationScope : IDisposable
         {
             Log.GenerationEnded(_logger, generationId, errorType, elapsed?.TotalSeconds ?? 0);
         }
-
-        _activity?.Dispose();
     }
 
     /// <summary>The generation's duration, when the clock was read at its start; a listener that came later gets no duration for it.</summary>

@@ -47,6 +47,53 @@ public sealed class HostileThrowingTelemetryTests
     }
 
     [Fact]
+    public async Task A_meter_listener_that_throws_after_a_paid_generation_leaves_its_activity_ended_as_a_success_not_abandoned()
+    {
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == GptImageHubTelemetry.SourceName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) => ThrowForMine(tags));
+        meters.SetMeasurementEventCallback<double>((_, _, tags, _) => ThrowForMine(tags));
+        meters.Start();
+        using var parent = new Activity("test").Start();
+        var traceId = parent.TraceId;
+        var stopped = new List<Activity>();
+        using var tracing = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GptImageHubTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId && activity.Kind == ActivityKind.Internal)
+                {
+                    lock (stopped)
+                    {
+                        stopped.Add(activity);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(tracing);
+        var handler = Succeeds();
+        using var client = handler.CreateClient();
+
+        await client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T);
+
+        // The metrics failed; the trace still says what happened: the generation succeeded.
+        var generation = Assert.Single(stopped);
+        Assert.Equal(ActivityStatusCode.Unset, generation.Status);
+        Assert.Equal("clx_generation_log_id", generation.GetTagItem("gen_ai.response.id"));
+        Assert.Equal(_model, generation.GetTagItem("gen_ai.response.model"));
+    }
+
+    [Fact]
     public async Task An_activity_listener_that_throws_when_a_paid_generation_ends_leaves_GenerateImageAsync_its_images()
     {
         using var listener = new ActivityListener
