@@ -125,17 +125,6 @@ internal sealed class BatchRunner
         }
     }
 
-    /// <summary>
-    /// The job a failed submit paid for, when its exception names one: a <see cref="GptImageHubException"/>, or the
-    /// <see cref="GenerationCanceledException"/> of a submit stopped (by a decorator's own token) after the answer named it.
-    /// </summary>
-    internal static string? PaidId(Exception exception) => exception switch
-    {
-        GptImageHubException failure => failure.GenerationId,
-        GenerationCanceledException canceled => canceled.GenerationId,
-        _ => null,
-    };
-
     /// <summary>What the store records for a submit that failed this way: only a possibly charged one stays out of the next run.</summary>
     internal static BatchJournalEvent JournalEventFor(SubmitOutcome outcome) => outcome switch
     {
@@ -505,7 +494,7 @@ internal sealed class BatchRunner
                 var outcome = ChargeClassifier.ClassifyReturned(ex, watch);
                 var recorded = JournalEventFor(outcome);
                 // A decorator's own exception (or its wrapper around the SDK's) may name no job its submit paid for.
-                var generationId = PaidId(ex) ?? watch.OnlyPaidId();
+                var generationId = ChargeClassifier.PaidId(ex) ?? watch.OnlyPaidId();
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {

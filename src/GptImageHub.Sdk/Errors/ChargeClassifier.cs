@@ -55,6 +55,17 @@ internal static class ChargeClassifier
     }
 
     /// <summary>
+    /// The job a failed submit paid for, when its exception names one: a <see cref="GptImageHubException"/>, or the
+    /// <see cref="GenerationCanceledException"/> of a submit stopped (by a decorator's own token) after the answer named it.
+    /// </summary>
+    public static string? PaidId(Exception exception) => exception switch
+    {
+        GptImageHubException failure => failure.GenerationId,
+        GenerationCanceledException canceled => canceled.GenerationId,
+        _ => null,
+    };
+
+    /// <summary>
     /// Completes an exception before it is thrown: when it ends a charged submit, it says whether
     /// the request was possibly charged.
     /// </summary>

@@ -83,7 +83,7 @@ internal sealed class ThrownBySubmit
         lock (_thrown)
         {
             string? only = null;
-            foreach (var id in _paid.Concat(_thrown.Select(Batch.BatchRunner.PaidId)))
+            foreach (var id in _paid.Concat(_thrown.Select(ChargeClassifier.PaidId)))
             {
                 if (id is null || string.Equals(id, only, StringComparison.Ordinal))
                 {
