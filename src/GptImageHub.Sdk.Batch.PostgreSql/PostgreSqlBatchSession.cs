@@ -761,8 +761,9 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             command.Parameters.Add(Text("to", target));
             command.Parameters.Add(Text("gid", record.GenerationId));
             command.Parameters.Add(Bigint("credits", record.Credits));
-            command.Parameters.Add(Text("error", record.Error));
-            command.Parameters.Add(Text("message", record.Message));
+            // Free text from an answer or an exception: what PostgreSQL cannot keep must not cost the record its id.
+            command.Parameters.Add(Text("error", record.Error is { } error ? GenerationJson.Storable(error) : null));
+            command.Parameters.Add(Text("message", record.Message is { } message ? GenerationJson.Storable(message) : null));
             command.Parameters.Add(new NpgsqlParameter("generation", NpgsqlDbType.Jsonb) { Value = generation is null ? DBNull.Value : generation });
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
