@@ -47,13 +47,14 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
 
     // A key left refused, not sent or skipped by an earlier run (or unknown, when the run resubmits
     // unknown items) is offered again; within one run it stays final, so it is not claimed endlessly.
+    // An unknown item whose generation id came back is a job that exists: never posted again, its id kept.
     private const string ResetSql = """
         UPDATE gih_batch_items i SET
             state = 'pending', owner_id = NULL, generation_id = NULL, credits_reserved = 0,
             error = NULL, message = NULL, run_no = @run, updated_at = now()
         FROM unnest(@keys) AS t (k)
         WHERE i.batch_name = @b AND i.key = t.k AND i.run_no < @run
-          AND (i.state IN ('refused', 'not_sent', 'skipped') OR (@resubmitUnknown AND i.state = 'unknown'))
+          AND (i.state IN ('refused', 'not_sent', 'skipped') OR (@resubmitUnknown AND i.state = 'unknown' AND i.generation_id IS NULL))
         """;
 
     private const string ClaimSql = """

@@ -10,10 +10,11 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// PostgreSQL keeps no NUL in text and no \u0000 in jsonb, but the service's answers and the SDK's error
 /// messages are free text. A record the database refuses leaves a paid job "submitted" (polled and refused
 /// again on every run: the batch never finishes) or "submitting" without its id (the id is lost). Guard: the
-/// record is stored, with the id, whatever text the answer carried.
+/// record is stored, with the id, whatever text the answer carried. And a stored id is never dropped: an unknown
+/// item that has one is not offered for a new POST even when the run resubmits unknown items.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlTextTests(PostgreSqlServer server)
+public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
 {
     private static readonly PostgreSqlBatchStoreOptions Steady = new()
     {
@@ -74,6 +75,31 @@ public sealed class HostilePostgreSqlTextTests(PostgreSqlServer server)
 
         var (state, id, _) = await ReadAsync(name, "k0");
         Assert.Equal(kind.ToLowerInvariant(), state);
+        Assert.Equal("g0", id);
+    }
+
+    [Fact]
+    public async Task ResubmitUnknown_never_posts_again_an_unknown_item_whose_generation_id_came_back()
+    {
+        // ResubmitUnknown is for items whose id never came back; one whose id did is a job that exists and is paid for.
+        server.Require();
+        var name = $"hostile-resubmit-{Guid.NewGuid():N}";
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using (var first = await OpenClaimedAsync(store, "k0"))
+        {
+            Assert.True(await first.BeginSubmitAsync("k0", 5, Ct));
+            await first.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Unknown) { GenerationId = "g0", Error = "InvalidResponseException", Message = "cut" }, Ct);
+        }
+
+        await using (var second = await store.OpenAsync(new BatchRunSettings { ResubmitUnknown = true }, Ct))
+        {
+            await second.EnqueueAsync([new BatchStoreItem("k0", "fp")], isLastChunk: true, Ct);
+            var claims = await second.ClaimAsync(1, Ct);
+            Assert.DoesNotContain(claims.Claims, c => c.Kind == BatchClaimKind.Submit);
+        }
+
+        var (state, id, _) = await ReadAsync(name, "k0");
+        Assert.Equal("unknown", state);
         Assert.Equal("g0", id);
     }
 
