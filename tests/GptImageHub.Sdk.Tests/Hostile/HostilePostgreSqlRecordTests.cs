@@ -49,9 +49,11 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
     }
 
     [Theory]
-    [InlineData("Unknown")]
-    [InlineData("Failed")]
-    public async Task A_record_whose_error_message_holds_NUL_keeps_the_generation_id(string kind)
+    [InlineData("Unknown", "the service said \0 then stopped")]
+    [InlineData("Failed", "the service said \0 then stopped")]
+    [InlineData("Unknown", "cut in the middle of an emoji \ud83d")]
+    [InlineData("Failed", "cut in the middle of an emoji \ud83d")]
+    public async Task A_record_whose_error_message_holds_NUL_or_half_a_surrogate_pair_keeps_the_generation_id(string kind, string message)
     {
         server.Require();
         var name = $"hostile-nulmsg-{Guid.NewGuid():N}";
@@ -70,7 +72,7 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
         await using (session)
         {
             var journalEvent = Enum.Parse<BatchJournalEvent>(kind);
-            await session.RecordAsync(new BatchRecord("k0", journalEvent) { GenerationId = "g0", Error = "Bad\0Error", Message = "the service said \0 and \ud800 then stopped" }, Ct);
+            await session.RecordAsync(new BatchRecord("k0", journalEvent) { GenerationId = "g0", Error = "InvalidResponseException", Message = message }, Ct);
         }
 
         var (state, id, _) = await ReadAsync(name, "k0");
