@@ -47,13 +47,14 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
 
     // A key left refused, not sent or skipped by an earlier run (or unknown, when the run resubmits
     // unknown items) is offered again; within one run it stays final, so it is not claimed endlessly.
+    // An unknown item whose generation id came back is a job that exists: never posted again, its id kept.
     private const string ResetSql = """
         UPDATE gih_batch_items i SET
             state = 'pending', owner_id = NULL, generation_id = NULL, credits_reserved = 0,
             error = NULL, message = NULL, run_no = @run, updated_at = now()
         FROM unnest(@keys) AS t (k)
         WHERE i.batch_name = @b AND i.key = t.k AND i.run_no < @run
-          AND (i.state IN ('refused', 'not_sent', 'skipped') OR (@resubmitUnknown AND i.state = 'unknown'))
+          AND (i.state IN ('refused', 'not_sent', 'skipped') OR (@resubmitUnknown AND i.state = 'unknown' AND i.generation_id IS NULL))
         """;
 
     private const string ClaimSql = """
@@ -761,8 +762,9 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             command.Parameters.Add(Text("to", target));
             command.Parameters.Add(Text("gid", record.GenerationId));
             command.Parameters.Add(Bigint("credits", record.Credits));
-            command.Parameters.Add(Text("error", record.Error));
-            command.Parameters.Add(Text("message", record.Message));
+            // Free text from an answer or an exception: what PostgreSQL cannot keep must not cost the record its id.
+            command.Parameters.Add(Text("error", record.Error is { } error ? GenerationJson.Storable(error) : null));
+            command.Parameters.Add(Text("message", record.Message is { } message ? GenerationJson.Storable(message) : null));
             command.Parameters.Add(new NpgsqlParameter("generation", NpgsqlDbType.Jsonb) { Value = generation is null ? DBNull.Value : generation });
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
