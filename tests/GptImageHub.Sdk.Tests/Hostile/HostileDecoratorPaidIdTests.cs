@@ -33,6 +33,23 @@ public sealed class HostileDecoratorPaidIdTests() : EmulatorAndDirectory("gih-ho
     }
 
     [Fact]
+    public async Task ResubmitUnknown_never_posts_again_an_unknown_item_of_the_file_journal_whose_generation_id_came_back()
+    {
+        // ResubmitUnknown is for items whose id never came back; one whose id did is a job that exists and was paid for.
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var items = Items(1, "resubmitted");
+        var first = Assert.Single(await CollectAsync(new FailsAfterSubmit(inner).GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+
+        var second = Assert.Single(await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal, ResubmitUnknown = true }, T)));
+
+        Assert.Equal(BatchItemStatus.Unknown, first.Status);
+        Assert.NotNull(first.GenerationId);
+        Assert.Equal(BatchItemStatus.Unknown, second.Status);
+        Assert.Equal(first.GenerationId, second.GenerationId);
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+    }
+
+    [Fact]
     public async Task A_decorator_that_wraps_an_SDK_exception_naming_the_paid_job_leaves_the_item_unknown_with_that_id()
     {
         // The charged answer names the job, then is unreadable: the SDK's exception carries the id, the wrapper's does not.

@@ -163,8 +163,9 @@ internal sealed class FileBatchSession : BatchStoreSession
                 var record = Record(known, known.State.Value) with { Generation = _journal?.ReadGeneration(known) ?? known.Generation };
                 return new BatchClaim(key, BatchClaimKind.Report) { GenerationId = known.GenerationId, Record = record };
             default:
-                // "submitting" with nothing after it: the process died between the flush and the answer.
-                return _settings.ResubmitUnknown
+                // "submitting" with nothing after it: the process died between the flush and the answer. ResubmitUnknown
+                // is for those whose id never came back: an unknown item with an id is a job that exists and was paid for.
+                return _settings.ResubmitUnknown && known.GenerationId is null
                     ? new BatchClaim(key, BatchClaimKind.Submit)
                     : new BatchClaim(key, BatchClaimKind.Report) { Record = Record(known, BatchJournalEvent.Unknown) };
         }
