@@ -23,19 +23,7 @@ public sealed class HostileThrowingTelemetryTests
     [Fact]
     public async Task A_meter_listener_that_throws_after_a_paid_generation_leaves_GenerateImageAsync_its_images()
     {
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == GptImageHubTelemetry.SourceName)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => ThrowForMine(tags));
-        listener.SetMeasurementEventCallback<double>((_, _, tags, _) => ThrowForMine(tags));
-        listener.Start();
+        using var listener = MetersThatThrowForMine();
         var handler = Succeeds();
         using var client = handler.CreateClient();
 
@@ -49,19 +37,7 @@ public sealed class HostileThrowingTelemetryTests
     [Fact]
     public async Task A_meter_listener_that_throws_after_a_paid_generation_leaves_its_activity_ended_as_a_success_not_abandoned()
     {
-        using var meters = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == GptImageHubTelemetry.SourceName)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        meters.SetMeasurementEventCallback<long>((_, _, tags, _) => ThrowForMine(tags));
-        meters.SetMeasurementEventCallback<double>((_, _, tags, _) => ThrowForMine(tags));
-        meters.Start();
+        using var meters = MetersThatThrowForMine();
         using var parent = new Activity("test").Start();
         var traceId = parent.TraceId;
         var stopped = new List<Activity>();
@@ -150,6 +126,25 @@ public sealed class HostileThrowingTelemetryTests
     private CannedAnswerHandler Succeeds() => new(_ => CannedAnswerHandler.Answer(
         200,
         new StringContent(SeedResponses.SyncSucceeded.Replace("\"model\": \"gpt-image-2\"", $"\"model\": \"{_model}\"", StringComparison.Ordinal), Encoding.UTF8, "application/json")));
+
+    /// <summary>A meter listener of the SDK's instruments that throws on every measurement of this test's model.</summary>
+    private MeterListener MetersThatThrowForMine()
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == GptImageHubTelemetry.SourceName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => ThrowForMine(tags));
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) => ThrowForMine(tags));
+        listener.Start();
+        return listener;
+    }
 
     private void ThrowForMine(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
