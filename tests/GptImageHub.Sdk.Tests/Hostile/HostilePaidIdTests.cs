@@ -106,38 +106,9 @@ public sealed class HostilePaidIdTests
 
     private static async Task<string?> IdIn(byte[] arrived)
     {
-        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Accepted) { Content = new StreamContent(new BreakingStream(arrived)) };
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Accepted) { Content = new StreamContent(new PrefixThenStream(arrived, new IOException("The connection was cut."), chunk: 7)) };
         using var body = await ResponseBody.ReadAsync(response, 10 * 1024 * 1024, readIfDeclaredTooLarge: true, TestContext.Current.CancellationToken);
         Assert.IsType<IOException>(body.Failure);
         return body.GenerationId();
-    }
-
-    /// <summary>Gives the bytes, a few at a time, then breaks as a cut connection does.</summary>
-    private sealed class BreakingStream(byte[] bytes) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position == bytes.Length)
-            {
-                throw new IOException("The connection was cut.");
-            }
-
-            var n = Math.Min(Math.Min(count, 7), bytes.Length - _position);
-            Array.Copy(bytes, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

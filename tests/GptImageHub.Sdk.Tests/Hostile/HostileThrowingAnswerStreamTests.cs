@@ -1,4 +1,3 @@
-using System.Text;
 using GptImageHub.Sdk.Errors;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
@@ -20,7 +19,7 @@ public sealed class HostileThrowingAnswerStreamTests
     [Fact]
     public async Task A_submit_answer_whose_stream_wrapper_throws_after_the_id_names_the_paid_job_and_is_possibly_charged()
     {
-        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new ThrowsAfter(Named))));
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new PrefixThenStream(Named, AuditTeeClosed()))));
         using var client = handler.CreateClient();
 
         var error = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
@@ -34,7 +33,7 @@ public sealed class HostileThrowingAnswerStreamTests
     [Fact]
     public async Task A_batch_item_whose_answer_stream_wrapper_throws_after_the_id_is_unknown_with_that_id()
     {
-        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new ThrowsAfter(Named))));
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new PrefixThenStream(Named, AuditTeeClosed()))));
         using var client = handler.CreateClient();
 
         var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(Items(1), new BatchOptions(), T)));
@@ -47,7 +46,7 @@ public sealed class HostileThrowingAnswerStreamTests
     [Fact]
     public async Task A_submit_answer_whose_stream_wrapper_throws_before_any_id_still_passes_that_exception_on_possibly_charged()
     {
-        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new ThrowsAfter("{\"object\":"))));
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new PrefixThenStream("{\"object\":", AuditTeeClosed()))));
         using var client = handler.CreateClient();
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
@@ -78,7 +77,7 @@ public sealed class HostileThrowingAnswerStreamTests
             nameof(RateLimitedException) => new RateLimitedException("The audit log is busy.", System.Net.HttpStatusCode.TooManyRequests, "rate_limited"),
             _ => new ReferenceImageException("The audit copy could not be read."),
         };
-        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(status, new StreamContent(new ThrowsAfter("{\"error\":", Create))));
+        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(status, new StreamContent(new PrefixThenStream("{\"error\":", Create()))));
         using var client = handler.CreateClient();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T));
@@ -89,33 +88,6 @@ public sealed class HostileThrowingAnswerStreamTests
         Assert.Equal(2, handler.Posts);
     }
 
-    /// <summary>A consumer's stream wrapper: passes the answer's first bytes on, then fails with an exception of its own.</summary>
-    private sealed class ThrowsAfter(string prefix, Func<Exception>? failure = null) : Stream
-    {
-        private readonly byte[] _bytes = Encoding.UTF8.GetBytes(prefix);
-        private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position == _bytes.Length)
-            {
-                throw failure?.Invoke() ?? new InvalidOperationException("The audit tee's writer was closed.");
-            }
-
-            var n = Math.Min(count, _bytes.Length - _position);
-            Array.Copy(_bytes, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
+    /// <summary>A consumer's stream wrapper's own failure: its audit tee could not be written.</summary>
+    private static InvalidOperationException AuditTeeClosed() => new("The audit tee's writer was closed.");
 }
