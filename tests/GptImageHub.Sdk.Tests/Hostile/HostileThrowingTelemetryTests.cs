@@ -27,11 +27,7 @@ public sealed class HostileThrowingTelemetryTests
         var handler = Succeeds();
         using var client = handler.CreateClient();
 
-        var generation = await client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T);
-
-        Assert.Equal("clx_generation_log_id", generation.Id);
-        Assert.Single(generation.Images);
-        Assert.Equal(1, handler.Posts);
+        await GeneratesThePaidJobOnceAsync(client, handler);
     }
 
     [Fact]
@@ -88,11 +84,7 @@ public sealed class HostileThrowingTelemetryTests
         var handler = Succeeds();
         using var client = handler.CreateClient();
 
-        var generation = await client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T);
-
-        Assert.Equal("clx_generation_log_id", generation.Id);
-        Assert.Single(generation.Images);
-        Assert.Equal(1, handler.Posts);
+        await GeneratesThePaidJobOnceAsync(client, handler);
     }
 
     [Fact]
@@ -116,16 +108,22 @@ public sealed class HostileThrowingTelemetryTests
         var handler = Succeeds();
         using var client = handler.CreateClient(options => options.BaseAddress = new Uri($"http://127.0.0.2:{port}/"));
 
+        await GeneratesThePaidJobOnceAsync(client, handler);
+    }
+
+    private CannedAnswerHandler Succeeds() => new(_ => CannedAnswerHandler.Answer(
+        200,
+        new StringContent(SeedResponses.SyncSucceeded.Replace("\"model\": \"gpt-image-2\"", $"\"model\": \"{_model}\"", StringComparison.Ordinal), Encoding.UTF8, "application/json")));
+
+    /// <summary>GenerateImageAsync returns the paid job, its id and its image, after one POST.</summary>
+    private static async Task GeneratesThePaidJobOnceAsync(GptImageHubClient client, CannedAnswerHandler handler)
+    {
         var generation = await client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox") { Quality = ImageQuality.Tier1K }, T);
 
         Assert.Equal("clx_generation_log_id", generation.Id);
         Assert.Single(generation.Images);
         Assert.Equal(1, handler.Posts);
     }
-
-    private CannedAnswerHandler Succeeds() => new(_ => CannedAnswerHandler.Answer(
-        200,
-        new StringContent(SeedResponses.SyncSucceeded.Replace("\"model\": \"gpt-image-2\"", $"\"model\": \"{_model}\"", StringComparison.Ordinal), Encoding.UTF8, "application/json")));
 
     /// <summary>A meter listener of the SDK's instruments that throws on every measurement of this test's model.</summary>
     private MeterListener MetersThatThrowForMine()
