@@ -288,6 +288,23 @@ internal sealed class HttpPipeline
             }
 
             var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
+            if (request.Method != call.Method)
+            {
+                // A redirect the HttpClient followed with a GET (301, 302, 303) changed this very request: whatever the
+                // status, the answer is the GET's and speaks of another resource (a success may name another job). The
+                // request before it was written and, for a charged submit, may have been charged under an id never read.
+                message.Dispose();
+                return Failed(
+                    ChargeClassifier.Describe(
+                        new InvalidResponseException(
+                            string.Format(CultureInfo.InvariantCulture, "The {0} request was redirected and answered as a {1}; the answer (HTTP {2}) is not this request's.", method, request.Method.Method, status),
+                            message.StatusCode,
+                            errorCode: null,
+                            call.GenerationId),
+                        call.IsChargedSubmit),
+                    retryAfter);
+            }
+
             if (message.IsSuccessStatusCode)
             {
                 return Attempt<SentResponse>.Succeeded(new SentResponse(message, timeout), message.StatusCode, retryAfter);
@@ -308,10 +325,8 @@ internal sealed class HttpPipeline
                 }
 
                 // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
-                // A redirect the HttpClient followed with a GET (301, 302, 303) changed this very request: the answer
-                // is the GET's, and the POST before it was written and may have been charged.
                 var text = errorBody.Failure is null ? errorBody.Json : default;
-                var writtenBefore = body is { Writes: > 1 } or { Copied: true } || request.Method != call.Method;
+                var writtenBefore = body is { Writes: > 1 } or { Copied: true };
                 return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
             }
         }

@@ -8,8 +8,9 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// A gateway may answer a generation POST with a redirect after the service took it. <see cref="HttpClient"/> follows
 /// 301, 302 and 303 with a GET of the new address (the same request object, its method and content changed), so the
 /// answer the SDK reads is the GET's: a refusal there (a 429, a documented 400 or 404) said "refused, nothing charged"
-/// about a POST that was sent and may have been charged, and the SDK's own retry sent it again. An answer to a request
-/// the redirect changed speaks of that request only: the POST before it is possibly charged.
+/// about a POST that was sent and may have been charged, and the SDK's own retry sent it again; a success there (a
+/// generation of another id) was taken for the submitted job. An answer to a request the redirect changed speaks of that
+/// request only: the POST before it is possibly charged, and its id unknown.
 /// </summary>
 public sealed class HostileRedirectedSubmitTests
 {
@@ -19,15 +20,23 @@ public sealed class HostileRedirectedSubmitTests
         { 303, 429, """{"error":{"message":"Slow down","code":"rate_limited"}}""" },
         { 301, 400, """{"error":{"message":"Bad request","code":"invalid_request"}}""" },
         { 303, 404, """{"error":{"message":"Not found","code":"notFound"}}""" },
+        { 302, 200, OtherJob("queued") },
+        { 303, 200, OtherJob("succeeded") },
+        { 301, 202, OtherJob("processing") },
     };
+
+    private const string OtherJobId = "gen_someone_elses";
+
+    private static string OtherJob(string status) =>
+        $$$"""{"object":"image_generation","id":"{{{OtherJobId}}}","status":"{{{status}}}","model":"gpt-image-2","aspect_ratio":"1:1","quality":"1K","created_at":"2026-04-30T08:00:00.000Z","images":[],"usage":{"credits":2}}""";
 
     [Theory]
     [MemberData(nameof(Redirects))]
-    public async Task A_POST_redirected_to_a_GET_that_is_refused_is_possibly_charged_and_sent_once(int redirect, int refusal, string body)
+    public async Task A_POST_redirected_to_a_GET_is_possibly_charged_with_no_id_and_sent_once_whatever_the_GET_answers(int redirect, int answer, string body)
     {
         await using var server = new ScriptedHttpServer((request, _) => request.Method == "POST"
             ? Respond(redirect, "", ("Location", "/status/elsewhere"))
-            : Respond(refusal, body));
+            : Respond(answer, body));
         using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 2 });
 
@@ -35,7 +44,40 @@ public sealed class HostileRedirectedSubmitTests
 
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
         Assert.True(ex.PossiblyCharged, ex.Message);
+        Assert.Null(ex.GenerationId);
         Assert.Equal(1, server.Received.Count(r => r.Method == "POST"));
         Assert.Equal(1, server.Received.Count(r => r.Method == "GET"));
+    }
+
+    [Fact]
+    public async Task A_redirected_submit_answered_with_another_job_neither_returns_its_images_nor_journals_it_as_the_item()
+    {
+        await using var server = new ScriptedHttpServer((request, _) => request.Method == "POST"
+            ? Respond(303, "", ("Location", "/generations/" + OtherJobId))
+            : Respond(200, OtherJob("succeeded")));
+        using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 2 });
+        var directory = Directory.CreateTempSubdirectory("gih-redirected-submit-");
+        var journal = Path.Combine(directory.FullName, "batch.jsonl");
+        InvalidResponseException generate;
+        BatchItemResult item;
+        string journaled;
+        try
+        {
+            generate = await Assert.ThrowsAsync<InvalidResponseException>(() => client.GenerateImageAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken));
+            item = Assert.Single(await BatchRuns.CollectAsync(client.GenerateBatchAsync(BatchRuns.Items(1, "a hare"), new BatchOptions { JournalPath = journal }, TestContext.Current.CancellationToken)));
+            journaled = await File.ReadAllTextAsync(journal, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+
+        Assert.True(generate.PossiblyCharged);
+        Assert.Null(generate.GenerationId);
+        Assert.Equal(BatchItemStatus.Unknown, item.Status);
+        Assert.Null(item.GenerationId);
+        Assert.DoesNotContain(OtherJobId, journaled, StringComparison.Ordinal);
+        Assert.Equal(2, server.Received.Count(r => r.Method == "POST"));
     }
 }
