@@ -11,7 +11,7 @@ namespace GptImageHub.Sdk.Tests.Resilience;
 /// 0 of the body, in its middle or one byte before its end, or answered whole with a hostile
 /// <c>Retry-After</c>. The first two answers of the target are broken, later ones are clean, so a
 /// retry or the next poll can mend what is safe to mend. Time runs on a <see cref="ScaledClock"/>:
-/// a fake second lasts 100 ms, so a stall meets the 1 s <c>RequestTimeout</c> for real.
+/// a fake second lasts 100 ms, so a stall meets the 2.5 s <c>RequestTimeout</c> for real.
 /// </summary>
 /// <remarks>
 /// 13 targets x 15 faults = 195 cells. Against the code before issue 15, 25 failed. 18: an error
@@ -27,7 +27,7 @@ public sealed class FaultMatrixTests
     private const int Speed = 10;
     private const string Id = "g1";
 
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2.5);
     private static readonly TimeSpan InitialInterval = TimeSpan.FromSeconds(1);
 
     // No cell takes more than a few real seconds; one that takes this long hangs.
@@ -154,11 +154,13 @@ public sealed class FaultMatrixTests
         });
         var recorder = new RecordingHandler(clock);
         using var http = new HttpClient(recorder) { Timeout = Timeout.InfiniteTimeSpan };
-        // Only a stall needs the timeout to fire, and it must, for real: 100 ms. Every other cell gets ten times as
-        // long, so that a loaded machine that pauses the process for 100 ms cannot time out an answer the cell sends
-        // whole. Suspected, not proven: two cells (get 503 / cut at StatusLine in CI, poll 503 / Retry-After
-        // FarFutureDate beside a CI run) each failed once under load and never when run again.
-        var timeout = fault is { Point: not null, Cut: false } ? RequestTimeout : RequestTimeout * 10;
+        // Only a stall needs the timeout to fire, and it must, for real: 250 ms. Every other cell gets four times as
+        // long, so that a loaded machine that pauses the process cannot time out an answer the cell sends whole.
+        // At 100 ms a stall cell failed in a full local run (credits 503 / stall at BodyStart): its first request
+        // timed out before the server had read it, so the two broken answers went to the two retries; the cell
+        // saw three sends and the server two requests. Two cells had failed alike before (get 503 / cut at
+        // StatusLine in CI, poll 503 / Retry-After FarFutureDate beside a CI run).
+        var timeout = fault is { Point: not null, Cut: false } ? RequestTimeout : RequestTimeout * 4;
         using var client = new GptImageHubClient(http, new GptImageHubClientOptions
         {
             ApiKey = TestKeys.ApiKey,
