@@ -23,8 +23,9 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         WHERE batch_name = @b AND greatest(lease_until, pg_postmaster_start_time() + lease) >= now()
         """;
 
-    // Items of owners that are not alive, never this worker's own (even if its row went missing).
-    private const string OwnerDead = "owner_id <> @me AND owner_id NOT IN (SELECT worker_id FROM live)";
+    // Items of owners that are not alive, never this worker's own (even if its row went missing), or of no
+    // owner: a posted item a worker handed back (it could not build its request) waits for one that can.
+    private const string OwnerDead = "(owner_id IS NULL OR (owner_id <> @me AND owner_id NOT IN (SELECT worker_id FROM live)))";
 
     private const string HeartbeatSql = """
         INSERT INTO gih_batch_workers (worker_id, batch_name, name, run_no, lease, lease_until)
@@ -60,7 +61,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
     private const string ClaimSql = """
         WITH c AS (
             SELECT key FROM gih_batch_items
-            WHERE batch_name = @b AND state = 'pending'
+            WHERE batch_name = @b AND state = 'pending' AND key <> ALL (@declined)
             ORDER BY seq LIMIT @n
             FOR UPDATE SKIP LOCKED)
         UPDATE gih_batch_items i SET state = 'claimed', owner_id = @me, run_no = @run, updated_at = now()
@@ -96,7 +97,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         resumed AS (
             UPDATE gih_batch_items i SET owner_id = @me, updated_at = now()
             FROM (SELECT key FROM gih_batch_items
-                  WHERE batch_name = @b AND state = 'submitted' AND {OwnerDead}
+                  WHERE batch_name = @b AND state = 'submitted' AND {OwnerDead} AND key <> ALL (@declined)
                   ORDER BY seq LIMIT @n
                   FOR UPDATE SKIP LOCKED) x
             WHERE i.batch_name = @b AND i.key = x.key
@@ -114,8 +115,17 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         ORDER BY seq
         """;
 
+    // Items this worker handed back are another's to finish: it does not wait for them.
     private const string DrainedSql = """
-        SELECT NOT EXISTS (SELECT 1 FROM gih_batch_items WHERE batch_name = @b AND state IN ('pending', 'claimed', 'submitting', 'submitted'))
+        SELECT NOT EXISTS (
+            SELECT 1 FROM gih_batch_items
+            WHERE batch_name = @b AND state IN ('pending', 'claimed', 'submitting', 'submitted') AND key <> ALL (@declined))
+        """;
+
+    // A claim handed back: unposted, it is pending again; posted, it keeps its id and waits, ownerless, to be resumed.
+    private const string HandBackSql = """
+        UPDATE gih_batch_items SET state = CASE WHEN state = 'claimed' THEN 'pending' ELSE state END, owner_id = NULL, updated_at = now()
+        WHERE batch_name = @b AND key = @k AND owner_id = @me AND state IN ('claimed', 'submitted')
         """;
 
     // The reservation and the budget check are one statement: the conditional UPDATE of the batch row
@@ -188,6 +198,10 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
     private readonly SemaphoreSlim _claimGate = new(1, 1);
     private readonly object _handedGate = new();
     private readonly HashSet<string> _handed = new(StringComparer.Ordinal);
+
+    // Keys handed back (under _handedGate): never claimed by this worker again, nor waited for.
+    private readonly HashSet<string> _declined = new(StringComparer.Ordinal);
+    private string[] _declinedKeys = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _heartbeat;
     private long _lastTakeover;
@@ -381,6 +395,34 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         }
     }
 
+    public override async ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        lock (_handedGate)
+        {
+            // Declined before the statement runs: a claim made meanwhile must not take the item back.
+            if (_declined.Add(claim.Key))
+            {
+                _declinedKeys = [.. _declined];
+            }
+        }
+
+        await _retry.RunAsync(
+            "hand back a claim",
+            async ct =>
+            {
+                var command = Command(HandBackSql);
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Parameters.Add(Text("k", claim.Key));
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    return true;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        Forget(claim.Key);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -483,6 +525,14 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
 
     private static NpgsqlParameter<string[]> TextArray(string name, string[] value) =>
         new NpgsqlParameter<string[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = value };
+
+    private NpgsqlParameter<string[]> Declined()
+    {
+        lock (_handedGate)
+        {
+            return TextArray("declined", _declinedKeys);
+        }
+    }
 
     private NpgsqlCommand Command(string sql)
     {
@@ -610,6 +660,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                 var command = Command(ClaimSql);
                 await using (command.ConfigureAwait(false))
                 {
+                    command.Parameters.Add(Declined());
                     command.Parameters.Add(new NpgsqlParameter<int>("n", NpgsqlDbType.Integer) { TypedValue = maxCount - claims.Count });
                     var rows = new List<(string Key, long Seq)>();
                     var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -642,6 +693,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                 var command = Command(TakeoverSql);
                 await using (command.ConfigureAwait(false))
                 {
+                    command.Parameters.Add(Declined());
                     command.Parameters.Add(new NpgsqlParameter<int>("n", NpgsqlDbType.Integer) { TypedValue = maxCount - claims.Count });
                     var rows = new List<BatchClaim>();
                     var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -725,6 +777,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         var command = Command(DrainedSql);
         await using (command.ConfigureAwait(false))
         {
+            command.Parameters.Add(Declined());
             return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }

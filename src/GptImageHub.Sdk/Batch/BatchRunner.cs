@@ -396,10 +396,18 @@ internal sealed class BatchRunner
             if (item is null)
             {
                 // A shared store may offer an item enqueued by another process only; this one cannot build its request.
+                // A report is a read and is dropped; work is handed back, or this live worker would hold it forever.
                 _limiter.Release();
                 if (claim.Kind == BatchClaimKind.Report)
                 {
                     _reportsUnread.Release();
+                }
+                else
+                {
+                    lock (_submits)
+                    {
+                        _submits.Add(ReleaseClaimAsync(claim));
+                    }
                 }
 
                 return;
@@ -602,6 +610,22 @@ internal sealed class BatchRunner
             catch (Exception ex)
             {
                 // Any failure of the store, not only an IOException: the result in hand is reported all the same.
+                Fail(ex);
+            }
+        }
+
+        private async Task ReleaseClaimAsync(BatchClaim claim)
+        {
+            try
+            {
+                await _session.ReleaseClaimAsync(claim, _stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Stopped: leaving the store gives back what this worker claimed, or its lease runs out.
+            }
+            catch (Exception ex)
+            {
                 Fail(ex);
             }
         }

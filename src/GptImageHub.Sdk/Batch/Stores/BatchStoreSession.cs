@@ -43,6 +43,24 @@ public abstract class BatchStoreSession : IAsyncDisposable
     /// <exception cref="IOException">The record could not be made durable.</exception>
     public abstract ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives back a claim the runner cannot work on: an item this session did not enqueue (a shared store
+    /// may offer the items of every worker of the batch, and only the worker that enqueued one can build its
+    /// request). The store offers it to another session, never to this one again, and does not wait for it
+    /// before it tells this session it is drained. A claim held and never worked on would stay this live
+    /// session's, and no session of the batch could drain.
+    /// </summary>
+    /// <param name="claim">A <see cref="BatchClaimKind.Submit"/> or <see cref="BatchClaimKind.Resume"/> claim this session handed out.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>A task that completes once the claim is given back.</returns>
+    /// <remarks>
+    /// Virtual, so that a store written before it keeps compiling: the default does nothing, which is right for a
+    /// store whose sessions are only offered the items they enqueued (as the file store's are). A store shared by
+    /// workers with different item lists must override it.
+    /// </remarks>
+    /// <exception cref="IOException">The store could not record it.</exception>
+    public virtual ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) => default;
+
     /// <summary>Releases ownership (a lock, a lease). Never throws for a failed flush: records are durable when recorded.</summary>
     /// <returns>A task that completes once released.</returns>
     public abstract ValueTask DisposeAsync();

@@ -1,0 +1,96 @@
+using GptImageHub.Emulator;
+using GptImageHub.Sdk.Batch;
+using GptImageHub.Sdk.Batch.PostgreSql;
+using GptImageHub.Sdk.Tests.Batch.PostgreSql;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+
+namespace GptImageHub.Sdk.Tests.Hostile;
+
+/// <summary>
+/// Workers that share a PostgreSQL batch are each offered every worker's items, and only the one that enqueued an
+/// item can build its request. A worker offered another's item (pending, or posted by a worker that died) dropped the
+/// claim and kept the row: claimed by a live worker, it was never offered again, and no worker of the batch drained,
+/// the one holding it included (promise 3: never hang). Guard: the claim is handed back to the store, which offers it
+/// to the other workers, never to this one again, and does not make this one wait for it.
+/// </summary>
+[Collection(PostgreSqlTests.Name)]
+public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) : IAsyncLifetime
+{
+    // A short lease: a database started less than a lease ago counts every worker alive (its restart grace),
+    // and the dead worker's item is only taken over after that.
+    private static readonly PostgreSqlBatchStoreOptions Steady = new()
+    {
+        LeaseDuration = TimeSpan.FromSeconds(3),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(500),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+    };
+
+    // Far more than a two-item run takes; a worker that holds a claim it cannot work on never ends.
+    private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(30);
+
+    private GptImageHubEmulator _hub = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() =>
+        _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { ProcessingDelay = TimeSpan.FromMilliseconds(50) }, Ct);
+
+    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
+
+    [Fact]
+    public async Task A_worker_offered_pending_items_another_worker_enqueued_hands_them_back_and_finishes_its_own()
+    {
+        server.Require();
+        var name = $"hostile-foreign-{Guid.NewGuid():N}";
+        await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
+        var theirs = Items(3, "theirs");
+        await other.EnqueueAsync([.. theirs.Select(i => new BatchStoreItem(i.Key, BatchFingerprint.Of(i.Request)))], isLastChunk: true, Ct);
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        var mine = Items(2, "mine");
+
+        // The other worker's items were enqueued first, so they are the first this worker is offered.
+        var results = await CollectAsync(client.GenerateBatchAsync(mine, new BatchOptions { Store = store, MaxConcurrency = 4 }, Ct)).WaitAsync(RunBound, Ct);
+
+        Assert.Equal(mine.Select(i => i.Key), results.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.All(results, r => Assert.Equal(BatchItemStatus.Succeeded, r.Status));
+        Assert.All(theirs, i => Assert.Equal(0, _hub.Ledger.CountGenerationRequests(i.Request.Prompt)));
+        var offered = await other.ClaimAsync(10, Ct);
+        Assert.Equal(theirs.Select(i => i.Key), offered.Claims.Select(c => c.Key));
+        Assert.All(offered.Claims, c => Assert.Equal(BatchClaimKind.Submit, c.Kind));
+    }
+
+    [Fact]
+    public async Task A_worker_offered_a_dead_workers_posted_item_it_did_not_enqueue_hands_it_back_and_its_owner_resumes_it_without_a_second_POST()
+    {
+        server.Require();
+        var name = $"hostile-foreign-resume-{Guid.NewGuid():N}";
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        var posted = Items(1, "posted")[0];
+
+        // A worker that posted the item, recorded its id, and died (leaving expires its lease at once).
+        var dead = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using (dead)
+        {
+            await using var session = await dead.OpenAsync(new BatchRunSettings(), Ct);
+            await session.EnqueueAsync([new BatchStoreItem(posted.Key, BatchFingerprint.Of(posted.Request))], isLastChunk: true, Ct);
+            Assert.Equal(posted.Key, Assert.Single((await session.ClaimAsync(1, Ct)).Claims).Key);
+            Assert.True(await session.BeginSubmitAsync(posted.Key, 5, Ct));
+            var operation = await client.StartImageGenerationAsync(posted.Request, Ct);
+            await session.RecordAsync(new BatchRecord(posted.Key, BatchJournalEvent.Submitted) { GenerationId = operation.Id }, Ct);
+        }
+
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        var item = Items(1, "mine")[0];
+        var mine = await CollectAsync(client.GenerateBatchAsync([item], new BatchOptions { Store = store }, Ct)).WaitAsync(RunBound, Ct);
+        await using var ownerStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        var owners = await CollectAsync(client.GenerateBatchAsync([posted], new BatchOptions { Store = ownerStore }, Ct)).WaitAsync(RunBound, Ct);
+
+        Assert.Equal(item.Key, Assert.Single(mine).Key);
+        var resumed = Assert.Single(owners);
+        Assert.Equal(posted.Key, resumed.Key);
+        Assert.Equal(BatchItemStatus.Succeeded, resumed.Status);
+        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(posted.Request.Prompt));
+    }
+}
