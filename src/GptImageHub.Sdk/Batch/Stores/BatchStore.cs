@@ -14,7 +14,9 @@ namespace GptImageHub.Sdk.Batch;
 /// <item><description><b>One owner per item.</b> A claim gives one session the item until that session records a final
 /// event or dies; a store shared by several processes hands a dead owner's <see cref="BatchJournalEvent.Submitted"/>
 /// items to another session as <see cref="BatchClaimKind.Resume"/> (polled by id, never posted again) and turns its
-/// <see cref="BatchJournalEvent.Submitting"/> items into <see cref="BatchJournalEvent.Unknown"/>.</description></item>
+/// <see cref="BatchJournalEvent.Submitting"/> items into <see cref="BatchJournalEvent.Unknown"/>. A claim the runner cannot
+/// work on (an item this session did not enqueue) comes back through <see cref="BatchStoreSession.ReleaseClaimAsync"/>: the
+/// store offers it to other sessions only, and does not keep this session from draining.</description></item>
 /// <item><description><b>A key is bound to its request.</b> Enqueuing a key whose recorded fingerprint differs is an
 /// <see cref="ArgumentException"/> that names the key.</description></item>
 /// <item><description><b>Replay.</b> A key that an earlier run left refused or never sent is offered again as
