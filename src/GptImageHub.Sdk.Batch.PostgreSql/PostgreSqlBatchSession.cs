@@ -711,6 +711,14 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             cancellationToken,
             MarkLostClaims).ConfigureAwait(false);
         Interlocked.Exchange(ref _lastTakeover, _settings.TimeProvider.GetTimestamp());
+        lock (_handedGate)
+        {
+            // An ownerless posted item may be one this worker still follows: a worker that took it over while this
+            // one's lease had lapsed handed it back. It is this worker's again, and already in hand: never handed out
+            // twice (a second poll of the same job, and a second result for its key).
+            resumed.RemoveAll(claim => _handed.Contains(claim.Key));
+        }
+
         claims.AddRange(resumed);
     }
 

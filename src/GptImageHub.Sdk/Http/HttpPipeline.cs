@@ -288,7 +288,11 @@ internal sealed class HttpPipeline
             }
 
             var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
-            if (request.Method != call.Method)
+
+            // A consumer's handler that follows a redirect itself sends a new request and leaves this one as it was: the
+            // answer names the request it answers.
+            var answered = request.Method != call.Method ? request.Method : message.RequestMessage?.Method ?? request.Method;
+            if (answered != call.Method)
             {
                 // A redirect the HttpClient followed with a GET (301, 302, 303) changed this very request: whatever the
                 // status, the answer is the GET's and speaks of another resource (a success may name another job). The
@@ -297,7 +301,7 @@ internal sealed class HttpPipeline
                 return Failed(
                     ChargeClassifier.Describe(
                         new InvalidResponseException(
-                            string.Format(CultureInfo.InvariantCulture, "The {0} request was redirected and answered as a {1}; the answer (HTTP {2}) is not this request's.", method, request.Method.Method, status),
+                            string.Format(CultureInfo.InvariantCulture, "The {0} request was redirected and answered as a {1}; the answer (HTTP {2}) is not this request's.", method, answered.Method, status),
                             message.StatusCode,
                             errorCode: null,
                             call.GenerationId),

@@ -2,6 +2,7 @@ using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
+using Npgsql;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -92,5 +93,53 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         Assert.Equal(posted.Key, resumed.Key);
         Assert.Equal(BatchItemStatus.Succeeded, resumed.Status);
         Assert.Equal(1, _hub.Ledger.CountGenerationRequests(posted.Request.Prompt));
+    }
+
+    [Fact]
+    public async Task A_posted_item_handed_back_is_not_offered_again_to_the_worker_that_still_follows_it_after_its_lease_lapsed()
+    {
+        server.Require();
+        var name = $"hostile-foreign-lapsed-{Guid.NewGuid():N}";
+
+        // A worker posts k0 and follows it; its lease lapses for a while (a pause, an outage), as if it had died.
+        await using var ownerStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var owner = await ownerStore.OpenAsync(new BatchRunSettings(), Ct);
+        await owner.EnqueueAsync([new BatchStoreItem("k0", "f0")], isLastChunk: true, Ct);
+        Assert.Equal("k0", Assert.Single((await owner.ClaimAsync(1, Ct)).Claims).Key);
+        Assert.True(await owner.BeginSubmitAsync("k0", 5, Ct));
+        await owner.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct);
+        var lapsed = (PostgreSqlBatchSession)owner;
+        await lapsed.StopHeartbeatAsync();
+        await SetLeaseAsync(lapsed.WorkerId, "'-infinity'");
+
+        // Another worker, which did not enqueue k0, takes it over and hands it back.
+        await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
+        BatchClaim? taken = null;
+        for (var deadline = DateTime.UtcNow + RunBound; taken is null && DateTime.UtcNow < deadline; await Task.Delay(100, Ct))
+        {
+            var offered = (await other.ClaimAsync(4, Ct)).Claims;
+            taken = offered.Count > 0 ? offered[0] : null;
+        }
+
+        Assert.NotNull(taken);
+        Assert.Equal(BatchClaimKind.Resume, taken.Kind);
+        await other.ReleaseClaimAsync(taken, Ct);
+
+        // The first worker is back and still follows g0: k0 is not handed to it a second time.
+        await SetLeaseAsync(lapsed.WorkerId, "now() + interval '1 hour'");
+        var again = await owner.ClaimAsync(4, Ct);
+
+        Assert.DoesNotContain(again.Claims, c => c.Key == "k0");
+        await owner.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Succeeded) { GenerationId = "g0", Credits = 5 }, Ct);
+        Assert.Equal(1, (await ownerStore.GetStatusAsync(Ct)).Counts[BatchJournalEvent.Succeeded]);
+    }
+
+    private async Task SetLeaseAsync(Guid worker, string leaseUntil)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString!);
+        await using var command = dataSource.CreateCommand($"UPDATE gih_batch_workers SET lease_until = {leaseUntil} WHERE worker_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = worker });
+        await command.ExecuteNonQueryAsync(Ct);
     }
 }

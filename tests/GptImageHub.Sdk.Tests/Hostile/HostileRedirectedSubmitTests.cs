@@ -80,4 +80,42 @@ public sealed class HostileRedirectedSubmitTests
         Assert.DoesNotContain(OtherJobId, journaled, StringComparison.Ordinal);
         Assert.Equal(2, server.Received.Count(r => r.Method == "POST"));
     }
+
+    [Theory]
+    [InlineData(429, """{"error":{"message":"Slow down","code":"rate_limited"}}""")]
+    [InlineData(200, null)]
+    public async Task A_POST_whose_redirect_a_consumers_handler_follows_with_a_new_GET_is_possibly_charged_with_no_id_and_sent_once(int answer, string? body)
+    {
+        await using var server = new ScriptedHttpServer((request, _) => request.Method == "POST"
+            ? Respond(303, "", ("Location", "/status/elsewhere"))
+            : Respond(answer, body ?? OtherJob("succeeded")));
+        using var http = new HttpClient(new FollowingRedirects(new SocketsHttpHandler { AllowAutoRedirect = false })) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 2 });
+
+        var ex = await Assert.ThrowsAnyAsync<GptImageHubException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken));
+
+        Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
+        Assert.True(ex.PossiblyCharged, ex.Message);
+        Assert.Null(ex.GenerationId);
+        Assert.Equal(1, server.Received.Count(r => r.Method == "POST"));
+    }
+
+    /// <summary>A consumer's handler that follows a 303 itself, as a new GET request (the one it sent is left unchanged).</summary>
+    private sealed class FollowingRedirects(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if ((int)response.StatusCode != 303 || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            using var get = new HttpRequestMessage(HttpMethod.Get, new Uri(request.RequestUri!, location));
+            var answer = await base.SendAsync(get, cancellationToken);
+            await answer.Content.LoadIntoBufferAsync(cancellationToken);
+            return answer;
+        }
+    }
 }
