@@ -29,7 +29,7 @@ internal static class FailureReport
         Emit(context, parseResult, kind, message, exitCode, generationId);
         if (parseResult.GetValue(context.Options.Verbose))
         {
-            context.Environment.Error.WriteLine(exception.ToString());
+            context.Environment.Error.WriteLine(KeyMask.Apply(exception.ToString(), context.Connection?.ApiKey));
         }
 
         return exitCode;
@@ -58,7 +58,8 @@ internal static class FailureReport
 
     private static void Emit(CommandContext context, ParseResult parseResult, string kind, string message, int exitCode, string? generationId)
     {
-        var line = OneLine(message);
+        // Masked here, where every failure line passes: a key typed in the wrong place comes back in the messages.
+        var line = OneLine(KeyMask.Apply(message, context.Connection?.ApiKey));
         context.Environment.Error.WriteLine("gih: " + line);
         context.Environment.Error.Flush();
         if (IsJson(parseResult, context))
