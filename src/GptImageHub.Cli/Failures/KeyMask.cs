@@ -23,6 +23,7 @@ internal static partial class KeyMask
         return KeyShaped().Replace(text, Mask);
     }
 
-    [GeneratedRegex(@"gih_[\p{L}\p{Nd}_-]*")]
+    // At least eight characters after the prefix: the examples gih prints ("gih_live_...") are no key.
+    [GeneratedRegex(@"gih_[\p{L}\p{Nd}_-]{8,}")]
     private static partial Regex KeyShaped();
 }

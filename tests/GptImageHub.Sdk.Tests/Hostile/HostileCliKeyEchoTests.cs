@@ -34,4 +34,16 @@ public sealed class HostileCliKeyEchoTests : CliTestBase
 
         Assert.Empty(Hub.Ledger.GenerationRequests);
     }
+
+    [Fact]
+    public async Task The_example_key_of_a_usage_message_is_not_masked()
+    {
+        var config = Directory.CreateDirectory(Path.Combine(WorkingDirectory, ".config", "gih")).FullName;
+        File.WriteAllText(Path.Combine(config, "config.json"), "[]");
+
+        var result = await RunAsync("credits", "--base-url", Hub.BaseAddress.ToString());
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("{\"apiKey\": \"gih_live_...\"", result.ErrorLine(), StringComparison.Ordinal);
+    }
 }
