@@ -173,7 +173,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             scope.Submitted(generation);
             if (generation.Status == GenerationStatus.Failed)
             {
-                throw GenerationPoller.Failed(generation);
+                throw GenerationPoller.Failed(generation, _settings.ApiKey);
             }
 
             // Polling waits for the queued job; a server wait that came back unfinished is followed, never resubmitted.

@@ -162,10 +162,23 @@ internal static class BatchFile
 
         string? Text(JsonProperty property) => property.Value.ValueKind switch
         {
-            JsonValueKind.String => property.Value.GetString(),
+            JsonValueKind.String => TextOf(property),
             JsonValueKind.Null => null,
             _ => throw Bad(displayPath, number, $"\"{property.Name}\" must be a string in quotes, not {property.Value.GetRawText()}."),
         };
+
+        string TextOf(JsonProperty property)
+        {
+            try
+            {
+                return property.Value.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                // An escape of half a surrogate pair ("\ud83d", an emoji cut in two) is valid JSON but no text.
+                throw Bad(displayPath, number, $"\"{property.Name}\" holds half of a surrogate pair (an emoji or other character cut in two); write the whole character.");
+            }
+        }
     }
 
     private static UsageException Bad(string displayPath, int number, string problem) =>

@@ -252,9 +252,12 @@ internal static class BatchCommand
                     var files = await SaveAsync(client, generation, result.FromJournal, directory, cancellationToken).ConfigureAwait(false);
                     return (new BatchItemJson(result.Key, status, generationId, files, generation.Usage?.Credits, null, result.FromJournal), null);
                 }
-                catch (Exception ex) when (ex is GptImageHubException or IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is GptImageHubException or IOException or UnauthorizedAccessException
+                    || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 {
                     // The job is paid for and journaled as succeeded: a rerun saves the images without a new charge.
+                    // A Ctrl+C during the download lands here too, so the loop goes on to print the results still
+                    // coming (the jobs in flight, each with its id) instead of ending at this one.
                     var reason = $"images not saved ({ex.Message}); save them with: {ResumeHint.DownloadCommand(context, generation.Id, directory)}";
                     return (new BatchItemJson(result.Key, status, generationId, [], generation.Usage?.Credits, reason, result.FromJournal), ExitCodes.Failure);
                 }

@@ -32,6 +32,10 @@ internal static class DownloadCommand
                     $"Generation {generation.Id} is still {generation.Status}; wait for it and save its images with: {ResumeHint.WaitCommand(context, generation.Id, directory)}");
             }
 
+            // A failure to save (a full disk, a folder that cannot be made) names the paid job and how to save it
+            // again, as generate and wait do; the failures above name it in their own words.
+            context.GenerationId = generation.Id;
+            context.ResumeDirectory = directory;
             var files = await hub.Client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);
             if (context.CreateHumanOutput(parseResult) is { } human)
             {

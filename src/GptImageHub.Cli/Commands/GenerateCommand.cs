@@ -54,6 +54,7 @@ internal static class GenerateCommand
 
             var human = context.CreateHumanOutput(parseResult);
             using var hub = context.Connect(parseResult, requireKey: true);
+            context.SubmitStarted = true;
             var operation = await hub.Client.StartImageGenerationAsync(request, cancellationToken).ConfigureAwait(false);
             context.GenerationId = operation.Id;
             context.ResumeDirectory = directory;

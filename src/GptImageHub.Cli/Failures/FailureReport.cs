@@ -25,11 +25,17 @@ internal static class FailureReport
                 ? $" Inspect it with: {ResumeHint.GetCommand(context, generationId)}"
                 : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}";
         }
+        else if (exitCode == ExitCodes.Cancelled && context.SubmitStarted)
+        {
+            // Stopped before the answer named a job: the POST may have reached the service and been charged, and
+            // "Cancelled." alone reads as nothing happened, so the same command would be run again and paid twice.
+            message += $" The request was possibly charged: it may have reached the service before the stop. Check the balance with: {ResumeHint.CreditsCommand(context)} before generating again.";
+        }
 
         Emit(context, parseResult, kind, message, exitCode, generationId);
         if (parseResult.GetValue(context.Options.Verbose))
         {
-            context.Environment.Error.WriteLine(exception.ToString());
+            context.Environment.Error.WriteLine(KeyMask.Apply(exception.ToString(), context.Connection?.ApiKey));
         }
 
         return exitCode;
@@ -58,7 +64,8 @@ internal static class FailureReport
 
     private static void Emit(CommandContext context, ParseResult parseResult, string kind, string message, int exitCode, string? generationId)
     {
-        var line = OneLine(message);
+        // Masked here, where every failure line passes: a key typed in the wrong place comes back in the messages.
+        var line = OneLine(KeyMask.Apply(message, context.Connection?.ApiKey));
         context.Environment.Error.WriteLine("gih: " + line);
         context.Environment.Error.Flush();
         if (IsJson(parseResult, context))

@@ -21,6 +21,7 @@ internal sealed class BatchRunner
     private readonly PollingOptions _polling;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string? _apiKey;
 
     public BatchRunner(IGptImageHubClient client)
     {
@@ -30,6 +31,9 @@ internal sealed class BatchRunner
         var settings = (client as GptImageHubClient)?.Settings;
         _polling = settings?.Polling ?? new PollingOptions();
         _time = settings?.TimeProvider ?? TimeProvider.System;
+
+        // Masked in a failed job's reason (other than a key-shaped one, which is masked whatever the client).
+        _apiKey = settings?.ApiKey;
         _logger = (client as GptImageHubClient)?.Logger ?? NullLogger.Instance;
     }
 
@@ -565,7 +569,7 @@ internal sealed class BatchRunner
             }
             else if (generation is { } failed)
             {
-                var exception = Polling.GenerationPoller.Failed(failed);
+                var exception = Polling.GenerationPoller.Failed(failed, _runner._apiKey);
                 Record(new BatchRecord(key, BatchJournalEvent.Failed) { GenerationId = failed.Id, Error = exception.GetType().Name, Message = exception.Message });
                 result = new BatchItemResult { Key = key, Status = BatchItemStatus.Failed, GenerationId = failed.Id, Error = exception, Reason = exception.Message };
             }

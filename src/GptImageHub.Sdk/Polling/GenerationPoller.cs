@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
+using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Http;
 using GptImageHub.Sdk.Serialization;
 
@@ -161,7 +162,7 @@ internal sealed class GenerationPoller : IGenerationSource
 
         if (current.Status == GenerationStatus.Failed)
         {
-            throw Failed(current);
+            throw Failed(current, Settings.ApiKey);
         }
 
         return current;
@@ -190,14 +191,17 @@ internal sealed class GenerationPoller : IGenerationSource
                 errorCode: null,
                 id);
 
-    internal static GenerationFailedException Failed(ImageGeneration generation)
+    internal static GenerationFailedException Failed(ImageGeneration generation, string? apiKey = null)
     {
+        // The reason comes in a 200 answer, not an error one, but is the server's text all the same: a key it echoes
+        // (a provider's refusal quoting the request) is masked as in an error answer, before it reaches a log or a journal.
         var detail = FailureDetail(generation);
-        var reason = detail?.Message;
+        var reason = detail?.Message is { } text ? SecretRedaction.Redact(text, apiKey) : null;
+        var code = detail?.Code is { } raw ? SecretRedaction.Redact(raw, apiKey) : null;
         var message = reason is null
             ? $"Generation '{generation.Id}' failed. The service refunds the credits it held."
             : $"Generation '{generation.Id}' failed: {reason}. The service refunds the credits it held.";
-        return new GenerationFailedException(message, statusCode: null, errorCode: detail?.Code, generation.Id);
+        return new GenerationFailedException(message, statusCode: null, errorCode: code, generation.Id);
     }
 
     /// <summary>One poll; its failure is handed back, not thrown, so the loop can tell a transient one from the end of the wait.</summary>

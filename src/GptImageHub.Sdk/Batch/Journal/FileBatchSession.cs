@@ -43,9 +43,47 @@ internal sealed class FileBatchSession : BatchStoreSession
             }
 
             _enqueued |= isLastChunk;
+            if (isLastChunk)
+            {
+                RefuseMovedItems();
+            }
         }
 
         return default;
+    }
+
+    /// <summary>
+    /// Refuses an item new to the journal whose request an earlier run submitted under a key this run does not have.
+    /// That is a line that moved in its file (a comment or a blank line added above it gives it another line-number
+    /// key): taken for a new item, it was paid for again. All items are enqueued before the first claim.
+    /// </summary>
+    private void RefuseMovedItems()
+    {
+        var enqueued = new HashSet<string>(_queue.Select(item => item.Key), StringComparer.Ordinal);
+        var paidElsewhere = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var known in _history.Values)
+        {
+            if (known.Fingerprint is { } fingerprint && !enqueued.Contains(known.Key)
+                && known.State is BatchJournalEvent.Submitting or BatchJournalEvent.Submitted or BatchJournalEvent.Unknown or BatchJournalEvent.Succeeded)
+            {
+                paidElsewhere[fingerprint] = known.Key;
+            }
+        }
+
+        if (paidElsewhere.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var item in _queue)
+        {
+            if (!_history.ContainsKey(item.Key) && paidElsewhere.TryGetValue(item.Fingerprint, out var earlier))
+            {
+                throw new ArgumentException(
+                    $"Batch item '{item.Key}' has the same request as item '{earlier}', which an earlier run submitted (the journal '{_journal?.Path}' keeps it) and this run no longer has: a line that moved in its file gets a new key and would be paid for again. Give it back the key '{earlier}', or use a new journal to submit it again.",
+                    "items");
+            }
+        }
     }
 
     public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken)
