@@ -602,11 +602,16 @@ internal sealed class BatchRunner
         /// result in hand, which carries the id. A caller who cancels while a shared store is out does
         /// not wait for it: the item then stays "submitting" there, which the next run reports unknown.
         /// </summary>
-        private async Task RecordAsync(BatchRecord record)
+        private Task RecordAsync(BatchRecord record) => StoreAsync(static (session, record, stopping) => session.RecordAsync(record, stopping), record);
+
+        /// <summary>Hands back a claim; stopped, leaving the store gives back what this worker claimed, or its lease runs out.</summary>
+        private Task ReleaseClaimAsync(BatchClaim claim) => StoreAsync(static (session, claim, stopping) => session.ReleaseClaimAsync(claim, stopping), claim);
+
+        private async Task StoreAsync<T>(Func<BatchStoreSession, T, CancellationToken, ValueTask> step, T argument)
         {
             try
             {
-                await _session.RecordAsync(record, _stopping).ConfigureAwait(false);
+                await step(_session, argument, _stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -614,22 +619,6 @@ internal sealed class BatchRunner
             catch (Exception ex)
             {
                 // Any failure of the store, not only an IOException: the result in hand is reported all the same.
-                Fail(ex);
-            }
-        }
-
-        private async Task ReleaseClaimAsync(BatchClaim claim)
-        {
-            try
-            {
-                await _session.ReleaseClaimAsync(claim, _stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                // Stopped: leaving the store gives back what this worker claimed, or its lease runs out.
-            }
-            catch (Exception ex)
-            {
                 Fail(ex);
             }
         }

@@ -34,18 +34,8 @@ public sealed class HostileRedirectedSubmitTests
     [MemberData(nameof(Redirects))]
     public async Task A_POST_redirected_to_a_GET_is_possibly_charged_with_no_id_and_sent_once_whatever_the_GET_answers(int redirect, int answer, string body)
     {
-        await using var server = new ScriptedHttpServer((request, _) => request.Method == "POST"
-            ? Respond(redirect, "", ("Location", "/status/elsewhere"))
-            : Respond(answer, body));
-        using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 2 });
+        var server = await SubmitsOnceAsync(redirect, answer, body, new SocketsHttpHandler());
 
-        var ex = await Assert.ThrowsAnyAsync<GptImageHubException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken));
-
-        Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
-        Assert.True(ex.PossiblyCharged, ex.Message);
-        Assert.Null(ex.GenerationId);
-        Assert.Equal(1, server.Received.Count(r => r.Method == "POST"));
         Assert.Equal(1, server.Received.Count(r => r.Method == "GET"));
     }
 
@@ -84,20 +74,30 @@ public sealed class HostileRedirectedSubmitTests
     [Theory]
     [InlineData(429, """{"error":{"message":"Slow down","code":"rate_limited"}}""")]
     [InlineData(200, null)]
-    public async Task A_POST_whose_redirect_a_consumers_handler_follows_with_a_new_GET_is_possibly_charged_with_no_id_and_sent_once(int answer, string? body)
+    public async Task A_POST_whose_redirect_a_consumers_handler_follows_with_a_new_GET_is_possibly_charged_with_no_id_and_sent_once(int answer, string? body) => await SubmitsOnceAsync(303, answer, body ?? OtherJob("succeeded"), new FollowingRedirects(new SocketsHttpHandler { AllowAutoRedirect = false }));
+
+    /// <summary>
+    /// Submits once against a server that redirects the POST and answers the next request so: the submit fails possibly
+    /// charged, with no id, and the POST is not sent again.
+    /// </summary>
+    private static async Task<ScriptedHttpServer> SubmitsOnceAsync(int redirect, int answer, string body, HttpMessageHandler handler)
     {
-        await using var server = new ScriptedHttpServer((request, _) => request.Method == "POST"
-            ? Respond(303, "", ("Location", "/status/elsewhere"))
-            : Respond(answer, body ?? OtherJob("succeeded")));
-        using var http = new HttpClient(new FollowingRedirects(new SocketsHttpHandler { AllowAutoRedirect = false })) { Timeout = Timeout.InfiniteTimeSpan };
-        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 2 });
+        var server = new ScriptedHttpServer((request, _) => request.Method == "POST"
+            ? Respond(redirect, "", ("Location", "/status/elsewhere"))
+            : Respond(answer, body));
+        await using (server)
+        {
+            using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+            using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = server.BaseAddress, MaxRetries = 2 });
 
-        var ex = await Assert.ThrowsAnyAsync<GptImageHubException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken));
+            var ex = await Assert.ThrowsAnyAsync<GptImageHubException>(() => client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), TestContext.Current.CancellationToken));
 
-        Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
-        Assert.True(ex.PossiblyCharged, ex.Message);
-        Assert.Null(ex.GenerationId);
-        Assert.Equal(1, server.Received.Count(r => r.Method == "POST"));
+            Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
+            Assert.True(ex.PossiblyCharged, ex.Message);
+            Assert.Null(ex.GenerationId);
+            Assert.Equal(1, server.Received.Count(r => r.Method == "POST"));
+            return server;
+        }
     }
 
     /// <summary>A consumer's handler that follows a 303 itself, as a new GET request (the one it sent is left unchanged).</summary>
