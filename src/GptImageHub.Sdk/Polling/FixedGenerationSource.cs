@@ -24,7 +24,7 @@ internal sealed class FixedGenerationSource : IGenerationSource
         }
 
         return _final.Status == GenerationStatus.Failed
-            ? Task.FromException<ImageGeneration>(GenerationPoller.Failed(_final))
+            ? Task.FromException<ImageGeneration>(GenerationPoller.Failed(_final, apiKey: null))
             : Task.FromResult(_final);
     }
 }

@@ -191,7 +191,8 @@ internal sealed class GenerationPoller : IGenerationSource
                 errorCode: null,
                 id);
 
-    internal static GenerationFailedException Failed(ImageGeneration generation, string? apiKey = null)
+    /// <summary>The exception of a failed job, its reason masked of <paramref name="apiKey"/> and of key-shaped words (null: only those).</summary>
+    internal static GenerationFailedException Failed(ImageGeneration generation, string? apiKey)
     {
         // The reason comes in a 200 answer, not an error one, but is the server's text all the same: a key it echoes
         // (a provider's refusal quoting the request) is masked as in an error answer, before it reaches a log or a journal.

@@ -28,7 +28,7 @@ public sealed class FailedGenerationErrorTests
     {
         var generation = JsonSerializer.Deserialize("""{"id":"g1","status":"failed" """ + errorField + "}", GptImageHubJsonContext.Default.ImageGeneration)!;
 
-        var ex = GenerationPoller.Failed(generation);
+        var ex = GenerationPoller.Failed(generation, apiKey: null);
 
         Assert.Equal("g1", ex.GenerationId);
         Assert.Equal(code, ex.ErrorCode);
