@@ -659,7 +659,9 @@ internal sealed class BatchRunner
             GenerationId = generationId,
             Error = error,
             FromJournal = fromJournal,
-            Reason = "Unknown, possibly charged: the submit may have reached the service but its generation id never came back. It is not submitted again unless BatchOptions.ResubmitUnknown is set.",
+            Reason = generationId is null
+                ? "Unknown, possibly charged: the submit may have reached the service but its generation id never came back. It is not submitted again unless BatchOptions.ResubmitUnknown is set."
+                : $"Unknown, charged: the service named generation '{generationId}' before the submit failed. It is never submitted again; follow it by id (WaitForGenerationAsync, gih wait).",
         };
 
         private void Write(BatchItemResult result) => _results.TryWrite(result);

@@ -27,6 +27,10 @@ public sealed class HostileDecoratorPaidIdTests() : EmulatorAndDirectory("gih-ho
         var paid = Assert.Single(decorator.Paid);
         Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
         Assert.Equal(paid, first[0].GenerationId);
+
+        // Its reason says so too: "its generation id never came back" beside the id read as a contradiction.
+        Assert.Equal($"Unknown, charged: the service named generation '{paid}' before the submit failed. It is never submitted again; follow it by id (WaitForGenerationAsync, gih wait).", first[0].Reason);
+        Assert.Equal(first[0].Reason, second[0].Reason);
         Assert.Contains(paid, await File.ReadAllTextAsync(Journal, T), StringComparison.Ordinal);
         Assert.Equal(paid, Assert.Single(second).GenerationId);
         Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
