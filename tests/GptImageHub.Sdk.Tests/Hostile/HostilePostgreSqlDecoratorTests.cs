@@ -14,13 +14,6 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 [Collection(PostgreSqlTests.Name)]
 public sealed class HostilePostgreSqlDecoratorTests(PostgreSqlServer server) : IAsyncLifetime
 {
-    private static readonly PostgreSqlBatchStoreOptions Steady = new()
-    {
-        LeaseDuration = TimeSpan.FromSeconds(20),
-        HeartbeatInterval = TimeSpan.FromSeconds(1),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(500),
-    };
-
     private GptImageHubEmulator _hub = null!;
 
     private static CancellationToken T => TestContext.Current.CancellationToken;
@@ -44,14 +37,14 @@ public sealed class HostilePostgreSqlDecoratorTests(PostgreSqlServer server) : I
         var name = $"hostile-decorator-{Guid.NewGuid():N}";
 
         List<BatchItemResult> first;
-        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady))
+        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady))
         {
             first = await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 1 }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
         }
 
         var posts = _hub.Ledger.GenerationRequests.Count;
         List<BatchItemResult> second;
-        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady))
+        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady))
         {
             second = await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 3 }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
         }

@@ -16,13 +16,6 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 [Collection(PostgreSqlTests.Name)]
 public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
 {
-    private static readonly PostgreSqlBatchStoreOptions Steady = new()
-    {
-        LeaseDuration = TimeSpan.FromSeconds(20),
-        HeartbeatInterval = TimeSpan.FromSeconds(1),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-    };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -30,7 +23,7 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
     {
         server.Require();
         var name = $"hostile-nul-{Guid.NewGuid():N}";
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady);
         await using var session = await SubmittedAsync(store, "k0", "g0");
         using var extra = JsonDocument.Parse("""{"note":"a\u0000b","nested":{"x\u0000y":["\u0000","\ud800"]},"half":"\udc00"}""");
         var generation = GptImageHubModelFactory.ImageGeneration(
@@ -57,7 +50,7 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
     {
         server.Require();
         var name = $"hostile-nulmsg-{Guid.NewGuid():N}";
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady);
         BatchStoreSession session;
         if (kind == "Unknown")
         {
@@ -86,7 +79,7 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
         // ResubmitUnknown is for items whose id never came back; one whose id did is a job that exists and is paid for.
         server.Require();
         var name = $"hostile-resubmit-{Guid.NewGuid():N}";
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady);
         await using (var first = await OpenClaimedAsync(store, "k0"))
         {
             Assert.True(await first.BeginSubmitAsync("k0", 5, Ct));

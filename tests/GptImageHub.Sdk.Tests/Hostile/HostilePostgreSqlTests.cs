@@ -8,13 +8,6 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 [Collection(PostgreSqlTests.Name)]
 public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLifetime
 {
-    private static readonly PostgreSqlBatchStoreOptions Steady = new()
-    {
-        LeaseDuration = TimeSpan.FromSeconds(20),
-        HeartbeatInterval = TimeSpan.FromSeconds(1),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(500),
-    };
-
     private GptImageHubEmulator _hub = null!;
 
     private static CancellationToken T => TestContext.Current.CancellationToken;
@@ -34,7 +27,7 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
         var huge = new string([.. Enumerable.Range(0, 12000).Select(_ => (char)random.Next('a', 'z' + 1))]);
         var items = Items(3, "pghuge");
         items.Add(new BatchItem(huge, new ImageGenerationRequest("gpt-image-2", "pghuge big") { Quality = ImageQuality.Tier1K }));
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-huge-{Guid.NewGuid():N}", Steady);
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-huge-{Guid.NewGuid():N}", PostgreSqlTests.Steady);
         var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
         Assert.True(error is null or IOException or ArgumentException, $"escaped {error}");
         if (error is not null)
@@ -58,7 +51,7 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
         {
             var runs = Enumerable.Range(0, 2).Select(async _ =>
             {
-                await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+                await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady);
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(T);
                 cts.CancelAfter(random.Next(50, 500));
                 return await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 3, CreditBudget = 100000 }, cts.Token));
@@ -70,7 +63,7 @@ public sealed class HostilePostgreSqlTests(PostgreSqlServer server) : IAsyncLife
             }
         }
 
-        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady))
+        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady))
         {
             var (final, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 4 }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
             Assert.Null(error);

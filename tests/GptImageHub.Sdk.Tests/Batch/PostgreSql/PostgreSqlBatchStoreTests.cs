@@ -20,15 +20,6 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         MaxRetryDelay = TimeSpan.FromMilliseconds(500),
     };
 
-    // Every other worker has a lease long enough that a test suite loading both cores cannot starve its
-    // heartbeat into a false takeover.
-    private static readonly PostgreSqlBatchStoreOptions Steady = new()
-    {
-        LeaseDuration = TimeSpan.FromSeconds(20),
-        HeartbeatInterval = TimeSpan.FromSeconds(1),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(500),
-    };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -36,11 +27,11 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     {
         server.Require();
         var connection = await server.CreateDatabaseAsync($"gih_schema_{Guid.NewGuid():N}");
-        var stores = Enumerable.Range(0, 6).Select(i => new PostgreSqlBatchStore(connection, $"b{i}", Steady)).ToList();
+        var stores = Enumerable.Range(0, 6).Select(i => new PostgreSqlBatchStore(connection, $"b{i}", PostgreSqlTests.Steady)).ToList();
         try
         {
             await Task.WhenAll(stores.Select(s => s.GetStatusAsync(Ct).AsTask()));
-            await using var again = new PostgreSqlBatchStore(connection, "b0", Steady);
+            await using var again = new PostgreSqlBatchStore(connection, "b0", PostgreSqlTests.Steady);
             var status = await again.GetStatusAsync(Ct);
             Assert.Equal(0, status.Total);
 
@@ -611,7 +602,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
     {
         server.Require();
         var name = NewBatchName();
-        var stores = Enumerable.Range(0, 4).Select(_ => new PostgreSqlBatchStore(server.ConnectionString!, name, Steady)).ToList();
+        var stores = Enumerable.Range(0, 4).Select(_ => new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady)).ToList();
         var sessions = await Task.WhenAll(stores.Select(s => s.OpenAsync(new BatchRunSettings(), Ct).AsTask()));
         try
         {
@@ -853,7 +844,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         var workers = new List<(PostgreSqlBatchStore, BatchStoreSession)>();
         for (var i = 0; i < count; i++)
         {
-            var store = new PostgreSqlBatchStore(server.ConnectionString!, name, options ?? Steady);
+            var store = new PostgreSqlBatchStore(server.ConnectionString!, name, options ?? PostgreSqlTests.Steady);
             workers.Add((store, await store.OpenAsync(settings ?? new BatchRunSettings(), Ct)));
         }
 

@@ -241,4 +241,15 @@ public sealed class PostgreSqlServer : IAsyncLifetime
 public sealed class PostgreSqlTests : ICollectionFixture<PostgreSqlServer>
 {
     public const string Name = "PostgreSql";
+
+    /// <summary>
+    /// A worker whose lease is long enough that a test suite loading both cores cannot starve its heartbeat into a
+    /// false takeover; the options of every worker that is not meant to die.
+    /// </summary>
+    public static readonly GptImageHub.Sdk.Batch.PostgreSql.PostgreSqlBatchStoreOptions Steady = new()
+    {
+        LeaseDuration = TimeSpan.FromSeconds(20),
+        HeartbeatInterval = TimeSpan.FromSeconds(1),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(500),
+    };
 }
