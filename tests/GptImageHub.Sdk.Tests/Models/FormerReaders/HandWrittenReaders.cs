@@ -454,18 +454,8 @@ internal sealed class FormerModelListJsonConverter : JsonConverter<ModelList>
     public override void Write(Utf8JsonWriter writer, ModelList value, JsonSerializerOptions options) =>
         throw new NotSupportedException("The model list is read from answers only; the SDK never writes it.");
 
-    private static List<ImageModel> ReadArray(ref Utf8JsonReader reader, JsonSerializerOptions options)
-    {
-        // Each model through its wire class (the context's converter for ImageModel), one read per model.
-        var model = (JsonConverter<ImageModel>)options.GetTypeInfo(typeof(ImageModel)).Converter;
-        var models = new List<ImageModel>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            models.Add(reader.TokenType == JsonTokenType.Null
-                ? throw new JsonException("A model entry is null.")
-                : model.Read(ref reader, typeof(ImageModel), options)!);
-        }
-
-        return models;
-    }
+    // The entries are read as the SDK reads them (each model through the context's converter for ImageModel): the
+    // oracle is of the envelope's shapes, and the models were always read by the SDK's own model reader.
+    private static List<ImageModel> ReadArray(ref Utf8JsonReader reader, JsonSerializerOptions options) =>
+        Sdk.Serialization.ModelArrayJsonConverter.ReadArray(ref reader, options);
 }
