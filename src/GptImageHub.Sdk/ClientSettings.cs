@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Http;
 
 namespace GptImageHub.Sdk;
@@ -14,6 +15,7 @@ internal sealed class ClientSettings
     {
         ApiKey = apiKey;
         AuthorizationHeader = apiKey is null ? null : "Bearer " + apiKey;
+        ApiKeyJsonForms = SecretRedaction.JsonForms(apiKey);
         BaseAddress = baseAddress;
         Endpoints = new ApiEndpoints(baseAddress);
         GenerationMode = options.GenerationMode;
@@ -35,6 +37,9 @@ internal sealed class ClientSettings
 
     /// <summary>The <c>Authorization</c> value, built once: the key is checked for white space and control characters, so it is a valid header as it is.</summary>
     public string? AuthorizationHeader { get; }
+
+    /// <summary>The key as a server echoing it writes it in JSON, masked in every answer before it is read (<see cref="SecretRedaction.JsonForms"/>).</summary>
+    public byte[][] ApiKeyJsonForms { get; }
 
     public Uri BaseAddress { get; }
 

@@ -104,7 +104,7 @@ internal sealed class HttpPipeline
 
         try
         {
-            var value = ResponseDeserializer.Read(body, sent.Response.StatusCode, typeInfo, call.GenerationId, call.IsChargedSubmit);
+            var value = ResponseDeserializer.Read(body, _settings.ApiKeyJsonForms, sent.Response.StatusCode, typeInfo, call.GenerationId, call.IsChargedSubmit);
             return Attempt<T>.Succeeded(value, sent.Response.StatusCode, sent.RetryAfter);
         }
         catch (InvalidResponseException ex)
@@ -329,7 +329,7 @@ internal sealed class HttpPipeline
                 }
 
                 // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
-                var text = errorBody.Failure is null ? errorBody.Json : default;
+                var text = errorBody.Failure is null ? SecretRedaction.Redact(errorBody.Json, _settings.ApiKeyJsonForms) : default;
                 var writtenBefore = body is { Writes: > 1 } or { Copied: true };
                 return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
             }
