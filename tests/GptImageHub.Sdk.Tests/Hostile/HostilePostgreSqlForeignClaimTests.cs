@@ -62,6 +62,31 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         Assert.All(offered.Claims, c => Assert.Equal(BatchClaimKind.Submit, c.Kind));
     }
 
+    /// <summary>
+    /// A consumer's decorator of the store's session written before <see cref="BatchStoreSession.ReleaseClaimAsync"/>
+    /// existed forwards everything else: the base's hand-back did nothing, and the worker held the foreign claim and
+    /// never drained (a hang). Guard: the default throws, and the batch ends with an <see cref="IOException"/> naming
+    /// the session, with nothing posted for the items it never reached.
+    /// </summary>
+    [Fact]
+    public async Task A_decorated_session_that_does_not_forward_the_hand_back_ends_the_batch_with_an_IOException_instead_of_hanging()
+    {
+        server.Require();
+        var name = $"hostile-foreign-decorated-{Guid.NewGuid():N}";
+        await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
+        var theirs = Items(1, "theirs");
+        await other.EnqueueAsync([.. theirs.Select(i => new BatchStoreItem(i.Key, BatchFingerprint.Of(i.Request)))], isLastChunk: true, Ct);
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => CollectAsync(client.GenerateBatchAsync(Items(1, "mine"), new BatchOptions { Store = new ForwardingStore(store), MaxConcurrency = 1 }, Ct)).WaitAsync(RunBound, Ct));
+
+        Assert.Contains(nameof(ForwardingStore), failure.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(BatchStoreSession.ReleaseClaimAsync), failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _hub.Ledger.CountGenerationRequests(theirs[0].Request.Prompt));
+    }
+
     [Fact]
     public async Task A_worker_offered_a_dead_workers_posted_item_it_did_not_enqueue_hands_it_back_and_its_owner_resumes_it_without_a_second_POST()
     {
@@ -141,5 +166,27 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         await using var command = dataSource.CreateCommand($"UPDATE gih_batch_workers SET lease_until = {leaseUntil} WHERE worker_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = worker });
         await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    /// <summary>A consumer's decorator (an audit layer, say) of a store, written before the hand-back existed.</summary>
+    private sealed class ForwardingStore(BatchStore inner) : BatchStore
+    {
+        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
+            new Session(await inner.OpenAsync(settings, cancellationToken));
+
+        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
+
+        private sealed class Session(BatchStoreSession inner) : BatchStoreSession
+        {
+            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
+
+            public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
+
+            public override ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
+
+            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
+
+            public override ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 }

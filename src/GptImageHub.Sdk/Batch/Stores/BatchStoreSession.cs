@@ -54,12 +54,18 @@ public abstract class BatchStoreSession : IAsyncDisposable
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>A task that completes once the claim is given back.</returns>
     /// <remarks>
-    /// Virtual, so that a store written before it keeps compiling: the default does nothing, which is right for a
-    /// store whose sessions are only offered the items they enqueued (as the file store's are). A store shared by
-    /// workers with different item lists must override it.
+    /// Virtual, so that a store written before it keeps compiling. The runner calls it only for an item it did
+    /// not enqueue, which a store whose sessions are offered only their own items (as the file store's are) never
+    /// hands out. A store shared by workers with different item lists must override it, and a decorator of such a
+    /// store's session must forward it: the default throws, so the batch stops with an <see cref="IOException"/>
+    /// naming the session instead of holding the claim, which would leave every worker of the batch waiting forever.
     /// </remarks>
     /// <exception cref="IOException">The store could not record it.</exception>
-    public virtual ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) => default;
+    /// <exception cref="NotSupportedException">This session does not override it (the default).</exception>
+    public virtual ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"{GetType().FullName} was offered item '{claim?.Key}', which this worker did not enqueue, and cannot hand it back: "
+            + $"a store shared by workers with different items must override {nameof(ReleaseClaimAsync)}, and a decorator of its session must forward it.");
 
     /// <summary>Releases ownership (a lock, a lease). Never throws for a failed flush: records are durable when recorded.</summary>
     /// <returns>A task that completes once released.</returns>
