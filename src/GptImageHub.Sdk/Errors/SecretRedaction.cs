@@ -12,6 +12,9 @@ internal static class SecretRedaction
 {
     public const string Mask = "[redacted]";
     private const string KeyPrefix = "gih_";
+    /// <summary>The shortest key masked in answers' bytes (<see cref="JsonForms"/>).</summary>
+    public const int ShortestMaskedInAnswers = 12;
+
     private static readonly byte[] MaskUtf8 = Encoding.UTF8.GetBytes(Mask);
 
     /// <summary>
@@ -19,11 +22,13 @@ internal static class SecretRedaction
     /// as it is, with only the escapes JSON requires, with <c>/</c> escaped too (PHP's default) and as
     /// System.Text.Json's default encoder writes it (<c>+</c> as <c>\u002B</c>, and so on). Distinct;
     /// none for no key. An encoding chosen to evade the mask is not the case guarded against: an honest
-    /// echo (a provider's refusal quoting the request) is.
+    /// echo (a provider's refusal quoting the request) is. None either for a key shorter than
+    /// <see cref="ShortestMaskedInAnswers"/>: no issued key is that short, and a short test key ("test") is a
+    /// word an answer's URL or id can hold by chance, which the mask would corrupt.
     /// </summary>
     public static byte[][] JsonForms(string? apiKey)
     {
-        if (string.IsNullOrEmpty(apiKey))
+        if (apiKey is null || apiKey.Length < ShortestMaskedInAnswers)
         {
             return [];
         }

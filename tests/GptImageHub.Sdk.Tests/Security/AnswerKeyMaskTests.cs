@@ -13,6 +13,14 @@ public sealed class AnswerKeyMaskTests
 {
     private const string Key = "sk-a/b+c\"d\\e";
 
+    [Fact]
+    public void A_key_too_short_to_be_issued_is_not_masked_in_answers_where_it_could_be_any_word()
+    {
+        var answer = Encoding.UTF8.GetBytes("""{"url":"https://cdn.example.com/test/image.png"}""");
+
+        Assert.True(SecretRedaction.Redact(answer, SecretRedaction.JsonForms("test")) == answer.AsSpan());
+    }
+
     [Theory]
     [InlineData("""{"m":"sk-a/b+c\"d\\e"}""", """{"m":"[redacted]"}""")]
     [InlineData("""{"m":"sk-a\/b+c\"d\\e"}""", """{"m":"[redacted]"}""")]
@@ -40,10 +48,13 @@ public sealed class AnswerKeyMaskTests
     [Theory]
     [InlineData(null, 0)]
     [InlineData("", 0)]
+    [InlineData("test", 0)]
+    [InlineData("gih_live_ab", 0)]
+    [InlineData("gih_live_abc", 1)]
     [InlineData("gih_live_abc-DEF_123", 1)]
-    [InlineData("sk-a/b", 2)]
-    [InlineData("sk-a+b", 2)]
+    [InlineData("sk-a/b/cdefgh", 2)]
+    [InlineData("sk-a+b+cdefgh", 2)]
     [InlineData("sk-a/b+c\"d\\e", 4)]
-    public void The_forms_of_a_key_are_distinct_and_none_without_one(string? key, int forms) =>
+    public void The_forms_of_a_key_are_distinct_and_none_without_one_or_for_one_too_short_to_be_issued(string? key, int forms) =>
         Assert.Equal(forms, SecretRedaction.JsonForms(key).Length);
 }
