@@ -47,7 +47,10 @@ internal sealed record ConnectionSettings(string? ApiKey, string? ApiKeySource, 
             keySource = $"--api-key-env {apiKeyVariableFlag.Trim()}";
             if (string.IsNullOrWhiteSpace(key))
             {
-                throw new UsageException($"--api-key-env {apiKeyVariableFlag.Trim()}: the environment variable {apiKeyVariableFlag.Trim()} is not set in this shell.");
+                // A key pasted here instead of a variable's name would be echoed: such a word is not repeated.
+                throw new UsageException(KeyMask.MayBeSecret(apiKeyVariableFlag.Trim())
+                    ? "--api-key-env takes the name of an environment variable, and no variable of the name given is set in this shell. If you gave the key itself, pass it with --api-key or export it as " + GptImageHubClientOptions.ApiKeyEnvironmentVariable + "."
+                    : $"--api-key-env {apiKeyVariableFlag.Trim()}: the environment variable {apiKeyVariableFlag.Trim()} is not set in this shell.");
             }
         }
         else if (getVariable(GptImageHubClientOptions.ApiKeyEnvironmentVariable) is { } fromEnvironment && !string.IsNullOrWhiteSpace(fromEnvironment))
@@ -93,7 +96,9 @@ internal sealed record ConnectionSettings(string? ApiKey, string? ApiKeySource, 
     {
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new UsageException($"The base URL '{value}' ({source}) is not an absolute http or https URL, such as https://www.gptimagehub.com/.");
+            throw new UsageException(KeyMask.MayBeSecret(value.Trim())
+                ? $"The base URL ({source}) is not an absolute http or https URL, such as https://www.gptimagehub.com/ (the value given is not repeated: it may be a key)."
+                : $"The base URL '{value}' ({source}) is not an absolute http or https URL, such as https://www.gptimagehub.com/.");
         }
 
         if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))

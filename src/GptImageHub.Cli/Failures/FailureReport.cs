@@ -57,7 +57,7 @@ internal static class FailureReport
             messages = messages.Prepend(unknownOption);
         }
 
-        var message = string.Join(" ", messages) + $" See '{help}'.";
+        var message = KeyMask.ApplyToUsage(string.Join(" ", messages), parseResult.Tokens.Select(token => token.Value), apiKey: null) + $" See '{help}'.";
         Emit(context, parseResult, "usage", message, ExitCodes.Usage, generationId: null);
         return ExitCodes.Usage;
     }

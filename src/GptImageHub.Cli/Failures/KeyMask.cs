@@ -23,6 +23,30 @@ internal static partial class KeyMask
         return KeyShaped().Replace(text, Mask);
     }
 
+    /// <summary>
+    /// Whether a word the user typed may be a secret that gih cannot recognise by its shape (another service's key,
+    /// or a GPT Image Hub key pasted without its prefix): 16 characters or more, no white space, letters and digits
+    /// mixed, and none of the <c>.</c> and <c>:</c> that a URL, a host or a file name has. gih does not echo such a
+    /// word in a usage error, where no generation id has to be shown; elsewhere only <see cref="Apply"/> runs, so
+    /// that ids (also long words of letters and digits) stay readable.
+    /// </summary>
+    public static bool MayBeSecret(string word) =>
+        word.Length >= 16
+        && !word.Any(c => char.IsWhiteSpace(c) || c is '.' or ':')
+        && word.Any(char.IsLetter)
+        && word.Any(char.IsDigit);
+
+    /// <summary><see cref="Apply"/>, and every word of <paramref name="typed"/> that <see cref="MayBeSecret"/> masked too: for the parser's complaints, which quote what was typed.</summary>
+    public static string ApplyToUsage(string text, IEnumerable<string> typed, string? apiKey)
+    {
+        foreach (var word in typed.Where(MayBeSecret).OrderByDescending(word => word.Length))
+        {
+            text = text.Replace(word, Mask, StringComparison.Ordinal);
+        }
+
+        return Apply(text, apiKey);
+    }
+
     // At least eight characters after the prefix: the examples gih prints ("gih_live_...") are no key.
     [GeneratedRegex(@"gih_[\p{L}\p{Nd}_-]{8,}")]
     private static partial Regex KeyShaped();

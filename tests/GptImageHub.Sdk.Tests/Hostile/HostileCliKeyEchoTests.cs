@@ -18,18 +18,55 @@ public sealed class HostileCliKeyEchoTests : CliTestBase
         new[] { "generate", "a fox", "--api-kye", "{key}" },
     };
 
+    /// <summary>Keys gih cannot know by their shape: another service's, and a GPT Image Hub key pasted without its prefix.</summary>
+    public static TheoryData<string[], string> MisplacedForeign()
+    {
+        var data = new TheoryData<string[], string>();
+        foreach (var key in new[] { "sk-Sh4pedOtherw1se-0123456789abcdefXYZ", "T3stK3yNeverLeaks0123456789abcd" })
+        {
+            foreach (var args in Misplaced())
+            {
+                data.Add(args.Data, key);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Misplaced))]
-    public async Task A_key_given_in_the_wrong_place_is_never_echoed(string[] args)
+    public async Task A_key_given_in_the_wrong_place_is_never_echoed(string[] args) => await AssertNotEchoedAsync(args, Key);
+
+    /// <summary>
+    /// Such a key was masked only when it was the run's own or shaped like a GPT Image Hub key; given in the wrong
+    /// place, it is neither, and the parser's complaint, the variable's name and the base URL quoted it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MisplacedForeign))]
+    public async Task A_key_of_another_shape_given_in_the_wrong_place_is_never_echoed(string[] args, string key) => await AssertNotEchoedAsync(args, key);
+
+    [Theory]
+    [InlineData("--api-key-env", "MY_GIH_KEY", "the environment variable MY_GIH_KEY is not set")]
+    [InlineData("--base-url", "htps//www.gptimagehub.com", "The base URL 'htps//www.gptimagehub.com' (--base-url)")]
+    [InlineData("--bse-url", "https://www.gptimagehub.com/", "'--bse-url'")]
+    public async Task What_cannot_be_a_key_is_still_quoted_in_a_usage_error(string option, string value, string quoted)
+    {
+        var result = await RunAsync("credits", option, value);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(quoted, result.ErrorLine(), StringComparison.Ordinal);
+    }
+
+    private async Task AssertNotEchoedAsync(string[] args, string key)
     {
         foreach (var extra in new[] { Array.Empty<string>(), ["--json", "--verbose"] })
         {
-            var result = await RunAsync([.. args.Select(a => a.Replace("{key}", Key, StringComparison.Ordinal)), .. extra]);
+            var result = await RunAsync([.. args.Select(a => a.Replace("{key}", key, StringComparison.Ordinal)), .. extra]);
 
             Assert.True(result.ExitCode == 2, result.ToString());
-            Assert.DoesNotContain(Key, result.Out, StringComparison.Ordinal);
-            Assert.DoesNotContain(Key, result.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain(Key[..12], result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(key, result.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain(key, result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(key[..12], result.Error, StringComparison.Ordinal);
         }
 
         Assert.Empty(Hub.Ledger.GenerationRequests);
