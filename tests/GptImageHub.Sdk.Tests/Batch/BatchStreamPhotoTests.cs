@@ -86,6 +86,21 @@ public sealed class BatchStreamPhotoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_seekable_photo_stream_that_fails_to_read_refuses_the_batch_naming_the_item_before_any_request()
+    {
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 100));
+        var broken = new FailingStream(FirstPhoto) { Position = 2 };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            CollectAsync(client.GenerateBatchAsync([Item("line-1", broken)], Journaled, TestContext.Current.CancellationToken)));
+
+        Assert.StartsWith("Batch item 'line-1': ", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<IOException>(ex.InnerException);
+        Assert.Equal(2, broken.Position);
+        Assert.Empty(_hub.Ledger.GenerationRequests);
+    }
+
+    [Fact]
     public async Task A_moved_line_with_a_photo_from_a_stream_that_cannot_seek_is_refused_saying_its_bytes_could_not_be_compared()
     {
         using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 100));
@@ -98,5 +113,14 @@ public sealed class BatchStreamPhotoTests : IAsyncLifetime
         Assert.Contains("'line-2' has the same request as item 'line-1'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("reference image #1 'photo.png' is a stream that cannot seek", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, _hub.Ledger.CountGenerationRequests(Prompt));
+    }
+
+    private sealed class FailingStream(byte[] content) : MemoryStream(content)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("disk gone");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new IOException("disk gone");
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new IOException("disk gone");
     }
 }
