@@ -24,6 +24,7 @@ internal sealed class BatchTally
     private int _failed;
     private int _skipped;
     private int _unknown;
+    private int _notSaved;
     private long _credits;
     private int? _worstFailure;
 
@@ -44,6 +45,9 @@ internal sealed class BatchTally
     public int Skipped => Read(() => _skipped);
 
     public int Unknown => Read(() => _unknown);
+
+    /// <summary>Succeeded items (counted in <see cref="Succeeded"/> too) whose images could not be saved: paid for, not on disk.</summary>
+    public int NotSaved => Read(() => _notSaved);
 
     /// <summary>Sum of the credits of the succeeded items, those from the journal included.</summary>
     public long Credits => Read(() => _credits);
@@ -68,6 +72,9 @@ internal sealed class BatchTally
                 case BatchItemStatus.Succeeded:
                     _succeeded++;
                     _credits += result.Generation?.Usage?.Credits ?? 0;
+
+                    // A succeeded item fails only locally: its images were not saved.
+                    _notSaved += failureCode is null ? 0 : 1;
                     break;
                 case BatchItemStatus.Failed:
                     _failed++;
@@ -88,7 +95,8 @@ internal sealed class BatchTally
     }
 
     /// <summary>
-    /// "done 3/10, running 4, failed 0, skipped 0, unknown 0, 24 credits". Running is the slots the
+    /// "done 3/10, running 4, failed 0, skipped 0, unknown 0, 24 credits", and ", not saved 1" once
+    /// an item's images could not be saved. Running is the slots the
     /// SDK keeps busy (at most the concurrency, never more than the items left): it does not report
     /// each submit, and counting requests on the wire would miss jobs resumed from the journal.
     /// </summary>
@@ -100,8 +108,8 @@ internal sealed class BatchTally
             var inFlight = running ? Math.Min(Concurrency, Total - finished) : 0;
             return string.Format(
                 CultureInfo.InvariantCulture,
-                "done {0}/{1}, running {2}, failed {3}, skipped {4}, unknown {5}, {6} credits",
-                finished, Total, inFlight, _failed, _skipped, _unknown, _credits);
+                "done {0}/{1}, running {2}, failed {3}, skipped {4}, unknown {5}, {6} credits{7}",
+                finished, Total, inFlight, _failed, _skipped, _unknown, _credits, _notSaved > 0 ? ", not saved " + _notSaved.ToString(CultureInfo.InvariantCulture) : string.Empty);
         }
     }
 

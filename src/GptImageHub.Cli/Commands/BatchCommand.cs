@@ -130,10 +130,7 @@ internal static class BatchCommand
             progress.Finish(exitCode, stopped: false, journalPath, directory);
             if (exitCode != ExitCodes.Ok)
             {
-                environment.Error.WriteLine(
-                    $"gih: {tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown)"
-                    + RerunHint(tally, options.CreditBudget)
-                    + $" (journal: {journalPath})");
+                environment.Error.WriteLine($"gih: {Outcome(tally, options.CreditBudget)} (journal: {journalPath})");
                 environment.Error.Flush();
             }
 
@@ -273,6 +270,26 @@ internal static class BatchCommand
             default:
                 return (new BatchItemJson(result.Key, status, generationId, [], null, result.Reason, result.FromJournal), null);
         }
+    }
+
+    /// <summary>
+    /// "N of M items did not succeed (...)" with what to change, and the succeeded items whose images
+    /// were not saved: a run whose only failures are local still names them, instead of "0 of M".
+    /// </summary>
+    private static string Outcome(BatchTally tally, long? budget)
+    {
+        var parts = new List<string>(2);
+        if (tally.Succeeded < tally.Total)
+        {
+            parts.Add($"{tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown)" + RerunHint(tally, budget));
+        }
+
+        if (tally.NotSaved > 0)
+        {
+            parts.Add($"the images of {tally.NotSaved} of {tally.Total} items were not saved (paid for and recorded): save them with the gih download command on each item's line, or run the same command again with an --out it can write to");
+        }
+
+        return string.Join("; ", parts);
     }
 
     /// <summary>What to change to submit the items that were not: a rerun with the same <c>--budget</c> would skip them again.</summary>

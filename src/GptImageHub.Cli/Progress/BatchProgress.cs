@@ -94,14 +94,14 @@ internal sealed class BatchProgress
             JsonOutput.Write(
                 _out,
                 new BatchSummaryJson(new BatchSummaryDetailJson(
-                    _tally.Total, _tally.Succeeded, _tally.Failed, _tally.Skipped, _tally.Unknown, _tally.NotFinished, _tally.Credits, journal, directory, exitCode)),
+                    _tally.Total, _tally.Succeeded, _tally.NotSaved, _tally.Failed, _tally.Skipped, _tally.Unknown, _tally.NotFinished, _tally.Credits, journal, directory, exitCode)),
                 CliJsonContext.Default.BatchSummaryJson);
             return;
         }
 
         _human.Line(string.Format(
             CultureInfo.InvariantCulture,
-            "Batch {0}: {1} succeeded, {2} failed, {3} skipped, {4} unknown{5} of {6}; {7} credits.",
+            "Batch {0}: {1} succeeded{8}, {2} failed, {3} skipped, {4} unknown{5} of {6}; {7} credits.",
             stopped ? "stopped" : "finished",
             _tally.Succeeded,
             _tally.Failed,
@@ -109,7 +109,8 @@ internal sealed class BatchProgress
             _tally.Unknown,
             stopped ? $", {_tally.NotFinished.ToString(CultureInfo.InvariantCulture)} not finished" : string.Empty,
             _tally.Total,
-            _tally.Credits));
+            _tally.Credits,
+            _tally.NotSaved > 0 ? $" ({_tally.NotSaved.ToString(CultureInfo.InvariantCulture)} with images not saved)" : string.Empty));
     }
 
     /// <summary>"succeeded  sku-1  generation c..., 8 credits, saved /out/c...-1.png" or "skipped    sku-2  Not submitted: ...".</summary>

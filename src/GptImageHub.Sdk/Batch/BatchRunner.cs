@@ -291,8 +291,18 @@ internal sealed class BatchRunner
                     throw new ArgumentException($"Batch item '{item.Key}': {ex.Message}", nameof(items), ex);
                 }
 
+                BatchStoreItem stored;
+                try
+                {
+                    stored = await BatchFingerprint.ItemAsync(item.Key, item.Request, _stopping).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    throw new ArgumentException($"Batch item '{item.Key}': a reference image stream could not be read to fingerprint it: {ex.Message}", nameof(items), ex);
+                }
+
                 _items.Add(item.Key, item);
-                chunk.Add(new BatchStoreItem(item.Key, BatchFingerprint.Of(item.Request)));
+                chunk.Add(stored);
                 count++;
                 if (chunk.Count == EnqueueChunk)
                 {

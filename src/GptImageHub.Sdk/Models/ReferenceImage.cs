@@ -48,7 +48,8 @@ public sealed class ReferenceImage
     /// <summary>
     /// Uses a stream the caller owns; it is read from its current position and not closed. A
     /// seekable stream is checked in full before sending; a stream that cannot seek is checked by its
-    /// first bytes, and its 50 MB limit while it is sent.
+    /// first bytes, and its 50 MB limit while it is sent. A batch reads a seekable stream once more
+    /// before its first request, to fingerprint its bytes, and puts it back where it was.
     /// </summary>
     /// <param name="content">The image content.</param>
     /// <param name="fileName">The file name to send, such as <c>product.png</c>.</param>

@@ -46,7 +46,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
         await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
         var theirs = Items(3, "theirs");
-        await other.EnqueueAsync([.. theirs.Select(i => new BatchStoreItem(i.Key, BatchFingerprint.Of(i.Request)))], isLastChunk: true, Ct);
+        await other.EnqueueAsync([.. await Task.WhenAll(theirs.Select(i => BatchFingerprint.ItemAsync(i.Key, i.Request, Ct)))], isLastChunk: true, Ct);
         using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
         await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
         var mine = Items(2, "mine");
@@ -100,7 +100,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         await using (dead)
         {
             await using var session = await dead.OpenAsync(new BatchRunSettings(), Ct);
-            await session.EnqueueAsync([new BatchStoreItem(posted.Key, BatchFingerprint.Of(posted.Request))], isLastChunk: true, Ct);
+            await session.EnqueueAsync([await BatchFingerprint.ItemAsync(posted.Key, posted.Request, Ct)], isLastChunk: true, Ct);
             Assert.Equal(posted.Key, Assert.Single((await session.ClaimAsync(1, Ct)).Claims).Key);
             Assert.True(await session.BeginSubmitAsync(posted.Key, 5, Ct));
             var operation = await client.StartImageGenerationAsync(posted.Request, Ct);

@@ -2,14 +2,19 @@ namespace GptImageHub.Cli.Output.Json;
 
 /// <summary>
 /// The last line of <c>gih batch --json</c>:
-/// <c>{"summary": {"total", "succeeded", "failed", "skipped", "unknown", "not_finished", "credits", "journal", "out", "exit_code"}}</c>.
+/// <c>{"summary": {"total", "succeeded", "not_saved", "failed", "skipped", "unknown", "not_finished", "credits", "journal", "out", "exit_code"}}</c>.
 /// </summary>
 internal sealed record BatchSummaryJson(BatchSummaryDetailJson Summary);
 
-/// <summary>The counts of a batch run; <c>not_finished</c> is non-zero only when it was stopped (exit code 130).</summary>
+/// <summary>
+/// The counts of a batch run; <c>not_saved</c> counts the succeeded items whose images could not be
+/// saved (each item's line has its <c>gih download</c> command); <c>not_finished</c> is non-zero only
+/// when it was stopped (exit code 130).
+/// </summary>
 internal sealed record BatchSummaryDetailJson(
     int Total,
     int Succeeded,
+    int NotSaved,
     int Failed,
     int Skipped,
     int Unknown,

@@ -79,8 +79,12 @@ internal sealed class FileBatchSession : BatchStoreSession
         {
             if (!_history.ContainsKey(item.Key) && paidElsewhere.TryGetValue(item.Fingerprint, out var earlier))
             {
+                // A stream that cannot seek is compared by its name: say so, since the photos may differ.
+                var uncompared = item.Uncompared is { } images
+                    ? $" Its {images} is a stream that cannot seek, so its bytes could not be compared, only its name; if it is another photo, pass it as bytes or as a stream that can seek."
+                    : string.Empty;
                 throw new ArgumentException(
-                    $"Batch item '{item.Key}' has the same request as item '{earlier}', which an earlier run submitted (the journal '{_journal?.Path}' keeps it) and this run no longer has: a line that moved in its file gets a new key and would be paid for again. Give it back the key '{earlier}', or use a new journal to submit it again.",
+                    $"Batch item '{item.Key}' has the same request as item '{earlier}', which an earlier run submitted (the journal '{_journal?.Path}' keeps it) and this run no longer has: a line that moved in its file gets a new key and would be paid for again. Give it back the key '{earlier}', or use a new journal to submit it again.{uncompared}",
                     "items");
             }
         }
