@@ -76,7 +76,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
         await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
         var theirs = Items(1, "theirs");
-        await other.EnqueueAsync([.. theirs.Select(i => new BatchStoreItem(i.Key, BatchFingerprint.Of(i.Request)))], isLastChunk: true, Ct);
+        await other.EnqueueAsync([.. await Task.WhenAll(theirs.Select(i => BatchFingerprint.ItemAsync(i.Key, i.Request, Ct)))], isLastChunk: true, Ct);
         using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
         await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
 
