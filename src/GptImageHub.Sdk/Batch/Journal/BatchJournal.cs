@@ -173,7 +173,14 @@ internal sealed class BatchJournal : IDisposable
                 throw _broken!;
             }
 
-            Volatile.Write(ref _durable, target);
+            lock (_gate)
+            {
+                // An append that failed while this flush ran cut the file back to the last durable length, taking
+                // this line with it: the flush made a shorter file durable, not this line. Checked under the write
+                // lock, so a failure after this point cuts back to this length at the least.
+                ThrowIfBroken();
+                Volatile.Write(ref _durable, target);
+            }
         }
     }
 
