@@ -591,6 +591,14 @@ internal sealed class BatchRunner
                 };
             }
 
+            if (result.Status == BatchItemStatus.Incomplete)
+            {
+                // This worker follows the job no longer. A shared store that waits for it before it calls this session
+                // drained would wait for ever (the item stays this live worker's): it is handed back, still with its id,
+                // for another worker or a later run to resume by id, never to post.
+                HandBack(new BatchClaim(key, BatchClaimKind.Resume) { GenerationId = job.GenerationId });
+            }
+
             // Freed only once the outcome is recorded, so the next submit sees the settled budget.
             _limiter.Release();
             Forget(key);
@@ -604,7 +612,7 @@ internal sealed class BatchRunner
         /// </summary>
         private Task RecordAsync(BatchRecord record) => StoreAsync(static (session, record, stopping) => session.RecordAsync(record, stopping), record);
 
-        /// <summary>Hands back a claim; stopped, leaving the store gives back what this worker claimed, or its lease runs out.</summary>
+        /// <summary>Hands back a claim (a foreign item, or a job no longer followed); stopped, leaving the store gives back what this worker claimed, or its lease runs out.</summary>
         private Task ReleaseClaimAsync(BatchClaim claim) => StoreAsync(static (session, claim, stopping) => session.ReleaseClaimAsync(claim, stopping), claim);
 
         private async Task StoreAsync<T>(Func<BatchStoreSession, T, CancellationToken, ValueTask> step, T argument)
@@ -623,9 +631,13 @@ internal sealed class BatchRunner
             }
         }
 
-        private void Record(BatchRecord record)
+        private void HandBack(BatchClaim claim) => Pending(ReleaseClaimAsync(claim));
+
+        private void Record(BatchRecord record) => Pending(RecordAsync(record));
+
+        /// <summary>A store step started outside a submit: the run waits for it before it lets the store go.</summary>
+        private void Pending(Task pending)
         {
-            var pending = RecordAsync(record);
             if (!pending.IsCompleted)
             {
                 lock (_submits)

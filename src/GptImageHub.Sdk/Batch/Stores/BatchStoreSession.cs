@@ -46,9 +46,10 @@ public abstract class BatchStoreSession : IAsyncDisposable
     /// <summary>
     /// Gives back a claim the runner cannot work on: an item this session did not enqueue (a shared store
     /// may offer the items of every worker of the batch, and only the worker that enqueued one can build its
-    /// request). The store offers it to another session, never to this one again, and does not wait for it
-    /// before it tells this session it is drained. A claim held and never worked on would stay this live
-    /// session's, and no session of the batch could drain.
+    /// request), or a posted item the runner stopped following without an outcome (its wait passed
+    /// <see cref="PollingOptions.Timeout"/>, or a poll failed for good). The store offers it to another session,
+    /// never to this one again, and does not wait for it before it tells this session it is drained. A claim
+    /// held and never worked on would stay this live session's, and no session of the batch could drain.
     /// </summary>
     /// <param name="claim">A <see cref="BatchClaimKind.Submit"/> or <see cref="BatchClaimKind.Resume"/> claim this session handed out.</param>
     /// <param name="cancellationToken">Stops the call.</param>
