@@ -451,6 +451,7 @@ internal sealed class BatchRunner
         private async Task SubmitAsync(BatchItem item)
         {
             var (credits, skip) = await PriceAsync(item).ConfigureAwait(false);
+            var begun = skip is null;
             if (skip is null)
             {
                 try
@@ -485,6 +486,14 @@ internal sealed class BatchRunner
 
             if (skip is not null)
             {
+                if (!begun)
+                {
+                    // Skipped before the store heard of a submit (the batch stopped submitting, no price under a
+                    // budget): the claim is handed back, or a shared store keeps it this live worker's and never
+                    // calls it drained. Another worker, or a later run, may post it.
+                    HandBack(new BatchClaim(item.Key, BatchClaimKind.Submit));
+                }
+
                 _limiter.Release();
                 Forget(item.Key);
                 Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Skipped, Reason = skip });

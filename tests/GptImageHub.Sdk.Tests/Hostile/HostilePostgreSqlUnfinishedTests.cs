@@ -54,4 +54,23 @@ public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : 
         var status = await store.GetStatusAsync(Ct);
         Assert.Equal(1, status.Counts[BatchJournalEvent.Submitted]);
     }
+
+    // Found by a hostile run (promise 3): an item claimed and then not submitted by the runner's own decision (the batch
+    // stopped submitting after a 402, a disposed client, a price it could not estimate under a budget) was reported
+    // Skipped but left "claimed" by the live worker in the store, which therefore never called the worker drained.
+    [Fact]
+    public async Task A_worker_that_stopped_submitting_after_a_402_reports_the_rest_skipped_and_finishes()
+    {
+        server.Require();
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 0));
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-broke-{Guid.NewGuid():N}", PostgreSqlTests.Steady);
+        var items = Items(3, "broke");
+
+        var results = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 1 }, Ct)).WaitAsync(RunBound, Ct);
+
+        Assert.Equal(items.Select(i => i.Key), results.Select(r => r.Key));
+        Assert.Equal([BatchItemStatus.Failed, BatchItemStatus.Skipped, BatchItemStatus.Skipped], results.Select(r => r.Status));
+        Assert.IsType<InsufficientCreditsException>(results[0].Error);
+        Assert.Single(_hub.Ledger.GenerationRequests);
+    }
 }
