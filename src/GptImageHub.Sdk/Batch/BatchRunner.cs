@@ -201,7 +201,7 @@ internal sealed class BatchRunner
             var count = 0;
             try
             {
-                var settings = new BatchRunSettings { CreditBudget = _options.CreditBudget, ResubmitUnknown = _options.ResubmitUnknown, TimeProvider = _runner._time };
+                var settings = new BatchRunSettings { CreditBudget = _options.CreditBudget, ResubmitUnknown = _options.ResubmitUnknown, TimeProvider = _runner._time, RunStopped = _stopping };
                 _session = await store.OpenAsync(settings, _stopping).ConfigureAwait(false);
                 try
                 {
