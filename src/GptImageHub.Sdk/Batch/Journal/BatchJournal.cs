@@ -280,6 +280,7 @@ internal sealed class BatchJournal : IDisposable
         var atEnd = false;
         var lineNumber = 0;
         var start = 0;
+        var markChecked = false;
         while (true)
         {
             var newline = Array.IndexOf(window, (byte)'\n', start, filled - start);
@@ -306,6 +307,18 @@ internal sealed class BatchJournal : IDisposable
                 }
 
                 filled += n;
+                if (!markChecked && windowOffset == 0 && (filled >= 3 || atEnd))
+                {
+                    // A file saved by an editor may start with a UTF-8 byte order mark, which belongs to no line's JSON:
+                    // read with it, the first line was unreadable, and as the only line (no final newline, as editors
+                    // save it) it was taken for a crash's cut line and cut off, "submitting" record and all.
+                    markChecked = true;
+                    if (filled >= 3 && window[0] == 0xEF && window[1] == 0xBB && window[2] == 0xBF)
+                    {
+                        start = 3;
+                    }
+                }
+
                 continue;
             }
 
