@@ -33,6 +33,24 @@ public sealed class HostileJournalEditTests : IDisposable
         Assert.Contains(Submitting, File.ReadAllText(path), StringComparison.Ordinal);
     }
 
+    // Found by a hostile run (promise 1): a last line edited by hand into whole JSON the journal cannot read (an event
+    // name in the wrong case), saved without a final newline, was taken for a crash's cut line and cut off the file. A
+    // crash cuts a line short; it never leaves a whole JSON object. Cut off, the "submitting" record of a POST that may
+    // have been charged was gone, and the next run posted the item again.
+    [Fact]
+    public void A_whole_last_line_edited_into_an_unreadable_entry_is_an_error_not_a_crash_to_cut()
+    {
+        var path = Path.Combine(_directory, "batch.jsonl");
+        var edited = Submitting.Replace("\"submitting\"", "\"Submitting\"", StringComparison.Ordinal).Replace("sku-1", "sku-2", StringComparison.Ordinal);
+        var text = Submitting + "\n" + edited;
+        File.WriteAllText(path, text);
+
+        var ex = Assert.Throws<ArgumentException>(() => BatchJournal.Open(path, TimeProvider.System).Dispose());
+
+        Assert.Contains("Line 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(text, File.ReadAllText(path));
+    }
+
     // The same mark in front of a longer journal made its first line "unreadable", and the batch refused to run at all.
     [Fact]
     public void A_journal_saved_with_a_byte_order_mark_is_read_line_by_line()

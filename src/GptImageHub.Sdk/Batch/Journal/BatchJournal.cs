@@ -337,12 +337,14 @@ internal sealed class BatchJournal : IDisposable
                 {
                     entryRead = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(window, start, length), BatchJournalJsonContext.Default.JournalEntry);
                 }
-                catch (JsonException) when (isLast)
+                catch (JsonException) when (isLast && !IsWholeJsonValue(new ReadOnlySpan<byte>(window, start, length)))
                 {
                     // No newline: the process died while writing this line, so the POST it announced was never sent.
                 }
                 catch (JsonException ex)
                 {
+                    // A crash cuts a line short; whole JSON that does not read as an entry was written by someone else
+                    // (an edit by hand), and cutting it off could drop the record of a POST that was made.
                     throw new ArgumentException(
                         $"Line {lineNumber} of the batch journal '{path}' is unreadable ({ex.Message}). Only a crash's last line may be; check the file before running the batch again.",
                         nameof(path),
@@ -381,6 +383,20 @@ internal sealed class BatchJournal : IDisposable
         }
 
         return history;
+    }
+
+    /// <summary>Whether a line is one whole JSON value, as no crash leaves a line it cut short.</summary>
+    private static bool IsWholeJsonValue(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        try
+        {
+            return reader.Read() && reader.TrySkip() && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }
 
