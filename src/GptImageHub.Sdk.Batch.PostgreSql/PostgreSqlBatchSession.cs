@@ -433,11 +433,20 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         await StopHeartbeatAsync().ConfigureAwait(false);
 
         // Leaving must not hang a finished batch on a dead database: try for one lease, then let the
-        // lease run out by itself (the others take over exactly as if this process had died).
-        using var leaving = new CancellationTokenSource(_store.Options.LeaseDuration);
+        // lease run out by itself (the others take over exactly as if this process had died). A run its
+        // caller stopped tries once, briefly: the caller waits for nothing the lease does anyway.
+        var stopped = _settings.RunStopped.IsCancellationRequested;
+        using var leaving = new CancellationTokenSource(stopped ? _store.Options.MaxRetryDelay : _store.Options.LeaseDuration);
         try
         {
-            await _retry.RunAsync("leave the batch", LeaveOnceAsync, leaving.Token).ConfigureAwait(false);
+            if (stopped)
+            {
+                await LeaveOnceAsync(leaving.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await _retry.RunAsync("leave the batch", LeaveOnceAsync, leaving.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or NpgsqlException or InvalidOperationException)
         {

@@ -129,6 +129,18 @@ internal sealed class GptImageHubImageGenerator : IImageGenerator
                     generation.Id,
                     ex);
             }
+            catch (Exception ex) when (ex is not GptImageHubException and not GenerationCanceledException)
+            {
+                // What the SDK passes on as it is (a defect of a consumer's handler on the download, or anything a
+                // client that is not the SDK's throws) would otherwise leave without the paid job's id.
+                throw new GptImageHubException(
+                    $"Generation '{generation.Id}' succeeded and is paid for, but downloading image {i + 1} of {generation.Images.Count} failed ({ex.GetType().Name}: {ex.Message}). "
+                    + $"Fetch it again with WaitForGenerationAsync(\"{generation.Id}\").",
+                    statusCode: null,
+                    errorCode: null,
+                    generation.Id,
+                    ex);
+            }
 
             // The stream's own array, without a copy; disposing a MemoryStream leaves it intact.
             var bytes = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, checked((int)buffer.Length));

@@ -201,7 +201,7 @@ internal sealed class BatchRunner
             var count = 0;
             try
             {
-                var settings = new BatchRunSettings { CreditBudget = _options.CreditBudget, ResubmitUnknown = _options.ResubmitUnknown, TimeProvider = _runner._time };
+                var settings = new BatchRunSettings { CreditBudget = _options.CreditBudget, ResubmitUnknown = _options.ResubmitUnknown, TimeProvider = _runner._time, RunStopped = _stopping };
                 _session = await store.OpenAsync(settings, _stopping).ConfigureAwait(false);
                 try
                 {
@@ -461,6 +461,7 @@ internal sealed class BatchRunner
         private async Task SubmitAsync(BatchItem item)
         {
             var (credits, skip) = await PriceAsync(item).ConfigureAwait(false);
+            var begun = skip is null;
             if (skip is null)
             {
                 try
@@ -495,6 +496,14 @@ internal sealed class BatchRunner
 
             if (skip is not null)
             {
+                if (!begun)
+                {
+                    // Skipped before the store heard of a submit (the batch stopped submitting, no price under a
+                    // budget): the claim is handed back, or a shared store keeps it this live worker's and never
+                    // calls it drained. Another worker, or a later run, may post it.
+                    HandBack(new BatchClaim(item.Key, BatchClaimKind.Submit));
+                }
+
                 _limiter.Release();
                 Forget(item.Key);
                 Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Skipped, Reason = skip });
@@ -601,6 +610,14 @@ internal sealed class BatchRunner
                 };
             }
 
+            if (result.Status == BatchItemStatus.Incomplete)
+            {
+                // This worker follows the job no longer. A shared store that waits for it before it calls this session
+                // drained would wait for ever (the item stays this live worker's): it is handed back, still with its id,
+                // for another worker or a later run to resume by id, never to post.
+                HandBack(new BatchClaim(key, BatchClaimKind.Resume) { GenerationId = job.GenerationId });
+            }
+
             // Freed only once the outcome is recorded, so the next submit sees the settled budget.
             _limiter.Release();
             Forget(key);
@@ -614,8 +631,27 @@ internal sealed class BatchRunner
         /// </summary>
         private Task RecordAsync(BatchRecord record) => StoreAsync(static (session, record, stopping) => session.RecordAsync(record, stopping), record);
 
-        /// <summary>Hands back a claim; stopped, leaving the store gives back what this worker claimed, or its lease runs out.</summary>
+        /// <summary>Hands back a claim (a foreign item, or a job no longer followed); stopped, leaving the store gives back what this worker claimed, or its lease runs out.</summary>
         private Task ReleaseClaimAsync(BatchClaim claim) => StoreAsync(static (session, claim, stopping) => session.ReleaseClaimAsync(claim, stopping), claim);
+
+        /// <summary>
+        /// Hands back a claim on an item of this worker's own that it will not finish. A store that cannot hand claims
+        /// back (<see cref="BatchStoreSession.ReleaseClaimAsync"/> not overridden) offers its sessions only their own
+        /// items, as the file store does, and has nothing to do for one; so, unlike another worker's item, this is no
+        /// failure of the store.
+        /// </summary>
+        private Task ReleaseOwnClaimAsync(BatchClaim claim) => StoreAsync(
+            static async (session, claim, stopping) =>
+            {
+                try
+                {
+                    await session.ReleaseClaimAsync(claim, stopping).ConfigureAwait(false);
+                }
+                catch (NotSupportedException)
+                {
+                }
+            },
+            claim);
 
         private async Task StoreAsync<T>(Func<BatchStoreSession, T, CancellationToken, ValueTask> step, T argument)
         {
@@ -633,9 +669,13 @@ internal sealed class BatchRunner
             }
         }
 
-        private void Record(BatchRecord record)
+        private void HandBack(BatchClaim claim) => Pending(ReleaseOwnClaimAsync(claim));
+
+        private void Record(BatchRecord record) => Pending(RecordAsync(record));
+
+        /// <summary>A store step started outside a submit: the run waits for it before it lets the store go.</summary>
+        private void Pending(Task pending)
         {
-            var pending = RecordAsync(record);
             if (!pending.IsCompleted)
             {
                 lock (_submits)

@@ -116,6 +116,24 @@ public sealed class HostileStoreTests : IAsyncLifetime
         Assert.True(Allowed(error), $"escaped: {error}");
     }
 
+    /// <summary>
+    /// The runner hands back the claims on its own items it skips (here after a 402 stops submitting), for a shared
+    /// store's sake. A store that does not override the hand-back (this decorator of the file store) throws there by
+    /// default; for its own items that is no store failure, and the batch ends with every result, not an IOException.
+    /// </summary>
+    [Fact]
+    public async Task A_store_without_the_hand_back_reports_the_items_skipped_after_a_402_and_no_store_failure()
+    {
+        using var client = Client(_hub.CreateApiKey(credits: 0));
+        var store = new FaultyStore(new FileBatchStore(Journal));
+
+        var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 1, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Null(error);
+        Assert.Equal([BatchItemStatus.Failed, BatchItemStatus.Skipped, BatchItemStatus.Skipped], results.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Status));
+        Assert.Single(_hub.Ledger.GenerationRequests);
+    }
+
     [Fact]
     public async Task BeginSubmit_false_skips_without_POST()
     {

@@ -173,7 +173,14 @@ internal sealed class BatchJournal : IDisposable
                 throw _broken!;
             }
 
-            Volatile.Write(ref _durable, target);
+            lock (_gate)
+            {
+                // An append that failed while this flush ran cut the file back to the last durable length, taking
+                // this line with it: the flush made a shorter file durable, not this line. Checked under the write
+                // lock, so a failure after this point cuts back to this length at the least.
+                ThrowIfBroken();
+                Volatile.Write(ref _durable, target);
+            }
         }
     }
 
@@ -273,6 +280,7 @@ internal sealed class BatchJournal : IDisposable
         var atEnd = false;
         var lineNumber = 0;
         var start = 0;
+        var markChecked = false;
         while (true)
         {
             var newline = Array.IndexOf(window, (byte)'\n', start, filled - start);
@@ -299,6 +307,18 @@ internal sealed class BatchJournal : IDisposable
                 }
 
                 filled += n;
+                if (!markChecked && windowOffset == 0 && (filled >= 3 || atEnd))
+                {
+                    // A file saved by an editor may start with a UTF-8 byte order mark, which belongs to no line's JSON:
+                    // read with it, the first line was unreadable, and as the only line (no final newline, as editors
+                    // save it) it was taken for a crash's cut line and cut off, "submitting" record and all.
+                    markChecked = true;
+                    if (filled >= 3 && window[0] == 0xEF && window[1] == 0xBB && window[2] == 0xBF)
+                    {
+                        start = 3;
+                    }
+                }
+
                 continue;
             }
 
@@ -317,12 +337,14 @@ internal sealed class BatchJournal : IDisposable
                 {
                     entryRead = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(window, start, length), BatchJournalJsonContext.Default.JournalEntry);
                 }
-                catch (JsonException) when (isLast)
+                catch (JsonException) when (isLast && !IsWholeJsonValue(new ReadOnlySpan<byte>(window, start, length)))
                 {
                     // No newline: the process died while writing this line, so the POST it announced was never sent.
                 }
                 catch (JsonException ex)
                 {
+                    // A crash cuts a line short; whole JSON that does not read as an entry was written by someone else
+                    // (an edit by hand), and cutting it off could drop the record of a POST that was made.
                     throw new ArgumentException(
                         $"Line {lineNumber} of the batch journal '{path}' is unreadable ({ex.Message}). Only a crash's last line may be; check the file before running the batch again.",
                         nameof(path),
@@ -361,6 +383,20 @@ internal sealed class BatchJournal : IDisposable
         }
 
         return history;
+    }
+
+    /// <summary>Whether a line is one whole JSON value, as no crash leaves a line it cut short.</summary>
+    private static bool IsWholeJsonValue(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        try
+        {
+            return reader.Read() && reader.TrySkip() && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }
 

@@ -44,28 +44,31 @@ public abstract class BatchStoreSession : IAsyncDisposable
     public abstract ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Gives back a claim the runner cannot work on: an item this session did not enqueue (a shared store
+    /// Gives back a claim the runner cannot work on or finish: an item this session did not enqueue (a shared store
     /// may offer the items of every worker of the batch, and only the worker that enqueued one can build its
-    /// request). The store offers it to another session, never to this one again, and does not wait for it
-    /// before it tells this session it is drained. A claim held and never worked on would stay this live
-    /// session's, and no session of the batch could drain.
+    /// request), an item of its own it skips without posting (the batch stopped submitting, no price under a budget),
+    /// or a posted item it stopped following without an outcome (its wait passed <see cref="PollingOptions.Timeout"/>,
+    /// or a poll failed for good). The store offers it to another session (a posted one to resume by id, never to
+    /// post), not to this one again, and does not wait for it before it tells this session it is drained. A claim
+    /// held and never worked on would stay this live session's, and no session of the batch could drain.
     /// </summary>
     /// <param name="claim">A <see cref="BatchClaimKind.Submit"/> or <see cref="BatchClaimKind.Resume"/> claim this session handed out.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>A task that completes once the claim is given back.</returns>
     /// <remarks>
-    /// Virtual, so that a store written before it keeps compiling. The runner calls it only for an item it did
-    /// not enqueue, which a store whose sessions are offered only their own items (as the file store's are) never
-    /// hands out. A store shared by workers with different item lists must override it, and a decorator of such a
-    /// store's session must forward it: the default throws, so the batch stops with an <see cref="IOException"/>
-    /// naming the session instead of holding the claim, which would leave every worker of the batch waiting forever.
+    /// Virtual, so that a store written before it keeps compiling; the default throws. For an item of its own the
+    /// runner then carries on: a store whose sessions are offered only their own items (as the file store's are)
+    /// needs no hand-back. An item it did not enqueue is never offered by such a store, so there the batch stops with
+    /// an <see cref="IOException"/> naming the session, instead of holding the claim and leaving every worker of the
+    /// batch waiting forever: a store shared by workers with different item lists must override this, and a decorator
+    /// of such a store's session must forward it.
     /// </remarks>
     /// <exception cref="IOException">The store could not record it.</exception>
     /// <exception cref="NotSupportedException">This session does not override it (the default).</exception>
     public virtual ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) =>
         throw new NotSupportedException(
-            $"{GetType().FullName} was offered item '{claim?.Key}', which this worker did not enqueue, and cannot hand it back: "
-            + $"a store shared by workers with different items must override {nameof(ReleaseClaimAsync)}, and a decorator of its session must forward it.");
+            $"{GetType().FullName} cannot hand back its claim on item '{claim?.Key}' ({nameof(ReleaseClaimAsync)} is not overridden): "
+            + "a store shared by workers with different items must override it, and a decorator of its session must forward it.");
 
     /// <summary>Releases ownership (a lock, a lease). Never throws for a failed flush: records are durable when recorded.</summary>
     /// <returns>A task that completes once released.</returns>

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using GptImageHub.Emulator;
+using GptImageHub.Sdk.Batch.PostgreSql;
+using GptImageHub.Sdk.Tests.Batch.PostgreSql;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+
+namespace GptImageHub.Sdk.Tests.Hostile;
+
+/// <summary>
+/// A caller who cancels a PostgreSQL batch while the database is down (promise 3: stay stoppable, promptly). Every
+/// store call of the run waits through an outage until the caller's token stops it; leaving the batch, at the end,
+/// tries on for a whole lease so that a finished batch hands its claims over even through a blip.
+/// </summary>
+[Collection(PostgreSqlTests.Name)]
+public sealed class HostilePostgreSqlOutageStopTests(PostgreSqlServer server) : IAsyncLifetime
+{
+    private GptImageHubEmulator _hub = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() =>
+        _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { ProcessingDelay = TimeSpan.FromMinutes(5) }, Ct);
+
+    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
+
+    // Found by a hostile run (promise 3): the caller cancelled, and the batch's enumeration still took a whole lease
+    // (20 s here, 30 s by default) to end, retrying the leave against a database that was not there. The lease runs
+    // out by itself; a caller who stopped the batch does not wait for it.
+    [Fact]
+    public async Task A_batch_cancelled_while_its_database_is_down_ends_promptly_with_the_paid_id()
+    {
+        server.RequireRestartable();
+        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-outage-stop-{Guid.NewGuid():N}", PostgreSqlTests.Steady);
+        var item = Items(1, "outage")[0];
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = CollectUntilErrorAsync(client.GenerateBatchAsync([item], new BatchOptions { Store = store }, stop.Token));
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); _hub.Ledger.CountGenerationRequests(item.Request.Prompt) == 0 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(item.Request.Prompt));
+        await server.StopAsync();
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            await stop.CancelAsync();
+            var (results, error) = await run.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            watch.Stop();
+
+            Assert.IsAssignableFrom<OperationCanceledException>(error);
+            var result = Assert.Single(results);
+            Assert.Equal(BatchItemStatus.Incomplete, result.Status);
+            Assert.NotNull(result.GenerationId);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the cancelled batch took {watch.Elapsed} to end");
+        }
+        finally
+        {
+            await server.StartAsync();
+        }
+    }
+}
