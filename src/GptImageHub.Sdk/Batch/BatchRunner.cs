@@ -526,6 +526,17 @@ internal sealed class BatchRunner
                 var recorded = JournalEventFor(outcome);
                 // A decorator's own exception (or its wrapper around the SDK's) may name no job its submit paid for.
                 var generationId = ChargeClassifier.PaidId(ex) ?? watch.OnlyPaidId();
+                if (outcome == SubmitOutcome.PossiblyCharged && generationId is not null)
+                {
+                    // The service named the job before the submit failed (its answer broke off after the id, say): it
+                    // exists and is paid for, so it is followed by id like any posted item, to its images or its refund,
+                    // and a rerun resumes it. Never posted again.
+                    Log.BatchSubmitFailedAfterId(_runner._logger, generationId, ex.GetType().Name);
+                    await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Submitted) { GenerationId = generationId }).ConfigureAwait(false);
+                    _poller.Track(item, generationId, pollNow: true);
+                    return;
+                }
+
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {

@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "Batch of {Items} items ended ({Outcome}); at most {PeakInFlight} were in flight")]
     public static partial void BatchEnded(ILogger logger, int items, int peakInFlight, string outcome);
+
+    [LoggerMessage(13, LogLevel.Warning, "A batch submit failed with {ErrorType} after the service named generation {GenerationId}; the batch follows it by id")]
+    public static partial void BatchSubmitFailedAfterId(ILogger logger, string generationId, string errorType);
 }

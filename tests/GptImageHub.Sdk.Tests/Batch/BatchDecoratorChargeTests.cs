@@ -34,7 +34,7 @@ public sealed class BatchDecoratorChargeTests : IAsyncLifetime
     [InlineData("its own argument check")]
     [InlineData("a call on a disposed SDK client")]
     [InlineData("a call the service refused")]
-    public async Task A_decorator_that_fails_after_its_submit_was_charged_leaves_the_item_unknown_and_sends_it_once_over_two_runs(string failure)
+    public async Task A_decorator_that_fails_after_its_submit_was_charged_has_its_paid_job_followed_and_sends_it_once_over_two_runs(string failure)
     {
         var key = _hub.CreateApiKey(credits: 1000);
         using var inner = FastClient(_hub.BaseAddress, key);
@@ -44,8 +44,11 @@ public sealed class BatchDecoratorChargeTests : IAsyncLifetime
         var first = await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
         var second = await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
 
-        Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
-        Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
+        // The SDK's submit within the call named the one job it paid for: the batch follows it by id to its images.
+        Assert.Equal(BatchItemStatus.Succeeded, Assert.Single(first).Status);
+        Assert.Equal(BatchItemStatus.Succeeded, Assert.Single(second).Status);
+        Assert.True(second[0].FromJournal);
+        Assert.Equal(first[0].GenerationId, second[0].GenerationId);
         Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
         Assert.Equal(1, decorator.Submits);
     }

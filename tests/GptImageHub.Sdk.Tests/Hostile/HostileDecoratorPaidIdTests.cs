@@ -10,12 +10,12 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// submit had the id in hand (it returned it to the decorator, or threw it inside the wrapped exception), yet the
 /// batch reported and journaled the item unknown without it: the paid job was lost to the run and to the next one.
 /// The watch that already follows the SDK's submits within the call now also keeps the job they named, and the batch
-/// names it when the call paid for exactly one.
+/// names it when the call paid for exactly one, and follows it by id to its outcome like any posted item.
 /// </summary>
 public sealed class HostileDecoratorPaidIdTests() : EmulatorAndDirectory("gih-hostile-decorator-paid-id-")
 {
     [Fact]
-    public async Task A_decorator_that_fails_after_the_SDK_submit_was_paid_leaves_the_item_unknown_with_the_paid_id_in_result_and_journal()
+    public async Task A_decorator_that_fails_after_the_SDK_submit_was_paid_has_the_paid_job_followed_by_id_in_result_and_journal()
     {
         using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
         var decorator = new FailsAfterSubmit(inner);
@@ -25,19 +25,18 @@ public sealed class HostileDecoratorPaidIdTests() : EmulatorAndDirectory("gih-ho
         var second = await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
 
         var paid = Assert.Single(decorator.Paid);
-        Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
+        Assert.Equal(BatchItemStatus.Succeeded, Assert.Single(first).Status);
         Assert.Equal(paid, first[0].GenerationId);
-
-        // Its reason says so too: "its generation id never came back" beside the id read as a contradiction.
-        Assert.Equal($"Unknown, charged: the service named generation '{paid}' before the submit failed. It is never submitted again; follow it by id (WaitForGenerationAsync, gih wait).", first[0].Reason);
-        Assert.Equal(first[0].Reason, second[0].Reason);
+        Assert.Equal(paid, first[0].Generation!.Id);
         Assert.Contains(paid, await File.ReadAllTextAsync(Journal, T), StringComparison.Ordinal);
-        Assert.Equal(paid, Assert.Single(second).GenerationId);
+        Assert.Equal(BatchItemStatus.Succeeded, Assert.Single(second).Status);
+        Assert.True(second[0].FromJournal);
+        Assert.Equal(paid, second[0].GenerationId);
         Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     [Fact]
-    public async Task ResubmitUnknown_never_posts_again_an_unknown_item_of_the_file_journal_whose_generation_id_came_back()
+    public async Task ResubmitUnknown_never_posts_again_an_item_of_the_file_journal_whose_failed_submit_named_its_job()
     {
         // ResubmitUnknown is for items whose id never came back; one whose id did is a job that exists and was paid for.
         using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
@@ -46,27 +45,33 @@ public sealed class HostileDecoratorPaidIdTests() : EmulatorAndDirectory("gih-ho
 
         var second = Assert.Single(await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal, ResubmitUnknown = true }, T)));
 
-        Assert.Equal(BatchItemStatus.Unknown, first.Status);
+        Assert.Equal(BatchItemStatus.Succeeded, first.Status);
         Assert.NotNull(first.GenerationId);
-        Assert.Equal(BatchItemStatus.Unknown, second.Status);
+        Assert.Equal(BatchItemStatus.Succeeded, second.Status);
         Assert.Equal(first.GenerationId, second.GenerationId);
         Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     [Fact]
-    public async Task A_decorator_that_wraps_an_SDK_exception_naming_the_paid_job_leaves_the_item_unknown_with_that_id()
+    public async Task A_decorator_that_wraps_an_SDK_exception_naming_the_paid_job_has_that_id_followed_and_never_posted_again()
     {
         // The charged answer names the job, then is unreadable: the SDK's exception carries the id, the wrapper's does not.
+        // The id here is made up by the fault (the emulator's job has another), so following it ends in a 404: the
+        // item stays incomplete with that id, never posted again.
         using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
         Hub.Faults.RespondNext(202, "{\"object\":\"image_generation\",\"id\":\"gen_wrapped\",\"status\":", "application/json", endpoint: EmulatorEndpoint.CreateGeneration, afterProcessing: true);
         var decorator = new WrapsFailures(inner);
+        var items = Items(1, "wrapped");
 
-        var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(Items(1, "wrapped"), new BatchOptions { JournalPath = Journal }, T)));
+        var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+        var again = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal, ResubmitUnknown = true }, T)));
 
-        Assert.Equal("gen_wrapped", Assert.IsType<InvalidResponseException>(result.Error!.InnerException).GenerationId);
-        Assert.Equal(BatchItemStatus.Unknown, result.Status);
+        Assert.Equal(BatchItemStatus.Incomplete, result.Status);
         Assert.Equal("gen_wrapped", result.GenerationId);
+        Assert.IsType<NotFoundException>(result.Error);
         Assert.Contains("gen_wrapped", await File.ReadAllTextAsync(Journal, T), StringComparison.Ordinal);
+        Assert.Equal("gen_wrapped", again.GenerationId);
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     /// <summary>An audit layer: the submit succeeds, then recording it fails.</summary>

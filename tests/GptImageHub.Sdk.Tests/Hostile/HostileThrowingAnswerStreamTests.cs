@@ -1,4 +1,5 @@
 using GptImageHub.Sdk.Errors;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -31,15 +32,20 @@ public sealed class HostileThrowingAnswerStreamTests
     }
 
     [Fact]
-    public async Task A_batch_item_whose_answer_stream_wrapper_throws_after_the_id_is_unknown_with_that_id()
+    public async Task A_batch_item_whose_answer_stream_wrapper_throws_after_the_id_is_followed_by_that_id_to_its_outcome()
     {
-        var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(202, new StreamContent(new PrefixThenStream(Named, AuditTeeClosed()))));
+        // The submit's answer breaks after the id; the polls are answered whole. The job the service named is paid for
+        // and is followed like any posted item (it was left "unknown" with its id, for the caller to follow by hand).
+        var handler = new CannedAnswerHandler(request => request.Method == HttpMethod.Post
+            ? CannedAnswerHandler.Answer(202, new StreamContent(new PrefixThenStream(Named, AuditTeeClosed())))
+            : CannedAnswerHandler.Answer(200, new StringContent(SeedResponses.SyncSucceeded.Replace("clx_generation_log_id", "gen_teed", StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json")));
         using var client = handler.CreateClient();
 
         var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(Items(1), new BatchOptions(), T)));
 
-        Assert.Equal(BatchItemStatus.Unknown, result.Status);
+        Assert.Equal(BatchItemStatus.Succeeded, result.Status);
         Assert.Equal("gen_teed", result.GenerationId);
+        Assert.Equal("gen_teed", result.Generation!.Id);
         Assert.Equal(1, handler.Posts);
     }
 
