@@ -20,7 +20,7 @@ public sealed class HostileDecoratorRethrowTests() : EmulatorAndDirectory("gih-h
     [InlineData("a second submit was refused after the first was charged")]
     [InlineData("an earlier call's refusal is thrown again after a charged submit")]
     [InlineData("two submits at once, one charged and one refused, are awaited with Task.WhenAll")]
-    public async Task A_decorator_that_rethrows_an_SDK_refusal_after_a_charged_submit_leaves_the_item_unknown_and_pays_once_over_two_runs(string behaviour)
+    public async Task A_decorator_that_rethrows_an_SDK_refusal_after_a_charged_submit_never_fails_the_item_as_refused_and_pays_once_over_two_runs(string behaviour)
     {
         var key = Hub.CreateApiKey(credits: 1000);
         using var inner = FastClient(Hub.BaseAddress, key);
@@ -43,8 +43,11 @@ public sealed class HostileDecoratorRethrowTests() : EmulatorAndDirectory("gih-h
         var postsAfterFirstRun = Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt);
         var second = await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T));
 
-        Assert.Equal(BatchItemStatus.Unknown, Assert.Single(first).Status);
-        Assert.Equal(BatchItemStatus.Unknown, Assert.Single(second).Status);
+        // Possibly charged, never refused: unknown where the charged answer was lost, and where it named its job (the one
+        // paid submit of the call), that job followed by id to its images.
+        var expected = behaviour.StartsWith("its own retry", StringComparison.Ordinal) ? BatchItemStatus.Unknown : BatchItemStatus.Succeeded;
+        Assert.Equal(expected, Assert.Single(first).Status);
+        Assert.Equal(expected, Assert.Single(second).Status);
         Assert.True(postsAfterFirstRun > postsBefore);
         Assert.Equal(postsAfterFirstRun, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
         Assert.Equal(1, Hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
