@@ -47,4 +47,73 @@ public sealed class HostileBatchStreamTests
         Assert.Equal(0, handler.Posts);
         Assert.Empty(sent);
     }
+
+    /// <summary>
+    /// A seekable stream whose <see cref="Stream.Length"/> says 4,000 bytes but whose reads never end (a pipe or
+    /// a generator behind a seekable façade). The fingerprint read it to its end, that is for ever: the batch
+    /// hung before its first request, spinning a core. The upload stops such a stream at 50 MB; so does the fingerprint.
+    /// </summary>
+    [Fact]
+    public async Task A_seekable_stream_that_never_ends_does_not_hang_the_batch_before_its_first_request()
+    {
+        using var handler = new CannedAnswerHandler(request =>
+        {
+            _ = request.Content?.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+            return CannedAnswerHandler.Answer(200, new StringContent(SeedResponses.SyncSucceeded, Encoding.UTF8, "application/json"));
+        });
+        using var client = handler.CreateClient();
+        using var endless = new EndlessStream(claimedLength: 4000);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
+        stop.CancelAfter(TimeSpan.FromSeconds(30));
+        var item = new BatchItem("endless", new ImageGenerationRequest("gpt-image-2", "a fox") { ReferenceImages = [ReferenceImage.FromStream(endless, "photo.png")] });
+
+        var run = CollectAsync(client.GenerateBatchAsync([item], new BatchOptions(), stop.Token));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20), T));
+        await stop.CancelAsync();
+
+        Assert.True(finished == run, $"the batch still ran after 20 s; the stream had served {endless.Served:N0} bytes");
+        Assert.NotEqual(BatchItemStatus.Succeeded, Assert.Single(await run).Status);
+    }
+
+    /// <summary>A PNG header, then filler for ever; claims to be seekable and <c>claimedLength</c> long.</summary>
+    private sealed class EndlessStream(long claimedLength) : Stream
+    {
+        private static readonly byte[] Header = TestImages.Png(16);
+        private long _position;
+
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => claimedLength;
+
+        public override long Position { get => Math.Min(_position, claimedLength); set => _position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var at = _position + i;
+                buffer[offset + i] = at < Header.Length ? Header[at] : (byte)7;
+            }
+
+            _position += count;
+            Served += count;
+            return count;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin == SeekOrigin.Begin ? offset : throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
