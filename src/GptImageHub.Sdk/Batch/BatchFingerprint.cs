@@ -46,6 +46,8 @@ internal static class BatchFingerprint
 
     /// <summary>The store's view of an item: its key, its fingerprint, and the images the fingerprint names without their bytes.</summary>
     /// <exception cref="IOException">A seekable reference stream could not be read.</exception>
+    /// <exception cref="NotSupportedException">A stream that says it can seek has no length or cannot be put back.</exception>
+    /// <exception cref="ObjectDisposedException">A reference stream was disposed.</exception>
     public static async Task<BatchStoreItem> ItemAsync(string key, ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

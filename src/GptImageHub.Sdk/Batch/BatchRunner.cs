@@ -316,8 +316,10 @@ internal sealed class BatchRunner
                 {
                     stored = await BatchFingerprint.ItemAsync(item.Key, item.Request, _stopping).ConfigureAwait(false);
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (ex is IOException or NotSupportedException or ObjectDisposedException)
                 {
+                    // NotSupportedException: a stream that says it can seek but has no Length or position setter (a
+                    // wrapper forwarding CanSeek only); it left the batch naming no item.
                     throw new ArgumentException($"Batch item '{item.Key}': a reference image stream could not be read to fingerprint it: {ex.Message}", nameof(items), ex);
                 }
 

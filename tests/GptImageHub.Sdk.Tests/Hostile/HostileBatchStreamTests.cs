@@ -75,6 +75,38 @@ public sealed class HostileBatchStreamTests
         Assert.NotEqual(BatchItemStatus.Succeeded, Assert.Single(await run).Status);
     }
 
+    /// <summary>
+    /// A stream that says it can seek but whose <see cref="Stream.Length"/> or position setter is not supported (a
+    /// wrapper that forwards <c>CanSeek</c> only). The fingerprint's NotSupportedException left the batch as it was,
+    /// naming no item, where a stream that fails to read refuses the batch naming the item, before any request.
+    /// </summary>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_stream_that_lies_about_seeking_refuses_the_batch_naming_the_item_before_any_request(bool lengthThrows, bool positionSetterThrows)
+    {
+        using var handler = new CannedAnswerHandler(_ => CannedAnswerHandler.Answer(200, new StringContent(SeedResponses.SyncSucceeded, Encoding.UTF8, "application/json")));
+        using var client = handler.CreateClient();
+        using var photo = new HalfSeekableStream(TestImages.Png(4000), lengthThrows, positionSetterThrows);
+        var item = new BatchItem("liar", new ImageGenerationRequest("gpt-image-2", "a fox") { ReferenceImages = [ReferenceImage.FromStream(photo, "photo.png")] });
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => CollectAsync(client.GenerateBatchAsync([item], new BatchOptions(), T)));
+
+        Assert.Contains("'liar'", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, handler.Posts);
+    }
+
+    private sealed class HalfSeekableStream(byte[] content, bool lengthThrows, bool positionSetterThrows) : MemoryStream(content)
+    {
+        public override long Length => lengthThrows ? throw new NotSupportedException("no length") : base.Length;
+
+        public override long Position
+        {
+            get => base.Position;
+            set => base.Position = positionSetterThrows ? throw new NotSupportedException("no seeking") : value;
+        }
+    }
+
     /// <summary>A PNG header, then filler for ever; claims to be seekable and <c>claimedLength</c> long.</summary>
     private sealed class EndlessStream(long claimedLength) : Stream
     {
