@@ -20,6 +20,11 @@ internal static class FailureReport
         // A usage error quotes what was typed (a reference image's or a batch file's path), and a key typed there
         // came back in it; masked before an id is added below, which must stay readable.
         var typed = exitCode == ExitCodes.Usage ? parseResult.Tokens.Select(token => token.Value).ToList() : null;
+        if (typed is not null && context.ModelFromSettings is { } model)
+        {
+            typed.Add(model);
+        }
+
         if (typed is not null)
         {
             message = KeyMask.ApplyToUsage(message, typed, context.Connection?.ApiKey);
