@@ -101,6 +101,7 @@ internal static class BatchCommand
             };
 
             var tally = new BatchTally(items.Count, options.MaxConcurrency);
+            var models = items.Select(i => i.Request.Model).Distinct(StringComparer.Ordinal).ToList();
             var progress = new BatchProgress(context.CreateHumanOutput(parseResult), environment.Out, tally);
             using var hub = context.Connect(parseResult, requireKey: true);
             progress.Start(fileGiven, journalPath, directory, outGiven is null);
@@ -111,6 +112,11 @@ internal static class BatchCommand
                     await foreach (var result in hub.Client.GenerateBatchAsync(items, options, cancellationToken).ConfigureAwait(false))
                     {
                         var (item, failureCode) = await ReportAsync(context, hub.Client, result, directory, cancellationToken).ConfigureAwait(false);
+
+                        // The service's refusal of an unknown model quotes it: a key written as a line's "model", the
+                        // config file's "defaultModel" or --model came back in the item's line. Only those words are
+                        // masked, so the reason's other words (an id) stay readable.
+                        item = item with { Reason = item.Reason is { } reason ? KeyMask.ApplyToUsage(reason, models, context.Connection?.ApiKey) : null };
                         tally.Add(result, failureCode);
                         progress.Item(item);
                     }

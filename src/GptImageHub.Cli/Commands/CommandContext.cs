@@ -30,6 +30,13 @@ internal sealed class CommandContext
     /// <summary>Where the images of <see cref="GenerationId"/> were to be saved, for the resume hint.</summary>
     public string? ResumeDirectory { get; set; }
 
+    /// <summary>
+    /// The model of a run that names none, when it came from <c>GPTIMAGEHUB_DEFAULT_MODEL</c> or the config file: a
+    /// key written there by mistake is quoted back by the service's refusal of an unknown model, and a usage error
+    /// masks it like a word typed on the command line (<see cref="Failures.KeyMask.ApplyToUsage"/>).
+    /// </summary>
+    public string? ModelFromSettings { get; set; }
+
     /// <summary>The connection settings of the last <see cref="Connect"/>, so an auth failure can say where the key came from.</summary>
     public ConnectionSettings? Connection { get; private set; }
 

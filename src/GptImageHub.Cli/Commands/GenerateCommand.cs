@@ -42,7 +42,7 @@ internal static class GenerateCommand
             var environment = context.Environment;
             var outGiven = parseResult.GetValue(outDirectory);
             var directory = environment.ResolvePath(outGiven ?? DefaultOutDirectory);
-            var modelId = parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable);
+            var modelId = parseResult.GetValue(model) ?? (context.ModelFromSettings = DefaultModelSetting.Resolve(environment.GetVariable));
             var request = new ImageGenerationRequest(modelId, parseResult.GetValue(prompt)!)
             {
                 Size = parseResult.GetValue(size) is { } s ? new ImageSize(s) : default(ImageSize?),

@@ -17,6 +17,19 @@ internal static class FailureReport
     {
         var (exitCode, kind, message) = Classify(exception, context, cancellationToken);
 
+        // A usage error quotes what was typed (a reference image's or a batch file's path), and a key typed there
+        // came back in it; masked before an id is added below, which must stay readable.
+        var typed = exitCode == ExitCodes.Usage ? parseResult.Tokens.Select(token => token.Value).ToList() : null;
+        if (typed is not null && context.ModelFromSettings is { } model)
+        {
+            typed.Add(model);
+        }
+
+        if (typed is not null)
+        {
+            message = KeyMask.ApplyToUsage(message, typed, context.Connection?.ApiKey);
+        }
+
         // An id the service does not know names nothing to resume.
         var generationId = exitCode == ExitCodes.NotFound ? null : GenerationIdOf(exception) ?? context.GenerationId;
         if (generationId is not null)
@@ -35,7 +48,8 @@ internal static class FailureReport
         Emit(context, parseResult, kind, message, exitCode, generationId);
         if (parseResult.GetValue(context.Options.Verbose))
         {
-            context.Environment.Error.WriteLine(KeyMask.Apply(exception.ToString(), context.Connection?.ApiKey));
+            var trace = exception.ToString();
+            context.Environment.Error.WriteLine(typed is null ? KeyMask.Apply(trace, context.Connection?.ApiKey) : KeyMask.ApplyToUsage(trace, typed, context.Connection?.ApiKey));
         }
 
         return exitCode;

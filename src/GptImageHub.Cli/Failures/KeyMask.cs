@@ -39,12 +39,27 @@ internal static partial class KeyMask
     /// <summary><see cref="Apply"/>, and every word of <paramref name="typed"/> that <see cref="MayBeSecret"/> masked too: for the parser's complaints, which quote what was typed.</summary>
     public static string ApplyToUsage(string text, IEnumerable<string> typed, string? apiKey)
     {
-        foreach (var word in typed.Where(MayBeSecret).OrderByDescending(word => word.Length))
+        foreach (var word in typed.SelectMany(Words).Where(MayBeSecret).OrderByDescending(word => word.Length))
         {
             text = text.Replace(word, Mask, StringComparison.Ordinal);
         }
 
         return Apply(text, apiKey);
+    }
+
+    /// <summary>
+    /// A typed token, and for an option written with its value (<c>--name=value</c>, or <c>--name:value</c>, which the
+    /// parser accepts too) the value alone: the <c>:</c> made the whole token look like a URL, and a key after a
+    /// mistyped option was quoted whole.
+    /// </summary>
+    private static IEnumerable<string> Words(string token)
+    {
+        yield return token;
+        var delimiter = token.StartsWith('-') ? token.IndexOfAny([':', '=']) : -1;
+        if (delimiter > 0)
+        {
+            yield return token[(delimiter + 1)..];
+        }
     }
 
     // At least eight characters after the prefix: the examples gih prints ("gih_live_...") are no key.

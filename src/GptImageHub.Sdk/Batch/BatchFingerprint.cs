@@ -46,6 +46,8 @@ internal static class BatchFingerprint
 
     /// <summary>The store's view of an item: its key, its fingerprint, and the images the fingerprint names without their bytes.</summary>
     /// <exception cref="IOException">A seekable reference stream could not be read.</exception>
+    /// <exception cref="NotSupportedException">A stream that says it can seek has no length or cannot be put back.</exception>
+    /// <exception cref="ObjectDisposedException">A reference stream was disposed.</exception>
     public static async Task<BatchStoreItem> ItemAsync(string key, ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -103,14 +105,18 @@ internal static class BatchFingerprint
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
+            // Its Length is only its word: a stream that reads on past it (a generator behind a seekable face) was
+            // read for ever here, before the first request. The upload stops reading one past 50 MB; so does this.
+            var left = ReferenceImageUpload.MaxBytes + 1;
             int read;
 #if NET
-            while ((read = await stream.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+            while (left > 0 && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false)) > 0)
 #else
-            while ((read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            while (left > 0 && (read = await stream.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, left), cancellationToken).ConfigureAwait(false)) > 0)
 #endif
             {
                 hash.AppendData(buffer, 0, read);
+                left -= read;
             }
         }
         finally

@@ -272,6 +272,8 @@ internal sealed class BatchRunner
         {
             var chunk = new List<BatchStoreItem>(EnqueueChunk);
             var count = 0;
+            // Stream does not override Equals: the key is the instance.
+            Dictionary<Stream, string>? streams = null;
             foreach (var item in items)
             {
                 // A lazy list may be long or endless: the caller who cancels gets control back now, not at its end.
@@ -291,13 +293,33 @@ internal sealed class BatchRunner
                     throw new ArgumentException($"Batch item '{item.Key}': {ex.Message}", nameof(items), ex);
                 }
 
+                // An upload reads a stream from where it finds it: the first item's upload left one shared by two items
+                // at its end, so the second was refused as an empty image although its fingerprint hashed the whole
+                // photo; two uploads at a time read one position and each sent a part of it, possibly charged.
+                foreach (var image in item.Request.ReferenceImages)
+                {
+                    if (image.Stream is { } stream)
+                    {
+                        if ((streams ??= []).TryGetValue(stream, out var holder) && holder != item.Key)
+                        {
+                            throw new ArgumentException(
+                                $"Batch items '{holder}' and '{item.Key}' hold one stream as a reference image ('{image.FileName}'): each upload reads it from where the one before left it, so only one item can send it. Pass the photo as bytes (ReferenceImage.FromBytes) or as a file to use it in several items.",
+                                nameof(items));
+                        }
+
+                        streams[stream] = item.Key;
+                    }
+                }
+
                 BatchStoreItem stored;
                 try
                 {
                     stored = await BatchFingerprint.ItemAsync(item.Key, item.Request, _stopping).ConfigureAwait(false);
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (ex is IOException or NotSupportedException or ObjectDisposedException)
                 {
+                    // NotSupportedException: a stream that says it can seek but has no Length or position setter (a
+                    // wrapper forwarding CanSeek only); it left the batch naming no item.
                     throw new ArgumentException($"Batch item '{item.Key}': a reference image stream could not be read to fingerprint it: {ex.Message}", nameof(items), ex);
                 }
 

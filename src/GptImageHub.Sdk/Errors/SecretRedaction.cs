@@ -17,6 +17,9 @@ internal static class SecretRedaction
 
     private static readonly byte[] MaskUtf8 = Encoding.UTF8.GetBytes(Mask);
 
+    /// <summary>The properties whose string values name a paid job or its image, which the mask leaves as they are.</summary>
+    private static readonly byte[][] Addresses = [.. new[] { "id", "poll_url", "url" }.Select(Encoding.UTF8.GetBytes)];
+
     /// <summary>
     /// The ways a server that echoes <paramref name="apiKey"/> writes it inside a JSON string, as UTF-8:
     /// as it is, with only the escapes JSON requires, with <c>/</c> escaped too (PHP's default) and as
@@ -41,40 +44,154 @@ internal static class SecretRedaction
     }
 
     /// <summary>
-    /// <paramref name="json"/> with every occurrence of each of <paramref name="keyForms"/> replaced by
-    /// <see cref="Mask"/>: the same span when there is none (the usual case, which allocates nothing),
-    /// else a masked copy.
+    /// <paramref name="json"/> with every occurrence of each of <paramref name="keyForms"/> in its strings
+    /// replaced by <see cref="Mask"/>: the same span when there is none (the usual case, which allocates
+    /// nothing), else a masked copy that is still the JSON it was.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// A successful answer is data, not an error text, but a key echoed in it (a failed job's
     /// <c>error</c> quoting the request, any field a proxy adds) would reach the record, and from there a
     /// journal on disk, a batch result or a log, also behind a caller's decorator of the client, which
     /// knows no key to mask. So the client masks its own key in every answer before reading it.
+    /// </para>
+    /// <para>
+    /// The mask must not change what the answer means. It works string by string and whole escape by
+    /// whole escape: a bare byte search matched a key ending in <c>\</c> against the first half of the
+    /// <c>\\</c> that writes it, and left the other half to escape the closing quote, so the answer no
+    /// longer parsed. And it leaves the addresses of a paid job as they are (<see cref="Addresses"/>): a key
+    /// that is by chance a word of a generation id rewrote the id to one that does not exist, and the paid
+    /// job was lost. An address is the service's name for a job or an image, never an echo of the request.
+    /// An answer that is not JSON (a proxy's page) is masked byte by byte, as text.
+    /// </para>
     /// </remarks>
     public static ReadOnlySpan<byte> Redact(ReadOnlySpan<byte> json, byte[][] keyForms)
     {
-        foreach (var form in keyForms)
+        if (!ContainsAny(json, keyForms))
         {
-            var found = json.IndexOf(form);
-            if (found < 0)
-            {
-                continue;
-            }
-
-            var masked = new List<byte>(json.Length);
-            while (found >= 0)
-            {
-                Append(masked, json.Slice(0, found));
-                Append(masked, MaskUtf8);
-                json = json.Slice(found + form.Length);
-                found = json.IndexOf(form);
-            }
-
-            Append(masked, json);
-            json = masked.ToArray();
+            return json;
         }
 
-        return json;
+        var masks = new List<(int Start, int Length)>();
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            var address = false;
+            while (reader.Read())
+            {
+                var text = reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String;
+                if (text && !(address && reader.TokenType == JsonTokenType.String))
+                {
+                    // The token starts at its opening quote; ValueSpan is its content as written, escapes and all.
+                    MaskString(reader.ValueSpan, checked((int)reader.TokenStartIndex + 1), keyForms, masks);
+                }
+
+                address = reader.TokenType == JsonTokenType.PropertyName && IsAddress(ref reader);
+            }
+        }
+        catch (JsonException)
+        {
+            masks.Clear();
+            MaskString(json, 0, keyForms, masks, asText: true);
+        }
+
+        return masks.Count == 0 ? json : Apply(json, masks);
+    }
+
+    private static bool IsAddress(ref Utf8JsonReader reader)
+    {
+        foreach (var name in Addresses)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsAny(ReadOnlySpan<byte> bytes, byte[][] forms)
+    {
+        foreach (var form in forms)
+        {
+            if (bytes.IndexOf(form) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Adds the spans of <paramref name="content"/> (at <paramref name="offset"/> in the answer) that hold a form
+    /// of the key. In a JSON string a match must start and end between whole escapes (the longest such form
+    /// wins); in text (<paramref name="asText"/>) any match counts.
+    /// </summary>
+    private static void MaskString(ReadOnlySpan<byte> content, int offset, byte[][] forms, List<(int Start, int Length)> masks, bool asText = false)
+    {
+        if (!ContainsAny(content, forms))
+        {
+            return;
+        }
+
+        var boundary = new bool[content.Length + 1];
+        for (var i = 0; i < content.Length;)
+        {
+            boundary[i] = true;
+            i += asText || content[i] != (byte)'\\' ? 1 : i + 1 < content.Length && content[i + 1] == (byte)'u' ? 6 : 2;
+        }
+
+        boundary[content.Length] = true;
+        for (var at = 0; at < content.Length;)
+        {
+            var length = 0;
+            if (boundary[at])
+            {
+                foreach (var form in forms)
+                {
+                    if (form.Length > length && content.Slice(at).StartsWith(form) && boundary[at + form.Length])
+                    {
+                        length = form.Length;
+                    }
+                }
+            }
+
+            if (length > 0)
+            {
+                masks.Add((offset + at, length));
+                at += length;
+            }
+            else
+            {
+                at++;
+            }
+        }
+    }
+
+    private static byte[] Apply(ReadOnlySpan<byte> json, List<(int Start, int Length)> masks)
+    {
+        var size = json.Length;
+        foreach (var (_, length) in masks)
+        {
+            size += MaskUtf8.Length - length;
+        }
+
+        var masked = new byte[size];
+        var from = 0;
+        var to = 0;
+        foreach (var (start, length) in masks)
+        {
+            json.Slice(from, start - from).CopyTo(masked.AsSpan(to));
+            to += start - from;
+            MaskUtf8.CopyTo(masked.AsSpan(to));
+            to += MaskUtf8.Length;
+            from = start + length;
+        }
+
+        json.Slice(from).CopyTo(masked.AsSpan(to));
+        return masked;
     }
 
     public static string Redact(string text, string? apiKey)
@@ -106,13 +223,5 @@ internal static class SecretRedaction
         }
 
         return builder.Append(text, position, text.Length - position).ToString();
-    }
-
-    private static void Append(List<byte> to, ReadOnlySpan<byte> bytes)
-    {
-        foreach (var b in bytes)
-        {
-            to.Add(b);
-        }
     }
 }
