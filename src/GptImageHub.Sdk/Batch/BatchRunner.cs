@@ -664,7 +664,7 @@ internal sealed class BatchRunner
         /// </summary>
         private Task RecordAsync(BatchRecord record) => StoreAsync(static (session, record, stopping) => session.RecordAsync(record, stopping), record);
 
-        /// <summary>Hands back a claim (a foreign item, or a job no longer followed); stopped, leaving the store gives back what this worker claimed, or its lease runs out.</summary>
+        /// <summary>Hands back a claim on another worker's item, which this one cannot build; a store that cannot is a failed store (<see cref="ReleaseOwnClaimAsync"/> for this worker's own).</summary>
         private Task ReleaseClaimAsync(BatchClaim claim) => StoreAsync(static (session, claim, stopping) => session.ReleaseClaimAsync(claim, stopping), claim);
 
         /// <summary>

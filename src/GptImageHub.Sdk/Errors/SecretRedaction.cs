@@ -11,9 +11,11 @@ namespace GptImageHub.Sdk.Errors;
 internal static class SecretRedaction
 {
     public const string Mask = "[redacted]";
-    private const string KeyPrefix = "gih_";
+
     /// <summary>The shortest key masked in answers' bytes (<see cref="JsonForms"/>).</summary>
     public const int ShortestMaskedInAnswers = 12;
+
+    private const string KeyPrefix = "gih_";
 
     private static readonly byte[] MaskUtf8 = Encoding.UTF8.GetBytes(Mask);
 
