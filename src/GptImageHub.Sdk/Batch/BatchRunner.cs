@@ -554,8 +554,7 @@ internal sealed class BatchRunner
                     // exists and is paid for, so it is followed by id like any posted item, to its images or its refund,
                     // and a rerun resumes it. Never posted again.
                     Log.BatchSubmitFailedAfterId(_runner._logger, generationId, ex.GetType().Name);
-                    await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Submitted) { GenerationId = generationId }).ConfigureAwait(false);
-                    _poller.Track(item, generationId, pollNow: true);
+                    await FollowAsync(item, generationId, pollNow: true).ConfigureAwait(false);
                     return;
                 }
 
@@ -575,8 +574,14 @@ internal sealed class BatchRunner
             }
 
             ThrownBySubmit.StopWatching();
-            await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Submitted) { GenerationId = operation.Id }).ConfigureAwait(false);
-            _poller.Track(item, operation.Id, pollNow: operation.Value.Status.IsTerminal);
+            await FollowAsync(item, operation.Id, pollNow: operation.Value.Status.IsTerminal).ConfigureAwait(false);
+        }
+
+        /// <summary>A posted item's job, named by the service: recorded with its id, then polled to its outcome.</summary>
+        private async Task FollowAsync(BatchItem item, string generationId, bool pollNow)
+        {
+            await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Submitted) { GenerationId = generationId }).ConfigureAwait(false);
+            _poller.Track(item, generationId, pollNow);
         }
 
         private async Task<(long? Credits, string? Skip)> PriceAsync(BatchItem item)
