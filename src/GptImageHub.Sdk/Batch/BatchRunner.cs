@@ -143,6 +143,9 @@ internal sealed class BatchRunner
         private const int EnqueueChunk = 1000;
         private const string ClientDisposedSkip = "Not submitted: the client was disposed while the batch ran.";
 
+        // How long a stopped batch still tries to record what its submits did (a database outage: its writes retry).
+        private static readonly TimeSpan RecordGrace = TimeSpan.FromSeconds(5);
+
         private readonly BatchRunner _runner;
         private readonly BatchOptions _options;
         private readonly ChannelWriter<BatchItemResult> _results;
@@ -165,6 +168,13 @@ internal sealed class BatchRunner
         private BatchStoreSession _session = null!;
         private IOException? _storeFailure;
 
+        // A record is a step of a job that was posted: its id, its outcome, or why it was not charged. Canceled with
+        // the caller's stop, the fleet store dropped the write of a paid job's id and kept the item "submitting" with
+        // none, so every later run reported it unknown with nothing to follow. So records outlive the stop, by
+        // RecordGrace at most: a stopped batch still ends, and an outage's record is lost only then (its result keeps the id).
+        private readonly CancellationTokenSource _recording;
+        private readonly CancellationTokenRegistration _recordingOnStop;
+
         public Run(BatchRunner runner, BatchOptions options, ChannelWriter<BatchItemResult> results, CancellationToken stopping)
         {
             _runner = runner;
@@ -177,10 +187,22 @@ internal sealed class BatchRunner
             var backlog = Math.Max(64, 2 * options.MaxConcurrency);
             _reportsUnread = new SemaphoreSlim(backlog);
             _reportsReleasedAtOnce = backlog / 2;
+#if NET8_0_OR_GREATER
+            _recording = new CancellationTokenSource(Timeout.InfiniteTimeSpan, runner._time);
+#else
+            // CancelAfter runs on the system clock here: the grace is a bound, not something a test fakes on this target.
+            _recording = runner._time.CreateCancellationTokenSource(Timeout.InfiniteTimeSpan);
+#endif
+            _recordingOnStop = stopping.Register(static recording => ((CancellationTokenSource)recording!).CancelAfter(RecordGrace), _recording);
         }
 
         /// <summary>Called once the run's work has ended.</summary>
-        public void Dispose() => _reportsUnread.Dispose();
+        public void Dispose()
+        {
+            _recordingOnStop.Dispose();
+            _recording.Dispose();
+            _reportsUnread.Dispose();
+        }
 
         /// <summary>The caller took a result: replayed ones make room for the next, half a backlog at a time.</summary>
         /// <remarks>
@@ -667,7 +689,7 @@ internal sealed class BatchRunner
         /// result in hand, which carries the id. A caller who cancels while a shared store is out does
         /// not wait for it: the item then stays "submitting" there, which the next run reports unknown.
         /// </summary>
-        private Task RecordAsync(BatchRecord record) => StoreAsync(static (session, record, stopping) => session.RecordAsync(record, stopping), record);
+        private Task RecordAsync(BatchRecord record) => StoreAsync(static (session, record, recording) => session.RecordAsync(record, recording), record, _recording.Token);
 
         /// <summary>Hands back a claim on another worker's item, which this one cannot build; a store that cannot is a failed store (<see cref="ReleaseOwnClaimAsync"/> for this worker's own).</summary>
         private Task ReleaseClaimAsync(BatchClaim claim) => StoreAsync(static (session, claim, stopping) => session.ReleaseClaimAsync(claim, stopping), claim);
@@ -691,13 +713,14 @@ internal sealed class BatchRunner
             },
             claim);
 
-        private async Task StoreAsync<T>(Func<BatchStoreSession, T, CancellationToken, ValueTask> step, T argument)
+        private async Task StoreAsync<T>(Func<BatchStoreSession, T, CancellationToken, ValueTask> step, T argument, CancellationToken? until = null)
         {
+            var token = until ?? _stopping;
             try
             {
-                await step(_session, argument, _stopping).ConfigureAwait(false);
+                await step(_session, argument, token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
             }
             catch (Exception ex)

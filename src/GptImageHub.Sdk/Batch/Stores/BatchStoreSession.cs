@@ -38,7 +38,11 @@ public abstract class BatchStoreSession : IAsyncDisposable
 
     /// <summary>Records a step of a claimed item after its submit: its id, its outcome, or why it was not charged.</summary>
     /// <param name="record">What happened.</param>
-    /// <param name="cancellationToken">Stops the call.</param>
+    /// <param name="cancellationToken">
+    /// Stops the call. The runner does not cancel it when the caller stops the batch: a record is a step of a job that
+    /// may be paid for, so it is still written, and the token is cancelled only if that takes more than a few seconds
+    /// after the stop (an outage), so that a stopped batch still ends.
+    /// </param>
     /// <returns>A task that completes once the record is durable.</returns>
     /// <exception cref="IOException">The record could not be made durable.</exception>
     public abstract ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken);
