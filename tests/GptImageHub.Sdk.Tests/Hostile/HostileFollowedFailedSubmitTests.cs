@@ -1,0 +1,114 @@
+using GptImageHub.Sdk.Tests.Infrastructure;
+using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
+
+namespace GptImageHub.Sdk.Tests.Hostile;
+
+/// <summary>
+/// A batch item whose submit failed after the service named its job is recorded submitted with that id and
+/// followed (e9617f3). The id came from <c>ChargeClassifier.PaidId(ex) ?? watch.OnlyPaidId()</c>: the id the
+/// decorator's exception carries first. But any call the decorator makes after its submit can throw an exception
+/// that names a job: a read of another job (a 404, a failed job) names that job, which this call never paid for.
+/// The batch then followed the other job as this item's, reported its outcome as this item's, and the job the
+/// submit did pay for was in no result and no journal line. A decorator that submitted twice left two paid jobs;
+/// the batch named neither (or followed one and dropped the other without a word). The watch of the SDK's own
+/// submits knows which jobs the call paid for: the batch now follows only such a job, and a call that paid for
+/// several is reported unknown naming all of them.
+/// </summary>
+public sealed class HostileFollowedFailedSubmitTests() : EmulatorAndDirectory("gih-hostile-followed-failed-submit-")
+{
+    [Fact]
+    public async Task A_decorator_whose_read_of_another_job_fails_after_its_paid_submit_has_the_paid_job_followed_not_the_other()
+    {
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var decorator = new ChecksAnotherJobAfterSubmit(inner, "gen_of_another_account");
+        var items = Items(1, "checked");
+
+        var first = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+        var second = Assert.Single(await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal, ResubmitUnknown = true }, T)));
+
+        var paid = Assert.Single(decorator.Paid);
+        Assert.Equal(BatchItemStatus.Succeeded, first.Status);
+        Assert.Equal(paid, first.GenerationId);
+        Assert.Contains(paid, await File.ReadAllTextAsync(Journal, T), StringComparison.Ordinal);
+        Assert.Equal(paid, second.GenerationId);
+        Assert.Equal(BatchItemStatus.Succeeded, second.Status);
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+    }
+
+    [Fact]
+    public async Task A_decorator_whose_read_of_an_earlier_items_job_fails_after_its_paid_submit_never_hands_this_item_that_jobs_images()
+    {
+        // The first item's job is real and finished: following it for the second item reported the first item's images as the second's.
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var items = Items(2, "shared");
+        var earlier = Assert.Single(await CollectAsync(inner.GenerateBatchAsync([items[0]], new BatchOptions { JournalPath = Path.Combine(TempDirectory, "earlier.jsonl") }, T)));
+        var decorator = new ChecksAnotherJobAfterSubmit(inner, earlier.GenerationId!, failWith: id => new GenerationFailedException("The earlier job's check failed.", statusCode: null, errorCode: "audit", generationId: id));
+
+        var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync([items[1]], new BatchOptions { JournalPath = Journal }, T)));
+
+        var paid = Assert.Single(decorator.Paid);
+        Assert.NotEqual(earlier.GenerationId, paid);
+        Assert.Equal(paid, result.GenerationId);
+        Assert.Equal(BatchItemStatus.Succeeded, result.Status);
+        Assert.Equal(paid, result.Generation!.Id);
+        Assert.DoesNotContain(earlier.GenerationId!, await File.ReadAllTextAsync(Journal, T), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_decorator_that_submitted_twice_and_then_failed_has_both_paid_jobs_in_the_result_and_the_journal_and_neither_posted_again()
+    {
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var decorator = new SubmitsTwiceThenFails(inner);
+        var items = Items(1, "twice");
+
+        var first = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+        var second = Assert.Single(await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+
+        Assert.Equal(2, decorator.Paid.Count);
+        Assert.Equal(BatchItemStatus.Unknown, first.Status);
+        Assert.Contains(first.GenerationId, decorator.Paid);
+        var journal = await File.ReadAllTextAsync(Journal, T);
+        foreach (var paid in decorator.Paid)
+        {
+            Assert.Contains(paid, first.Reason, StringComparison.Ordinal);
+            Assert.Contains(paid, journal, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(BatchItemStatus.Unknown, second.Status);
+        Assert.Equal(first.GenerationId, second.GenerationId);
+        Assert.Equal(2, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+    }
+
+    /// <summary>An audit layer that, after its submit, looks at a job it holds an id of; the look fails, and the failure is passed on.</summary>
+    private sealed class ChecksAnotherJobAfterSubmit(IGptImageHubClient inner, string otherId, Func<string, Exception>? failWith = null) : SubmitDecorator(inner)
+    {
+        public List<string> Paid { get; } = [];
+
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        {
+            var operation = await Inner.StartImageGenerationAsync(request, cancellationToken);
+            Paid.Add(operation.Id);
+            if (failWith is not null)
+            {
+                throw failWith(otherId);
+            }
+
+            // The emulator knows no such job: a NotFoundException naming it.
+            await Inner.GetGenerationAsync(otherId, cancellationToken);
+            throw new InvalidOperationException("unreachable: the other job was expected to be unknown");
+        }
+    }
+
+    /// <summary>A layer that submits, submits again (its own retry), and then fails.</summary>
+    private sealed class SubmitsTwiceThenFails(IGptImageHubClient inner) : SubmitDecorator(inner)
+    {
+        public List<string> Paid { get; } = [];
+
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        {
+            Paid.Add((await Inner.StartImageGenerationAsync(request, cancellationToken)).Id);
+            Paid.Add((await Inner.StartImageGenerationAsync(request, cancellationToken)).Id);
+            throw new InvalidOperationException("The audit store is down.");
+        }
+    }
+}
