@@ -574,6 +574,24 @@ internal sealed class BatchRunner
             }
 
             ThrownBySubmit.StopWatching();
+            var paid = watch.PaidIds();
+            if (paid.Count > 1 || (paid.Count == 1 && !string.Equals(paid[0], operation.Id, StringComparison.Ordinal)))
+            {
+                // The client returned a job, but its watched submits paid for another one too (a decorator's own retry
+                // that returns the second job) or for another one only (a decorator that swallowed the SDK's failure
+                // and returned an operation of its own making). Following the returned job left every other paid job
+                // in no result or journal line: the item is reported unknown, charged, naming each, never posted again.
+                var named = paid.Contains(operation.Id, StringComparer.Ordinal) ? paid : [.. paid, operation.Id];
+                var generationId = paid.Contains(operation.Id, StringComparer.Ordinal) ? operation.Id : paid[paid.Count - 1];
+                var message = $"The client returned generation '{operation.Id}', but its submits paid for generations '{string.Join("', '", paid)}'.";
+                Log.BatchSubmitPaidSeveral(_runner._logger, operation.Id, string.Join(", ", paid));
+                await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Unknown) { GenerationId = generationId, Error = "SeveralGenerationsPaid", Message = message }).ConfigureAwait(false);
+                _limiter.Release();
+                Forget(item.Key);
+                Write(Unknown(item.Key, generationId, error: null, fromJournal: false, named));
+                return;
+            }
+
             await FollowAsync(item, operation.Id, pollNow: operation.Value.Status.IsTerminal).ConfigureAwait(false);
         }
 
@@ -774,7 +792,7 @@ internal sealed class BatchRunner
             Reason = generationId is null
                 ? "Unknown, possibly charged: the submit may have reached the service but its generation id never came back. It is not submitted again unless BatchOptions.ResubmitUnknown is set."
                 : paidIds is { Count: > 1 }
-                    ? $"Unknown, charged: the client's submit paid for several generations ('{string.Join("', '", paidIds)}') before it failed. It is never submitted again; follow each by id (WaitForGenerationAsync, gih wait)."
+                    ? $"Unknown, charged: the client's submit named several generations ('{string.Join("', '", paidIds)}'), each possibly paid for. It is never submitted again; follow each by id (WaitForGenerationAsync, gih wait)."
                     : $"Unknown, charged: the service named generation '{generationId}' before the submit failed. It is never submitted again; follow it by id (WaitForGenerationAsync, gih wait).",
         };
 

@@ -12,7 +12,9 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// submit did pay for was in no result and no journal line. A decorator that submitted twice left two paid jobs;
 /// the batch named neither (or followed one and dropped the other without a word). The watch of the SDK's own
 /// submits knows which jobs the call paid for: the batch now follows only such a job, and a call that paid for
-/// several is reported unknown naming all of them.
+/// several is reported unknown naming all of them. So is a call that returned a job other than the one it paid for
+/// (a decorator's retry returning the second job, a fallback operation hiding the paid submit's failure): following
+/// the returned job dropped the paid one.
 /// </summary>
 public sealed class HostileFollowedFailedSubmitTests() : EmulatorAndDirectory("gih-hostile-followed-failed-submit-")
 {
@@ -79,6 +81,48 @@ public sealed class HostileFollowedFailedSubmitTests() : EmulatorAndDirectory("g
         Assert.Equal(2, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
+    [Fact]
+    public async Task A_decorator_that_submitted_twice_and_returned_the_second_job_has_the_first_paid_job_named_in_result_and_journal()
+    {
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var decorator = new SubmitsTwiceThenFails(inner, returnSecond: true);
+        var items = Items(1, "retried");
+
+        var first = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+        var second = Assert.Single(await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal, ResubmitUnknown = true }, T)));
+
+        Assert.Equal(2, decorator.Paid.Count);
+        Assert.Equal(BatchItemStatus.Unknown, first.Status);
+        Assert.Equal(decorator.Paid[1], first.GenerationId);
+        var journal = await File.ReadAllTextAsync(Journal, T);
+        foreach (var paid in decorator.Paid)
+        {
+            Assert.Contains(paid, first.Reason, StringComparison.Ordinal);
+            Assert.Contains(paid, journal, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(decorator.Paid[1], second.GenerationId);
+        Assert.Equal(2, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+    }
+
+    [Fact]
+    public async Task A_decorator_that_swallows_the_paid_submits_failure_and_returns_an_operation_of_its_own_has_the_paid_job_named()
+    {
+        // The charged answer names the job, then breaks off: the SDK's exception carries the id; the decorator hides it.
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        Hub.Faults.RespondNext(202, "{\"object\":\"image_generation\",\"id\":\"gen_swallowed\",\"status\":", "application/json", endpoint: GptImageHub.Emulator.EmulatorEndpoint.CreateGeneration, afterProcessing: true);
+        var decorator = new SwallowsFailures(inner);
+        var items = Items(1, "swallowed");
+
+        var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+
+        Assert.Equal(BatchItemStatus.Unknown, result.Status);
+        Assert.Equal("gen_swallowed", result.GenerationId);
+        Assert.Contains("gen_fallback", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("gen_swallowed", await File.ReadAllTextAsync(Journal, T), StringComparison.Ordinal);
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+    }
+
     /// <summary>An audit layer that, after its submit, looks at a job it holds an id of; the look fails, and the failure is passed on.</summary>
     private sealed class ChecksAnotherJobAfterSubmit(IGptImageHubClient inner, string otherId, Func<string, Exception>? failWith = null) : SubmitDecorator(inner)
     {
@@ -100,15 +144,32 @@ public sealed class HostileFollowedFailedSubmitTests() : EmulatorAndDirectory("g
     }
 
     /// <summary>A layer that submits, submits again (its own retry), and then fails.</summary>
-    private sealed class SubmitsTwiceThenFails(IGptImageHubClient inner) : SubmitDecorator(inner)
+    private sealed class SubmitsTwiceThenFails(IGptImageHubClient inner, bool returnSecond = false) : SubmitDecorator(inner)
     {
         public List<string> Paid { get; } = [];
 
         public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
         {
             Paid.Add((await Inner.StartImageGenerationAsync(request, cancellationToken)).Id);
-            Paid.Add((await Inner.StartImageGenerationAsync(request, cancellationToken)).Id);
-            throw new InvalidOperationException("The audit store is down.");
+            var second = await Inner.StartImageGenerationAsync(request, cancellationToken);
+            Paid.Add(second.Id);
+            return returnSecond ? second : throw new InvalidOperationException("The audit store is down.");
+        }
+    }
+
+    /// <summary>A layer that hides a failed submit behind an operation of its own, as a fallback.</summary>
+    private sealed class SwallowsFailures(IGptImageHubClient inner) : SubmitDecorator(inner)
+    {
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await Inner.StartImageGenerationAsync(request, cancellationToken);
+            }
+            catch (GptImageHubException)
+            {
+                return GptImageHubModelFactory.GenerationOperation(GptImageHubModelFactory.ImageGeneration("gen_fallback", GenerationStatus.Succeeded));
+            }
         }
     }
 }
