@@ -123,6 +123,41 @@ public sealed class HostileFollowedFailedSubmitTests() : EmulatorAndDirectory("g
         Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t\n")]
+    public async Task A_failed_submit_whose_exception_names_a_blank_id_is_unknown_without_an_id_and_never_followed(string blank)
+    {
+        // A client the watch cannot see (not the SDK's) whose failure names a blank id: no job is named by it. It was
+        // followed: journaled "submitted" with no real id, polled (a guard refused the read) and reported incomplete,
+        // its reason telling the caller to WaitForGenerationAsync("").
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var client = new NamesBlankId(inner, blank);
+
+        var result = Assert.Single(await CollectAsync(client.GenerateBatchAsync(Items(1, "blank"), new BatchOptions { JournalPath = Journal }, T)));
+
+        Assert.Equal(BatchItemStatus.Unknown, result.Status);
+        Assert.Null(result.GenerationId);
+        Assert.IsType<InvalidResponseException>(result.Error);
+        Assert.Equal(0, client.Reads);
+    }
+
+    [Fact]
+    public async Task A_decorator_that_submits_on_another_thread_and_then_fails_has_the_paid_job_followed()
+    {
+        // Held: the watch follows the execution context, which Task.Run and ConfigureAwait(false) hops carry.
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var decorator = new SubmitsOnAnotherThread(inner);
+        var items = Items(1, "threaded");
+
+        var result = Assert.Single(await CollectAsync(decorator.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)));
+
+        Assert.Equal(BatchItemStatus.Succeeded, result.Status);
+        Assert.Equal(decorator.Paid, result.GenerationId);
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+    }
+
     /// <summary>An audit layer that, after its submit, looks at a job it holds an id of; the look fails, and the failure is passed on.</summary>
     private sealed class ChecksAnotherJobAfterSubmit(IGptImageHubClient inner, string otherId, Func<string, Exception>? failWith = null) : SubmitDecorator(inner)
     {
@@ -154,6 +189,47 @@ public sealed class HostileFollowedFailedSubmitTests() : EmulatorAndDirectory("g
             var second = await Inner.StartImageGenerationAsync(request, cancellationToken);
             Paid.Add(second.Id);
             return returnSecond ? second : throw new InvalidOperationException("The audit store is down.");
+        }
+    }
+
+    /// <summary>A client of the consumer's own (it never calls the SDK's submit) whose failure names a blank id.</summary>
+    private sealed class NamesBlankId(IGptImageHubClient inner, string blank) : IGptImageHubClient
+    {
+        public int Reads { get; private set; }
+
+        public Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) =>
+            throw new InvalidResponseException("The answer broke off.", System.Net.HttpStatusCode.Accepted, errorCode: null, generationId: blank);
+
+        public Task<IReadOnlyList<ImageModel>> GetModelsAsync(CancellationToken cancellationToken = default) => inner.GetModelsAsync(cancellationToken);
+
+        public Task<CreditBalance> GetCreditsAsync(CancellationToken cancellationToken = default) => inner.GetCreditsAsync(cancellationToken);
+
+        public Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<ImageGeneration> GetGenerationAsync(string generationId, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return inner.GetGenerationAsync(generationId, cancellationToken);
+        }
+
+        public Task<ImageGeneration> WaitForGenerationAsync(string generationId, IProgress<ImageGeneration>? progress = null, CancellationToken cancellationToken = default) =>
+            inner.WaitForGenerationAsync(generationId, progress, cancellationToken);
+
+        public Task DownloadImageAsync(GeneratedImage image, Stream destination, CancellationToken cancellationToken = default) => inner.DownloadImageAsync(image, destination, cancellationToken);
+    }
+
+    /// <summary>A layer that runs the SDK's submit on a pool thread, then fails on its own.</summary>
+    private sealed class SubmitsOnAnotherThread(IGptImageHubClient inner) : SubmitDecorator(inner)
+    {
+        public string? Paid { get; private set; }
+
+        public override async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            var operation = await Task.Run(() => Inner.StartImageGenerationAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            Paid = operation.Id;
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException("The audit store is down.");
         }
     }
 
