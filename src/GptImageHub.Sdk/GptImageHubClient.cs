@@ -186,6 +186,13 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         }
         catch (Exception ex)
         {
+            if (generationId is null && ChargeClassifier.PaidId(ex) is { } named)
+            {
+                // The submit's answer named its job before it failed (broke off after the id): a batch watching a
+                // decorator built on this call follows that job only when the watch knows it was paid for.
+                ThrownBySubmit.Paid(named);
+            }
+
             scope.Failed(ex, generationId);
             throw;
         }

@@ -568,19 +568,19 @@ internal sealed class BatchRunner
                 ThrownBySubmit.StopWatching();
                 var outcome = ChargeClassifier.ClassifyReturned(ex, watch);
                 var recorded = JournalEventFor(outcome);
-                // A decorator's own exception (or its wrapper around the SDK's) may name no job its submit paid for.
-                var generationId = ChargeClassifier.PaidId(ex) ?? watch.OnlyPaidId();
-                if (outcome == SubmitOutcome.PossiblyCharged && generationId is not null)
+                var (generationId, follow, paidIds) = NamedJob(ex, watch);
+                if (outcome == SubmitOutcome.PossiblyCharged && follow)
                 {
                     // The service named the job before the submit failed (its answer broke off after the id, say): it
                     // exists and is paid for, so it is followed by id like any posted item, to its images or its refund,
                     // and a rerun resumes it. Never posted again.
-                    Log.BatchSubmitFailedAfterId(_runner._logger, generationId, ex.GetType().Name);
-                    await FollowAsync(item, generationId, pollNow: true).ConfigureAwait(false);
+                    Log.BatchSubmitFailedAfterId(_runner._logger, generationId!, ex.GetType().Name);
+                    await FollowAsync(item, generationId!, pollNow: true).ConfigureAwait(false);
                     return;
                 }
 
-                await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = ex.Message }).ConfigureAwait(false);
+                var message = paidIds.Count > 1 ? $"{ex.Message} (the submit paid for generations '{string.Join("', '", paidIds)}')" : ex.Message;
+                await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {
                     // Stopped before the slot is freed, so the next item cannot slip through in between.
@@ -590,13 +590,55 @@ internal sealed class BatchRunner
                 _limiter.Release();
                 Forget(item.Key);
                 Write(outcome == SubmitOutcome.PossiblyCharged
-                    ? Unknown(item.Key, generationId, ex, fromJournal: false)
+                    ? Unknown(item.Key, generationId, ex, fromJournal: false, paidIds)
                     : new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Failed, Error = ex, Reason = ex.Message });
                 return;
             }
 
             ThrownBySubmit.StopWatching();
+            var paid = watch.PaidIds();
+            if (paid.Count > 1 || (paid.Count == 1 && !string.Equals(paid[0], operation.Id, StringComparison.Ordinal)))
+            {
+                // The client returned a job, but its watched submits paid for another one too (a decorator's own retry
+                // that returns the second job) or for another one only (a decorator that swallowed the SDK's failure
+                // and returned an operation of its own making). Following the returned job left every other paid job
+                // in no result or journal line: the item is reported unknown, charged, naming each, never posted again.
+                var named = paid.Contains(operation.Id, StringComparer.Ordinal) ? paid : [.. paid, operation.Id];
+                var generationId = paid.Contains(operation.Id, StringComparer.Ordinal) ? operation.Id : paid[paid.Count - 1];
+                var message = $"The client returned generation '{operation.Id}', but its submits paid for generations '{string.Join("', '", paid)}'.";
+                Log.BatchSubmitPaidSeveral(_runner._logger, operation.Id, string.Join(", ", paid));
+                await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Unknown) { GenerationId = generationId, Error = "SeveralGenerationsPaid", Message = message }).ConfigureAwait(false);
+                _limiter.Release();
+                Forget(item.Key);
+                Write(Unknown(item.Key, generationId, error: null, fromJournal: false, named));
+                return;
+            }
+
             await FollowAsync(item, operation.Id, pollNow: operation.Value.Status.IsTerminal).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The job a failed submit names, and whether it is known to be this call's paid job, to follow as this item's.
+        /// </summary>
+        /// <remarks>
+        /// The watch knows the jobs the SDK's own submits in this call paid for. Any other exception may name a job this
+        /// call never paid for: a decorator that reads another job after its submit (another item's, another account's)
+        /// passes on that read's 404 or failure, and following that id reported another job's outcome, even its images,
+        /// as this item's while the job this submit paid for was in no result or journal line. So a job is followed
+        /// only when the watched submits named exactly that one; when they named none and no SDK submit ran under the
+        /// watch (a client other than the SDK's, or a submit run off the call's execution context), the exception's id
+        /// is all there is. A call that paid for several jobs (a decorator's own retry) is reported unknown, naming each.
+        /// </remarks>
+        private static (string? GenerationId, bool Follow, IReadOnlyList<string> PaidIds) NamedJob(Exception exception, ThrownBySubmit watch)
+        {
+            var thrownId = ChargeClassifier.PaidId(exception);
+            var paidIds = watch.PaidIds();
+            return paidIds.Count switch
+            {
+                1 => (paidIds[0], true, paidIds),
+                0 => (thrownId, thrownId is not null && !watch.SawSubmit, paidIds),
+                _ => (thrownId is not null && paidIds.Contains(thrownId, StringComparer.Ordinal) ? thrownId : paidIds[paidIds.Count - 1], false, paidIds),
+            };
         }
 
         /// <summary>A posted item's job, named by the service: recorded with its id, then polled to its outcome.</summary>
@@ -763,7 +805,7 @@ internal sealed class BatchRunner
             }
         }
 
-        private static BatchItemResult Unknown(string key, string? generationId, Exception? error, bool fromJournal) => new()
+        private static BatchItemResult Unknown(string key, string? generationId, Exception? error, bool fromJournal, IReadOnlyList<string>? paidIds = null) => new()
         {
             Key = key,
             Status = BatchItemStatus.Unknown,
@@ -772,7 +814,9 @@ internal sealed class BatchRunner
             FromJournal = fromJournal,
             Reason = generationId is null
                 ? "Unknown, possibly charged: the submit may have reached the service but its generation id never came back. It is not submitted again unless BatchOptions.ResubmitUnknown is set."
-                : $"Unknown, charged: the service named generation '{generationId}' before the submit failed. It is never submitted again; follow it by id (WaitForGenerationAsync, gih wait).",
+                : paidIds is { Count: > 1 }
+                    ? $"Unknown, charged: the client's submit named several generations ('{string.Join("', '", paidIds)}'), each possibly paid for. It is never submitted again; follow each by id (WaitForGenerationAsync, gih wait)."
+                    : $"Unknown, charged: the service named generation '{generationId}' before the submit failed. It is never submitted again; follow it by id (WaitForGenerationAsync, gih wait).",
         };
 
         private void Write(BatchItemResult result) => _results.TryWrite(result);

@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "A batch submit failed with {ErrorType} after the service named generation {GenerationId}; the batch follows it by id")]
     public static partial void BatchSubmitFailedAfterId(ILogger logger, string generationId, string errorType);
+
+    [LoggerMessage(14, LogLevel.Warning, "A batch item's submit paid for generations {GenerationIds}, not only the one its client returned ({GenerationId}); the item is reported unknown and never submitted again")]
+    public static partial void BatchSubmitPaidSeveral(ILogger logger, string generationId, string generationIds);
 }

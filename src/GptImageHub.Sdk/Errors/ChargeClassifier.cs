@@ -57,13 +57,15 @@ internal static class ChargeClassifier
     /// <summary>
     /// The job a failed submit paid for, when its exception names one: a <see cref="GptImageHubException"/>, or the
     /// <see cref="GenerationCanceledException"/> of a submit stopped (by a decorator's own token) after the answer named it.
+    /// A blank id (a consumer's own exception can carry one; the SDK's never do) names no job: followed, it was
+    /// journaled "submitted" with no real id and reported with advice to wait for generation "".
     /// </summary>
-    public static string? PaidId(Exception exception) => exception switch
+    public static string? PaidId(Exception exception) => (exception switch
     {
         GptImageHubException failure => failure.GenerationId,
         GenerationCanceledException canceled => canceled.GenerationId,
         _ => null,
-    };
+    }) is { } id && !string.IsNullOrWhiteSpace(id) ? id : null;
 
     /// <summary>
     /// Completes an exception before it is thrown: when it ends a charged submit, it says whether

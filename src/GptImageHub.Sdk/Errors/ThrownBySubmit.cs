@@ -73,32 +73,38 @@ internal sealed class ThrownBySubmit
         }
     }
 
+    /// <summary>Whether an SDK submit started under the watch: when none did, it saw nothing of what the call paid for.</summary>
+    public bool SawSubmit
+    {
+        get
+        {
+            lock (_thrown)
+            {
+                return _started > 0;
+            }
+        }
+    }
+
     /// <summary>
-    /// The job the watched submits paid for, when they named exactly one: returned to the caller's code, or carried
-    /// by an exception they threw. A decorator's own failure after its submit, or its wrapper around the SDK's
-    /// exception, names none; this one is still known. Null when none was named, or more than one.
+    /// The jobs the watched submits paid for, each once, in the order they were named: returned to the caller's code,
+    /// or carried by an exception they threw. A decorator's own failure after its submit, or its wrapper around the
+    /// SDK's exception, names none; these are still known. Only these are jobs the call is known to have paid for:
+    /// an id that any other exception carries may be of a job the decorator read (another item's, another account's).
     /// </summary>
-    public string? OnlyPaidId()
+    public IReadOnlyList<string> PaidIds()
     {
         lock (_thrown)
         {
-            string? only = null;
+            var ids = new List<string>();
             foreach (var id in _paid.Concat(_thrown.Select(ChargeClassifier.PaidId)))
             {
-                if (id is null || string.Equals(id, only, StringComparison.Ordinal))
+                if (id is not null && !ids.Contains(id, StringComparer.Ordinal))
                 {
-                    continue;
+                    ids.Add(id);
                 }
-
-                if (only is not null)
-                {
-                    return null;
-                }
-
-                only = id;
             }
 
-            return only;
+            return ids;
         }
     }
 
