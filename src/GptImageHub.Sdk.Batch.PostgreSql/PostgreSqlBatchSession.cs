@@ -372,11 +372,9 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
 
         var generation = record.Generation is { } g ? GenerationJson.Write(g) : null;
         var target = ItemStates.FromEvent(record.Event);
-        var namesJob = record.GenerationId is not null;
-        var (state, generationId, applied) = await RecordRetryAsync(
+        var (state, generationId, applied) = await _retry.RunAsync(
             "record a step",
             ct => RecordOnceAsync(sql, record, target, generation, ct),
-            namesJob,
             cancellationToken).ConfigureAwait(false);
         if (state is null)
         {
@@ -388,50 +386,12 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         {
             // The item moved on without this worker (it was cut off past its lease and the item was
             // posted again under the run's rules). The id is a paid job: keep it on the item rather than lose it.
-            await RecordRetryAsync("keep a stray generation id", ct => KeepStrayAsync(record.Key, record.GenerationId!, ct), namesJob, cancellationToken).ConfigureAwait(false);
+            await _retry.RunAsync("keep a stray generation id", ct => KeepStrayAsync(record.Key, record.GenerationId!, ct), cancellationToken).ConfigureAwait(false);
         }
 
         if (record.Event != BatchJournalEvent.Submitted)
         {
             Forget(record.Key);
-        }
-    }
-
-    /// <summary>
-    /// Runs a record through outages until <paramref name="cancellationToken"/> stops it. A record that names a paid
-    /// job is tried once more, for at most <see cref="PostgreSqlBatchStoreOptions.MaxRetryDelay"/>, when the token was
-    /// cancelled before or during the tries: the runner records a submit's id after its caller stopped the run (the
-    /// submit was on the wire and must end with its id known), through the caller's token, so an already cancelled
-    /// token left the item "submitting" without its id although the database was up, and the next worker had no
-    /// job to follow. A database that is down still ends the record promptly, as a cancellation.
-    /// </summary>
-    private async Task<T> RecordRetryAsync<T>(string doing, Func<CancellationToken, Task<T>> call, bool namesJob, CancellationToken cancellationToken)
-    {
-        if (!namesJob)
-        {
-            return await _retry.RunAsync(doing, call, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                return await _retry.RunAsync(doing, call, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Stopped while a try was on the wire or waiting out an outage: one last, brief try below.
-            }
-        }
-
-        using var once = new CancellationTokenSource(_store.Options.MaxRetryDelay);
-        try
-        {
-            return await call(once.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new OperationCanceledException($"The PostgreSQL batch store could not {doing} for batch '{_store.BatchName}' after the run was stopped: {ex.Message}", ex, cancellationToken);
         }
     }
 

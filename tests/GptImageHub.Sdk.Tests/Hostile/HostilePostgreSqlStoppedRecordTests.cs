@@ -11,8 +11,7 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// known), is paid, and the runner records the item submitted with that id: through the caller's token, already
 /// cancelled, so the PostgreSQL session gave up before it sent a byte, and so did the hand-back of the claim with its
 /// id. The database kept the item "submitting" without the id; the next worker's run offered it nothing to follow,
-/// and the paid job was in no store. A record that carries a paid job's id is now tried once more, briefly, after
-/// the caller stopped, as the session's leave already was; the database being down still ends it promptly.
+/// and the paid job was in no store. Records now outlive the caller's stop (the runner's grace), so the id is written.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
 public sealed class HostilePostgreSqlStoppedRecordTests(PostgreSqlServer server) : IAsyncLifetime
