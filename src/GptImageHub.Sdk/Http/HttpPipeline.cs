@@ -253,6 +253,22 @@ internal sealed class HttpPipeline
             {
                 message = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
+            catch (Exception ex) when (body?.RedirectedTo is { } redirectedTo)
+            {
+                // The handler followed a 307 or 308 with the same POST; its body refused to go again (BodyWrites). The
+                // redirect is no documented refusal: the request before it was written and may have been charged.
+                var where = SecretRedaction.Redact(redirectedTo.IsAbsoluteUri ? redirectedTo.Authority + redirectedTo.AbsolutePath : redirectedTo.OriginalString, _settings.ApiKey);
+                return Failed(
+                    ChargeClassifier.Describe(
+                        new InvalidResponseException(
+                            string.Format(CultureInfo.InvariantCulture, "The {0} request was redirected to '{1}' after its body was sent; the SDK does not send it again.", method, where),
+                            statusCode: null,
+                            errorCode: null,
+                            call.GenerationId,
+                            ex) { WrittenBefore = true },
+                        call.IsChargedSubmit),
+                    retryAfter: null);
+            }
             catch (Exception ex) when (body is MultipartGenerationContent { SourceFailure: { } failure } multipart
                 && (multipart.Writes > 1 || multipart is { Writes: > 0, Copied: true })
                 && (ex == failure || IsTransportFailure(ex, cancellationToken)))
@@ -417,6 +433,8 @@ internal sealed class HttpPipeline
         {
             request.Content = createContent();
         }
+
+        (request.Content as IWrittenBody)?.Carry(request);
 
         return request;
     }
