@@ -196,6 +196,35 @@ internal static class SecretRedaction
         return masked;
     }
 
+    /// <summary>
+    /// <paramref name="exception"/>, or, when its message or a cause's quotes a key, an exception of the same kind (an
+    /// <see cref="HttpRequestException"/> keeps its error and status, which the charge classifier reads) with the key
+    /// masked in every message. <see cref="HttpClient"/>'s handler quotes what it could not parse (an invalid status or
+    /// header line) in its message, and a server or proxy that echoes the request's <c>Authorization</c> there put the
+    /// key into the SDK's message, the exception's <c>ToString</c> and every log of it.
+    /// </summary>
+    public static Exception Redact(Exception exception, string? apiKey)
+    {
+        var inner = exception.InnerException is { } cause ? Redact(cause, apiKey) : null;
+        var message = Redact(exception.Message, apiKey);
+        if (ReferenceEquals(inner, exception.InnerException) && string.Equals(message, exception.Message, StringComparison.Ordinal))
+        {
+            return exception;
+        }
+
+        return exception switch
+        {
+#if NET8_0_OR_GREATER
+            HttpRequestException http => new HttpRequestException(http.HttpRequestError, message, inner, http.StatusCode),
+#else
+            HttpRequestException => new HttpRequestException(message, inner),
+#endif
+            InvalidDataException => new InvalidDataException(message, inner),
+            OperationCanceledException canceled => new OperationCanceledException(message, inner, canceled.CancellationToken),
+            _ => new IOException(message, inner),
+        };
+    }
+
     public static string Redact(string text, string? apiKey)
     {
         if (!string.IsNullOrEmpty(apiKey) && text.IndexOf(apiKey, StringComparison.Ordinal) >= 0)

@@ -484,7 +484,7 @@ internal sealed class HttpPipeline
             return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
         }
 
-        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, writtenBefore);
+        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, _settings.ApiKey, writtenBefore);
     }
 
     private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException, string? generationId = null) =>
@@ -517,7 +517,7 @@ internal sealed class HttpPipeline
 #endif
     }
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, bool writtenBefore = false)
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, string? apiKey, bool writtenBefore = false)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
@@ -534,6 +534,8 @@ internal sealed class HttpPipeline
                 call.IsChargedSubmit);
         }
 
+        // The handler quotes what it could not parse; a server that echoes the key there must not put it in the message.
+        ex = SecretRedaction.Redact(ex, apiKey);
         return ChargeClassifier.Describe(
             new GptImageHubConnectionException(
                 string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, ex.Message),
