@@ -60,6 +60,20 @@ public sealed class HostileRedirectedRepostTests
     }
 
     [Fact]
+    public async Task A_consumers_handler_that_sets_the_address_before_the_first_send_still_submits_once()
+    {
+        // Service discovery and routing handlers rewrite the address the SDK set: only a second address is refused.
+        await using var api = new ScriptedHttpServer((_, _) => Respond(202, SeedResponses.Generation("gen_routed", "queued")));
+        using var http = new HttpClient(new Rerouting(api.BaseAddress, new SocketsHttpHandler())) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = new Uri("http://127.0.0.1:9/"), MaxRetries = 2 });
+
+        var operation = await client.StartImageGenerationAsync(new ImageGenerationRequest("gpt-image-2", "a fox"), T);
+
+        Assert.Equal("gen_routed", operation.Id);
+        Assert.Single(api.Received, r => r.Method == "POST");
+    }
+
+    [Fact]
     public async Task A_redirected_read_is_still_followed()
     {
         await using var api = new ScriptedHttpServer((request, _) => request.Target.EndsWith("/moved", StringComparison.Ordinal)
@@ -70,5 +84,15 @@ public sealed class HostileRedirectedRepostTests
         var credits = await client.GetCreditsAsync(T);
 
         Assert.Equal(7, credits.Credits);
+    }
+
+    /// <summary>A consumer's handler that sends every request to another host, as service discovery does.</summary>
+    private sealed class Rerouting(Uri target, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.RequestUri = new Uri(target, request.RequestUri!.PathAndQuery);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
