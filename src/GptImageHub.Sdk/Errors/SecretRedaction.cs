@@ -196,6 +196,48 @@ internal static class SecretRedaction
         return masked;
     }
 
+    /// <summary>
+    /// <paramref name="exception"/>, or, when its message or a cause's quotes a key, an exception of the same kind (an
+    /// <see cref="HttpRequestException"/> keeps its error and status, which the charge classifier reads) with the key
+    /// masked in every message. <see cref="HttpClient"/>'s handler quotes what it could not parse (an invalid status or
+    /// header line) in its message, and a server or proxy that echoes the request's <c>Authorization</c> there put the
+    /// key into the SDK's message, the exception's <c>ToString</c> and every log of it.
+    /// </summary>
+    /// <remarks>
+    /// A line it cannot read as a chunk's size it quotes as hyphenated hex bytes ("67-69-68-5F-..."): the key in that
+    /// form is masked too.
+    /// </remarks>
+    public static Exception Redact(Exception exception, string? apiKey) =>
+        Redact(exception, apiKey, string.IsNullOrEmpty(apiKey) ? null : BitConverter.ToString(Encoding.UTF8.GetBytes(apiKey)));
+
+    private static Exception Redact(Exception exception, string? apiKey, string? hexKey)
+    {
+        var inner = exception.InnerException is { } cause ? Redact(cause, apiKey, hexKey) : null;
+        var message = Redact(exception.Message, apiKey);
+        if (hexKey is not null && message.IndexOf(hexKey, StringComparison.Ordinal) >= 0)
+        {
+            message = message.Replace(hexKey, Mask);
+        }
+
+        if (ReferenceEquals(inner, exception.InnerException) && string.Equals(message, exception.Message, StringComparison.Ordinal))
+        {
+            return exception;
+        }
+
+        return exception switch
+        {
+#if NET8_0_OR_GREATER
+            HttpRequestException http => new HttpRequestException(http.HttpRequestError, message, inner, http.StatusCode),
+            HttpIOException io => new HttpIOException(io.HttpRequestError, message, inner),
+#else
+            HttpRequestException => new HttpRequestException(message, inner),
+#endif
+            InvalidDataException => new InvalidDataException(message, inner),
+            OperationCanceledException canceled => new OperationCanceledException(message, inner, canceled.CancellationToken),
+            _ => new IOException(message, inner),
+        };
+    }
+
     public static string Redact(string text, string? apiKey)
     {
         if (!string.IsNullOrEmpty(apiKey) && text.IndexOf(apiKey, StringComparison.Ordinal) >= 0)

@@ -253,6 +253,22 @@ internal sealed class HttpPipeline
             {
                 message = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
+            catch (Exception ex) when (body?.RedirectedTo is { } redirectedTo)
+            {
+                // The handler followed a 307 or 308 with the same POST; its body refused to go again (BodyWrites). The
+                // redirect is no documented refusal: the request before it was written and may have been charged.
+                var where = SecretRedaction.Redact(redirectedTo.IsAbsoluteUri ? redirectedTo.Authority + redirectedTo.AbsolutePath : redirectedTo.OriginalString, _settings.ApiKey);
+                return Failed(
+                    ChargeClassifier.Describe(
+                        new InvalidResponseException(
+                            string.Format(CultureInfo.InvariantCulture, "The {0} request was redirected to '{1}' after its body was sent; the SDK does not send it again.", method, where),
+                            statusCode: null,
+                            errorCode: null,
+                            call.GenerationId,
+                            ex) { WrittenBefore = true },
+                        call.IsChargedSubmit),
+                    retryAfter: null);
+            }
             catch (Exception ex) when (body is MultipartGenerationContent { SourceFailure: { } failure } multipart
                 && (multipart.Writes > 1 || multipart is { Writes: > 0, Copied: true })
                 && (ex == failure || IsTransportFailure(ex, cancellationToken)))
@@ -418,6 +434,8 @@ internal sealed class HttpPipeline
             request.Content = createContent();
         }
 
+        (request.Content as IWrittenBody)?.Carry(request);
+
         return request;
     }
 
@@ -466,7 +484,7 @@ internal sealed class HttpPipeline
             return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
         }
 
-        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, writtenBefore);
+        return TransportFailure(call, timeout, ex, status, retryAfter, generationId, _settings.ApiKey, writtenBefore);
     }
 
     private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException, string? generationId = null) =>
@@ -499,7 +517,7 @@ internal sealed class HttpPipeline
 #endif
     }
 
-    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, bool writtenBefore = false)
+    private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, string? apiKey, bool writtenBefore = false)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
         if (ex is OperationCanceledException)
@@ -516,6 +534,8 @@ internal sealed class HttpPipeline
                 call.IsChargedSubmit);
         }
 
+        // The handler quotes what it could not parse; a server that echoes the key there must not put it in the message.
+        ex = SecretRedaction.Redact(ex, apiKey);
         return ChargeClassifier.Describe(
             new GptImageHubConnectionException(
                 string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, ex.Message),

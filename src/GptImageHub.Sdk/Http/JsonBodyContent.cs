@@ -18,6 +18,76 @@ internal interface IWrittenBody
 
     /// <summary>Whether the body was read into memory (buffered, read as a string, an array or a stream): every copy sent from there is unseen.</summary>
     bool Copied { get; }
+
+    /// <summary>Where a redirect would have sent the body a second time, had the body not refused (<see cref="BodyWrites"/>); null when it was not.</summary>
+    Uri? RedirectedTo { get; }
+
+    /// <summary>Ties the body to the request that carries it, so that it sees where each write goes.</summary>
+    void Carry(HttpRequestMessage request);
+}
+
+/// <summary>
+/// Where a charged POST's body was written: how many times toward the network, whether it was copied into memory, and
+/// the address of the first write, toward which alone it may be written again.
+/// </summary>
+/// <remarks>
+/// <see cref="HttpClient"/>'s own handler follows a 307 or 308 answer to a POST by sending the same request, body and
+/// all, to the address the answer names (with <c>AllowAutoRedirect</c>, its default, the SDK's own handler's and
+/// IHttpClientFactory's); a 307 naming the same address is followed up to 50 times. The answer was a redirect, not one
+/// of the service's documented refusals: a gateway may send it after the service took the job and charged it, so each
+/// redirected POST may be charged again. The redirect moves the request to another address, or keeps it there and
+/// drops its <c>Authorization</c> header (the handler never forwards credentials); either is seen here when the body
+/// is about to be written again, and the write is refused before a byte of the body leaves, so the service never gets
+/// a whole second request. A consumer's handler that sends the request again to the same address (a retry) is left
+/// alone: that is its owner's choice, and <see cref="Writes"/> reports it to the charge classifier.
+/// </remarks>
+internal sealed class BodyWrites
+{
+    private HttpRequestMessage? _request;
+    private Uri? _firstTarget;
+    private bool _firstAuthorized;
+    private int _writes;
+    private int _copies;
+
+    public int Writes => Volatile.Read(ref _writes);
+
+    public bool Copied => Volatile.Read(ref _copies) > 0;
+
+    public Uri? RedirectedTo { get; private set; }
+
+    public void Carry(HttpRequestMessage request) => _request = request;
+
+    /// <summary>Counts a write to <paramref name="stream"/> (toward the network, or into memory: <see cref="JsonBodyContent.IsCopy"/>).</summary>
+    /// <exception cref="HttpRequestException">The request was redirected since the body was first written toward the network.</exception>
+    public void Count(Stream stream)
+    {
+        if (JsonBodyContent.IsCopy(stream))
+        {
+            Interlocked.Increment(ref _copies);
+            return;
+        }
+
+        if (_request is { } request)
+        {
+            var target = request.RequestUri;
+            var authorized = request.Headers.Contains("Authorization");
+            if (_firstTarget is null)
+            {
+                _firstTarget = target;
+                _firstAuthorized = authorized;
+            }
+            else if (target != _firstTarget || (_firstAuthorized && !authorized))
+            {
+                RedirectedTo = target ?? _firstTarget;
+                throw new HttpRequestException("The request was redirected after its body was sent; the SDK does not send a generation's body again.");
+            }
+        }
+
+        Interlocked.Increment(ref _writes);
+    }
+
+    /// <summary>Counts a read of the body as a stream: whoever reads it holds a copy it may send any number of times.</summary>
+    public void CountCopy() => Interlocked.Increment(ref _copies);
 }
 
 /// <summary>The JSON body of a generation POST, counting its writes toward the network (<see cref="IWrittenBody"/>).</summary>
@@ -28,49 +98,43 @@ internal interface IWrittenBody
 internal sealed class JsonBodyContent : HttpContent, IWrittenBody
 {
     private readonly byte[] _body;
-    private int _writes;
-    private int _copies;
+    private readonly BodyWrites _written = new();
 
     public JsonBodyContent(byte[] body) => _body = body;
 
-    public int Writes => Volatile.Read(ref _writes);
+    public int Writes => _written.Writes;
 
-    public bool Copied => Volatile.Read(ref _copies) > 0;
+    public bool Copied => _written.Copied;
+
+    public Uri? RedirectedTo => _written.RedirectedTo;
+
+    public void Carry(HttpRequestMessage request) => _written.Carry(request);
 
     /// <summary>
-    /// Counts a write to <paramref name="stream"/>: toward the network, or into memory, where a handler that reads the
+    /// Whether a write to <paramref name="stream"/> goes into memory rather than toward the network: a handler that reads the
     /// body (<c>LoadIntoBufferAsync</c>, <c>ReadAsStringAsync</c>, a copy to its own <see cref="MemoryStream"/>) keeps a
     /// copy it can send again unseen. The BCL buffers into a <see cref="MemoryStream"/> before .NET 9 and into a stream
     /// of its own nested in <see cref="HttpContent"/> since; neither is the network.
     /// </summary>
-    internal static void Count(Stream stream, ref int writes, ref int copies)
-    {
-        if (stream is MemoryStream || stream.GetType().DeclaringType == typeof(HttpContent))
-        {
-            Interlocked.Increment(ref copies);
-        }
-        else
-        {
-            Interlocked.Increment(ref writes);
-        }
-    }
+    internal static bool IsCopy(Stream stream) =>
+        stream is MemoryStream || stream.GetType().DeclaringType == typeof(HttpContent);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
-        Count(stream, ref _writes, ref _copies);
+        _written.Count(stream);
         return stream.WriteAsync(_body, 0, _body.Length);
     }
 
 #if NET
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        Count(stream, ref _writes, ref _copies);
+        _written.Count(stream);
         return stream.WriteAsync(_body, 0, _body.Length, cancellationToken);
     }
 
     protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        Count(stream, ref _writes, ref _copies);
+        _written.Count(stream);
         stream.Write(_body, 0, _body.Length);
     }
 #endif
@@ -78,7 +142,7 @@ internal sealed class JsonBodyContent : HttpContent, IWrittenBody
     protected override Task<Stream> CreateContentReadStreamAsync()
     {
         // Read as a stream: whoever reads it holds a copy it may send any number of times.
-        Interlocked.Increment(ref _copies);
+        _written.CountCopy();
         return Task.FromResult<Stream>(new MemoryStream(_body, writable: false));
     }
 

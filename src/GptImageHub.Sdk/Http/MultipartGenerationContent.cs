@@ -34,14 +34,19 @@ internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
     /// <summary>Why writing the body failed on the caller's side (an image stream threw or grew too large), as opposed to the network.</summary>
     public Exception? SourceFailure { get; private set; }
 
-    private int _writes;
-    private int _copies;
+    private readonly BodyWrites _written = new();
 
     /// <inheritdoc/>
-    public int Writes => Volatile.Read(ref _writes);
+    public int Writes => _written.Writes;
 
     /// <inheritdoc/>
-    public bool Copied => Volatile.Read(ref _copies) > 0;
+    public bool Copied => _written.Copied;
+
+    /// <inheritdoc/>
+    public Uri? RedirectedTo => _written.RedirectedTo;
+
+    /// <inheritdoc/>
+    public void Carry(HttpRequestMessage request) => _written.Carry(request);
 
     /// <summary>The text parts of a request, in the JSON body's order.</summary>
     public static List<KeyValuePair<string, string>> Fields(ImageGenerationRequest request, bool submitAsync)
@@ -84,7 +89,7 @@ internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
 
     private async Task WriteAsync(Stream stream, CancellationToken cancellationToken)
     {
-        JsonBodyContent.Count(stream, ref _writes, ref _copies);
+        _written.Count(stream);
         foreach (var field in _fields)
         {
             await WriteTextAsync(stream, FieldHead(field.Key) + field.Value + "\r\n", cancellationToken).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public sealed class GenerationOperation
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The fresh snapshot.</returns>
     /// <exception cref="GptImageHubException">The read failed; <see cref="GptImageHubException.GenerationId"/> is <see cref="Id"/>.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="GenerationCanceledException"><paramref name="cancellationToken"/> was cancelled; it names the job.</exception>
     public async Task<ImageGeneration> UpdateStatusAsync(CancellationToken cancellationToken = default)
     {
         var value = await _source.GetAsync(Value, cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,22 @@ internal sealed class GenerationPoller : IGenerationSource
 
     public async Task<ImageGeneration> GetAsync(ImageGeneration current, CancellationToken cancellationToken)
     {
-        var attempt = await PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        Attempt<ImageGeneration> attempt;
+        try
+        {
+            attempt = await PollOnceAsync(current, PollUri(current), Settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not GenerationCanceledException)
+        {
+            // A read of a paid job (UpdateStatusAsync) ends naming it, as its wait does: the caller's handler may hold only the exception.
+            throw GenerationCanceledException.ForWait(current.Id, ex, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (GptImageHubException or OperationCanceledException))
+        {
+            // What a consumer's handler threw out of the read says nothing of the job, which exists and was paid for.
+            throw new GptImageHubConnectionException($"The read of generation '{current.Id}' failed: {ex.Message}", statusCode: null, errorCode: null, current.Id, ex);
+        }
+
         return About(current.Id, attempt.ResponseOrThrow());
     }
 
