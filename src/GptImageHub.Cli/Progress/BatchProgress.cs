@@ -107,7 +107,8 @@ internal sealed class BatchProgress
             _tally.Failed,
             _tally.Skipped,
             _tally.Unknown,
-            stopped ? $", {_tally.NotFinished.ToString(CultureInfo.InvariantCulture)} not finished" : string.Empty,
+            // A run that was not stopped has unfinished items too when it gave up waiting for paid jobs.
+            stopped || _tally.NotFinished > 0 ? $", {_tally.NotFinished.ToString(CultureInfo.InvariantCulture)} not finished" : string.Empty,
             _tally.Total,
             _tally.Credits,
             _tally.NotSaved > 0 ? $" ({_tally.NotSaved.ToString(CultureInfo.InvariantCulture)} with images not saved)" : string.Empty));
