@@ -107,6 +107,7 @@ internal static class BatchCommand
             progress.Start(fileGiven, journalPath, directory, outGiven is null);
             try
             {
+                using var stopNotice = cancellationToken.Register(progress.Stopping);
                 await progress.RunAsync(async () =>
                 {
                     await foreach (var result in hub.Client.GenerateBatchAsync(items, options, cancellationToken).ConfigureAwait(false))
