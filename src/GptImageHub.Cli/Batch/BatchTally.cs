@@ -24,6 +24,7 @@ internal sealed class BatchTally
     private int _failed;
     private int _skipped;
     private int _unknown;
+    private int _unfinished;
     private int _notSaved;
     private long _credits;
     private int? _worstFailure;
@@ -44,6 +45,7 @@ internal sealed class BatchTally
 
     public int Skipped => Read(() => _skipped);
 
+    /// <summary>Items "submitted, id never received" (possibly charged): not those with an id that did not finish.</summary>
     public int Unknown => Read(() => _unknown);
 
     /// <summary>Succeeded items (counted in <see cref="Succeeded"/> too) whose images could not be saved: paid for, not on disk.</summary>
@@ -54,6 +56,10 @@ internal sealed class BatchTally
 
     public int Finished => Read(() => _succeeded + _failed + _skipped + _unknown);
 
+    /// <summary>
+    /// Items not submitted yet when the run ended, and items submitted and paid for (their line names the id) whose
+    /// job had not finished: the run stopped, or gave up waiting. A rerun submits the first and follows the second by id.
+    /// </summary>
     public int NotFinished => Total - Finished;
 
     /// <summary>
@@ -82,6 +88,11 @@ internal sealed class BatchTally
                 case BatchItemStatus.Skipped:
                     _skipped++;
                     break;
+                case BatchItemStatus.Incomplete:
+                    // Paid for, with its id, and still running: not finished. "Unknown" is the README's "submitted, id
+                    // never received" (possibly charged, --resubmit-unknown), which these are not.
+                    _unfinished++;
+                    break;
                 default:
                     _unknown++;
                     break;
@@ -104,7 +115,7 @@ internal sealed class BatchTally
     {
         lock (_gate)
         {
-            var finished = _succeeded + _failed + _skipped + _unknown;
+            var finished = _succeeded + _failed + _skipped + _unknown + _unfinished;
             var inFlight = running ? Math.Min(Concurrency, Total - finished) : 0;
             return string.Format(
                 CultureInfo.InvariantCulture,

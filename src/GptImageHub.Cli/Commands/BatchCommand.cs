@@ -107,6 +107,7 @@ internal static class BatchCommand
             progress.Start(fileGiven, journalPath, directory, outGiven is null);
             try
             {
+                using var stopNotice = cancellationToken.Register(progress.Stopping);
                 await progress.RunAsync(async () =>
                 {
                     await foreach (var result in hub.Client.GenerateBatchAsync(items, options, cancellationToken).ConfigureAwait(false))
@@ -273,6 +274,22 @@ internal static class BatchCommand
                 // A failure read back from the journal has no exception: the journal keeps only ended generations' failures.
                 var code = result.Error is { } error ? FailureReport.ExitCodeOf(error, context) : ExitCodes.GenerationFailed;
                 return (new BatchItemJson(result.Key, status, generationId, [], null, result.Reason ?? result.Error?.Message, result.FromJournal), code);
+            case BatchItemStatus.Incomplete when generationId is not null:
+                // Paid for and still running. The SDK's reason names its own WaitForGenerationAsync; a gih user gets the
+                // gih command. A stop is no failure of the item (the run exits 130); a wait that gave up (7) or polls that
+                // kept failing (8, 9) are, and the batch exits with them as the README's table says.
+                var cause = result.Error is { } waitError && waitError is not OperationCanceledException ? FailureReport.ExitCodeOf(waitError, context) : default(int?);
+                var why = result.Error is OperationCanceledException or null ? "the batch stopped waiting" : $"the wait ended: {result.Error.Message}";
+                return (
+                    new BatchItemJson(
+                        result.Key,
+                        status,
+                        generationId,
+                        [],
+                        null,
+                        $"submitted and paid for as generation {generationId}, not finished ({why}); run the same command again to get its images without paying again, or: {ResumeHint.WaitCommand(context, generationId, directory)}",
+                        result.FromJournal),
+                    cause);
             default:
                 return (new BatchItemJson(result.Key, status, generationId, [], null, result.Reason, result.FromJournal), null);
         }
@@ -287,7 +304,8 @@ internal static class BatchCommand
         var parts = new List<string>(2);
         if (tally.Succeeded < tally.Total)
         {
-            parts.Add($"{tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown)" + RerunHint(tally, budget));
+            var notFinished = tally.NotFinished > 0 ? $", {tally.NotFinished} not finished" : string.Empty;
+            parts.Add($"{tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown{notFinished})" + RerunHint(tally, budget));
         }
 
         if (tally.NotSaved > 0)

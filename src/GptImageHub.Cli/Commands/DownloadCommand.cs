@@ -43,7 +43,7 @@ internal static class DownloadCommand
             }
             else
             {
-                JsonOutput.Write(context.Environment.Out, GenerationJson.From(generation, files), CliJsonContext.Default.GenerationJson);
+                JsonOutput.Write(context.Environment.Out, GenerationJson.From(generation, context.Connection?.ApiKey, files), CliJsonContext.Default.GenerationJson);
             }
 
             return ExitCodes.Ok;

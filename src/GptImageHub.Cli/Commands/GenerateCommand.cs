@@ -63,7 +63,7 @@ internal static class GenerateCommand
             {
                 if (human is null)
                 {
-                    JsonOutput.Write(environment.Out, GenerationJson.From(operation.Value), CliJsonContext.Default.GenerationJson);
+                    JsonOutput.Write(environment.Out, GenerationJson.From(operation.Value, context.Connection?.ApiKey), CliJsonContext.Default.GenerationJson);
                 }
                 else
                 {
@@ -88,7 +88,7 @@ internal static class GenerateCommand
 
             if (human is null)
             {
-                JsonOutput.Write(environment.Out, GenerationJson.From(generation, files), CliJsonContext.Default.GenerationJson);
+                JsonOutput.Write(environment.Out, GenerationJson.From(generation, context.Connection?.ApiKey, files), CliJsonContext.Default.GenerationJson);
             }
             else
             {

@@ -18,11 +18,11 @@ internal static class GetCommand
             var generation = await hub.Client.GetGenerationAsync(parseResult.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             if (context.CreateHumanOutput(parseResult) is { } human)
             {
-                GenerationView.WriteDetails(human, generation);
+                GenerationView.WriteDetails(human, generation, context.Connection?.ApiKey);
             }
             else
             {
-                JsonOutput.Write(context.Environment.Out, GenerationJson.From(generation), CliJsonContext.Default.GenerationJson);
+                JsonOutput.Write(context.Environment.Out, GenerationJson.From(generation, context.Connection?.ApiKey), CliJsonContext.Default.GenerationJson);
             }
 
             return ExitCodes.Ok;

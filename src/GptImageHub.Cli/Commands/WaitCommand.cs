@@ -31,14 +31,14 @@ internal static class WaitCommand
 
             if (human is null)
             {
-                JsonOutput.Write(environment.Out, GenerationJson.From(generation, files), CliJsonContext.Default.GenerationJson);
+                JsonOutput.Write(environment.Out, GenerationJson.From(generation, context.Connection?.ApiKey, files), CliJsonContext.Default.GenerationJson);
                 return ExitCodes.Ok;
             }
 
             GenerationView.WriteOutcome(human, generation, progress.Summary());
             if (files is null)
             {
-                GenerationView.WriteImageUrls(human, generation);
+                GenerationView.WriteImageUrls(human, generation, context.Connection?.ApiKey);
                 human.Line($"Save them with: {ResumeHint.DownloadCommand(context, generation.Id, environment.ResolvePath(GenerateCommand.DefaultOutDirectory))}");
             }
             else

@@ -24,6 +24,15 @@ internal static partial class KeyMask
     }
 
     /// <summary>
+    /// An address from the service's answer (an image's <c>url</c>) as gih prints it: the run's own key, which a
+    /// server or CDN that echoes the request put in the address (<c>?token=...</c>), is masked. Only that exact key:
+    /// a path word that merely looks like a key is part of the address. The SDK keeps the address as sent, so the
+    /// download still uses it; only what reaches a terminal, a log or a pipe is masked.
+    /// </summary>
+    public static string ApplyToAddress(string address, string? apiKey) =>
+        string.IsNullOrEmpty(apiKey) ? address : address.Replace(apiKey, Mask, StringComparison.Ordinal);
+
+    /// <summary>
     /// Whether a word the user typed may be a secret that gih cannot recognise by its shape (another service's key,
     /// or a GPT Image Hub key pasted without its prefix): 16 characters or more, no white space, letters and digits
     /// mixed, and none of the <c>.</c> and <c>:</c> that a URL, a host or a file name has. gih does not echo such a

@@ -7,7 +7,8 @@ namespace GptImageHub.Cli.Output;
 /// <summary>How a generation reads for people: its fields, then its images as whole, copyable lines.</summary>
 internal static class GenerationView
 {
-    public static void WriteDetails(HumanOutput output, ImageGeneration generation)
+    /// <summary>The fields, then the image addresses with the run's key, <paramref name="apiKey"/>, masked in them.</summary>
+    public static void WriteDetails(HumanOutput output, ImageGeneration generation, string? apiKey)
     {
         output.Line($"Generation    {generation.Id}");
         output.Markup($"Status        {StatusMarkup(generation.Status)}");
@@ -19,7 +20,7 @@ internal static class GenerationView
         output.Line($"Images        {generation.Images.Count.ToString(CultureInfo.InvariantCulture)}");
         foreach (var image in generation.Images)
         {
-            output.Line("  " + image.Url);
+            output.Line("  " + Failures.KeyMask.ApplyToAddress(image.Url.ToString(), apiKey));
         }
     }
 
@@ -41,11 +42,12 @@ internal static class GenerationView
         }
     }
 
-    public static void WriteImageUrls(HumanOutput output, ImageGeneration generation)
+    /// <summary>The image addresses, one a line, with the run's key, <paramref name="apiKey"/>, masked in them.</summary>
+    public static void WriteImageUrls(HumanOutput output, ImageGeneration generation, string? apiKey)
     {
         foreach (var image in generation.Images)
         {
-            output.Line("  " + image.Url);
+            output.Line("  " + Failures.KeyMask.ApplyToAddress(image.Url.ToString(), apiKey));
         }
     }
 

@@ -15,10 +15,15 @@ internal sealed class BatchProgress
 {
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>What a stopping batch is doing: without it, the wait for the submits in flight looked like a hang.</summary>
+    internal const string StopNotice =
+        "Stopping: nothing new is submitted; waiting for the submits already sent to answer, so that their generation ids are journaled. Ctrl+C again quits now, and those items stay unknown (possibly charged).";
+
     private readonly HumanOutput? _human;
     private readonly TextWriter _out;
     private readonly BatchTally _tally;
     private readonly bool _live;
+    private volatile bool _stopping;
 
     public BatchProgress(HumanOutput? human, TextWriter output, BatchTally tally)
     {
@@ -40,6 +45,20 @@ internal sealed class BatchProgress
         _human.Line(defaultDirectory
             ? $"No --out given: saving into ./{Commands.GenerateCommand.DefaultOutDirectory}/ ({directory})."
             : $"Saving into {directory}.");
+    }
+
+    /// <summary>
+    /// The first Ctrl+C: the batch waits for the POSTs already sent, which can take as long as the service takes to
+    /// answer. Said at once, so a user who sees nothing happen does not press Ctrl+C again and kill the process before
+    /// those answers (and the ids of jobs already paid for) are journaled. Runs on the thread that cancels.
+    /// </summary>
+    public void Stopping()
+    {
+        _stopping = true;
+        if (_human is not null && !_live)
+        {
+            _human.Line(StopNotice);
+        }
     }
 
     /// <summary>Runs <paramref name="consume"/>, the loop that reads the results, under the live line when there is a terminal.</summary>
@@ -107,7 +126,8 @@ internal sealed class BatchProgress
             _tally.Failed,
             _tally.Skipped,
             _tally.Unknown,
-            stopped ? $", {_tally.NotFinished.ToString(CultureInfo.InvariantCulture)} not finished" : string.Empty,
+            // A run that was not stopped has unfinished items too when it gave up waiting for paid jobs.
+            stopped || _tally.NotFinished > 0 ? $", {_tally.NotFinished.ToString(CultureInfo.InvariantCulture)} not finished" : string.Empty,
             _tally.Total,
             _tally.Credits,
             _tally.NotSaved > 0 ? $" ({_tally.NotSaved.ToString(CultureInfo.InvariantCulture)} with images not saved)" : string.Empty));
@@ -132,7 +152,7 @@ internal sealed class BatchProgress
         return item.FromJournal ? text + " (from the journal)" : text;
     }
 
-    private string LiveText() => Markup.Escape("Batch: " + _tally.Describe(running: true));
+    private string LiveText() => Markup.Escape((_stopping ? StopNotice + " " : string.Empty) + "Batch: " + _tally.Describe(running: true));
 
     private static string Items(int count) => count == 1 ? "1 item" : count.ToString(CultureInfo.InvariantCulture) + " items";
 }

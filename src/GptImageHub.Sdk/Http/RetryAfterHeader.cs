@@ -23,7 +23,10 @@ internal static class RetryAfterHeader
         }
         else if (retryAfter.Date is { } date)
         {
-            delay = date - timeProvider.GetUtcNow();
+            // The date is on the server's clock: measured against the answer's own Date header when it has one, so a
+            // skewed clock on either side does not turn "in 5 s" into "now" (a burst of retries at a rate limiter) or
+            // into "in ten years" (no retry at all). Only without a Date is this machine's clock the reference.
+            delay = date - (headers.Date ?? timeProvider.GetUtcNow());
         }
         else
         {

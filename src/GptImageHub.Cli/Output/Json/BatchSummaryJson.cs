@@ -8,8 +8,10 @@ internal sealed record BatchSummaryJson(BatchSummaryDetailJson Summary);
 
 /// <summary>
 /// The counts of a batch run; <c>not_saved</c> counts the succeeded items whose images could not be
-/// saved (each item's line has its <c>gih download</c> command); <c>not_finished</c> is non-zero only
-/// when it was stopped (exit code 130).
+/// saved (each item's line has its <c>gih download</c> command); <c>not_finished</c> counts the items
+/// not submitted when the run was stopped and those submitted and paid for (<c>incomplete</c>, with
+/// their id) that had not finished when it stopped or gave up waiting; <c>unknown</c> counts only
+/// items whose submit may have been charged but whose id never came back.
 /// </summary>
 internal sealed record BatchSummaryDetailJson(
     int Total,

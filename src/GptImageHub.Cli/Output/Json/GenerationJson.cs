@@ -16,8 +16,11 @@ internal sealed record GenerationJson(
     UsageJson? Usage,
     IReadOnlyList<ImageJson> Images)
 {
-    /// <summary>Describes <paramref name="generation"/>; <paramref name="files"/> are the saved paths, in image order, when gih saved them.</summary>
-    public static GenerationJson From(ImageGeneration generation, IReadOnlyList<string>? files = null) =>
+    /// <summary>
+    /// Describes <paramref name="generation"/>; <paramref name="files"/> are the saved paths, in image order, when gih
+    /// saved them. <paramref name="apiKey"/>, the run's key, is masked in the image addresses (<see cref="Failures.KeyMask.ApplyToAddress"/>).
+    /// </summary>
+    public static GenerationJson From(ImageGeneration generation, string? apiKey, IReadOnlyList<string>? files = null) =>
         new(
             generation.Id,
             generation.Status.ToString(),
@@ -26,5 +29,5 @@ internal sealed record GenerationJson(
             generation.Quality,
             generation.CreatedAt,
             generation.Usage is { } usage ? new UsageJson(usage.Credits, usage.CreditsRequested) : null,
-            [.. generation.Images.Select((image, i) => new ImageJson(image.Id, image.Url, files is not null && i < files.Count ? files[i] : null))]);
+            [.. generation.Images.Select((image, i) => new ImageJson(image.Id, Failures.KeyMask.ApplyToAddress(image.Url.OriginalString, apiKey), files is not null && i < files.Count ? files[i] : null))]);
 }
