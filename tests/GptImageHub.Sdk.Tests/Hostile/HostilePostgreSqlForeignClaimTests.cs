@@ -102,7 +102,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
             await using var session = await dead.OpenAsync(new BatchRunSettings(), Ct);
             await session.EnqueueAsync([await BatchFingerprint.ItemAsync(posted.Key, posted.Request, Ct)], isLastChunk: true, Ct);
             Assert.Equal(posted.Key, Assert.Single((await session.ClaimAsync(1, Ct)).Claims).Key);
-            Assert.True(await session.BeginSubmitAsync(posted.Key, 5, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await session.BeginSubmitAsync(posted.Key, 5, Ct));
             var operation = await client.StartImageGenerationAsync(posted.Request, Ct);
             await session.RecordAsync(new BatchRecord(posted.Key, BatchJournalEvent.Submitted) { GenerationId = operation.Id }, Ct);
         }
@@ -131,7 +131,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         await using var owner = await ownerStore.OpenAsync(new BatchRunSettings(), Ct);
         await owner.EnqueueAsync([new BatchStoreItem("k0", "f0")], isLastChunk: true, Ct);
         Assert.Equal("k0", Assert.Single((await owner.ClaimAsync(1, Ct)).Claims).Key);
-        Assert.True(await owner.BeginSubmitAsync("k0", 5, Ct));
+        Assert.Equal(BatchSubmitStart.Recorded, await owner.BeginSubmitAsync("k0", 5, Ct));
         await owner.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct);
         var lapsed = (PostgreSqlBatchSession)owner;
         await lapsed.StopHeartbeatAsync();
@@ -182,7 +182,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
 
             public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
 
-            public override ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
+            public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
 
             public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
 
