@@ -1,8 +1,6 @@
-using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
-using Npgsql;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -14,39 +12,23 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// all, because the store answered the reservation with a bare false and the runner took every false for the budget.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlLostClaimTests(PostgreSqlServer server) : IAsyncLifetime
+public sealed class HostilePostgreSqlLostClaimTests(PostgreSqlServer server)
+    : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMilliseconds(50), ShortLease)
 {
-    // A short lease, so that the paused worker's claim is taken over quickly.
-    private static readonly PostgreSqlBatchStoreOptions Short = new()
-    {
-        LeaseDuration = TimeSpan.FromSeconds(3),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(500),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-    };
-
     private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(30);
-
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() =>
-        _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { ProcessingDelay = TimeSpan.FromMilliseconds(50) }, Ct);
-
-    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
 
     [Theory]
     [InlineData(null)]
     [InlineData(1000L)]
     public async Task A_worker_whose_claim_another_worker_took_skips_the_item_saying_so_and_names_no_budget(long? budget)
     {
-        server.Require();
+        Server.Require();
         var name = $"hostile-lost-claim-{Guid.NewGuid():N}";
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        using var client = NewClient(credits: 1000);
         var item = Items(1, "lost")[0];
-        await using var takerStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Short);
+        await using var takerStore = Store(name);
         await using var taker = await takerStore.OpenAsync(new BatchRunSettings { CreditBudget = budget }, Ct);
-        await using var pausedStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Short);
+        await using var pausedStore = Store(name);
         var paused = new PausingStore(pausedStore)
         {
             // Between its claim and its submit record, the worker's lease lapses and the other worker takes the item.
@@ -54,7 +36,7 @@ public sealed class HostilePostgreSqlLostClaimTests(PostgreSqlServer server) : I
             {
                 var lapsed = (PostgreSqlBatchSession)session;
                 await lapsed.StopHeartbeatAsync();
-                await ExpireLeaseAsync(lapsed.WorkerId);
+                await SetLeaseAsync(lapsed.WorkerId, "'-infinity'");
                 for (var deadline = DateTime.UtcNow + RunBound; DateTime.UtcNow < deadline; await Task.Delay(100, Ct))
                 {
                     if ((await taker.ClaimAsync(1, Ct)).Claims.Any(c => c.Key == item.Key))
@@ -83,15 +65,7 @@ public sealed class HostilePostgreSqlLostClaimTests(PostgreSqlServer server) : I
         Assert.DoesNotContain("budget", result.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("another worker", result.Reason, StringComparison.Ordinal);
         Assert.Equal(BatchSubmitStart.ClaimLost, paused.Answer);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(item.Request.Prompt));
-    }
-
-    private async Task ExpireLeaseAsync(Guid worker)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString!);
-        await using var command = dataSource.CreateCommand("UPDATE gih_batch_workers SET lease_until = '-infinity' WHERE worker_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = worker });
-        await command.ExecuteNonQueryAsync(Ct);
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(item.Request.Prompt));
     }
 
     /// <summary>Forwards to a store's session, and lets the test act around the submit record of the (one) item.</summary>

@@ -10,7 +10,7 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// tries on for a whole lease so that a finished batch hands its claims over even through a blip.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlOutageStopTests(PostgreSqlServer server) : PostgreSqlSlowJobTestBase(server)
+public sealed class HostilePostgreSqlOutageStopTests(PostgreSqlServer server) : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMinutes(5), PostgreSqlTests.Steady)
 {
     // Found by a hostile run (promise 3): the caller cancelled, and the batch's enumeration still took a whole lease
     // (20 s here, 30 s by default) to end, retrying the leave against a database that was not there. The lease runs

@@ -10,7 +10,7 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// worker must then finish (promise 3: never hang), as it does over the file journal.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : PostgreSqlSlowJobTestBase(server)
+public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMinutes(5), PostgreSqlTests.Steady)
 {
     // Far more than a one-item run with a 300 ms wait takes.
     private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(20);
