@@ -16,9 +16,6 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server)
     : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMilliseconds(50), ShortLease)
 {
-    // Far more than a two-item run takes; a worker that holds a claim it cannot work on never ends.
-    private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task A_worker_offered_pending_items_another_worker_enqueued_hands_them_back_and_finishes_its_own()
     {

@@ -15,8 +15,6 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 public sealed class HostilePostgreSqlLostClaimTests(PostgreSqlServer server)
     : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMilliseconds(50), ShortLease)
 {
-    private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(30);
-
     [Theory]
     [InlineData(null)]
     [InlineData(1000L)]

@@ -12,9 +12,6 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 [Collection(PostgreSqlTests.Name)]
 public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMinutes(5), PostgreSqlTests.Steady)
 {
-    // Far more than a one-item run with a 300 ms wait takes.
-    private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(20);
-
     // Found by a hostile run (promise 3): the store kept the timed-out item "submitted" and owned by the live worker,
     // so it never told that worker it was drained; the worker asked again every 500 ms for ever, and the caller's
     // await foreach never ended.

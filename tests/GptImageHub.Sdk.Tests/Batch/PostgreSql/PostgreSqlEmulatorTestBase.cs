@@ -26,6 +26,9 @@ public abstract class PostgreSqlEmulatorTestBase(PostgreSqlServer server, TimeSp
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     };
 
+    /// <summary>Far more than a run of these tests takes: a worker that never drains (a hang) fails the test instead.</summary>
+    protected static readonly TimeSpan RunBound = TimeSpan.FromSeconds(30);
+
     /// <summary>The shared PostgreSQL server.</summary>
     protected PostgreSqlServer Server { get; } = server;
 
