@@ -328,7 +328,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         }
     }
 
-    public override async ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
+    public override async ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (credits is < 0)
@@ -336,7 +336,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             throw new ArgumentOutOfRangeException(nameof(credits), credits, "A reservation cannot be negative.");
         }
 
-        var (state, owner, submitting) = await _retry.RunAsync(
+        var (state, owner, submitting, skipped) = await _retry.RunAsync(
             "record a submit",
             ct => BeginSubmitOnceAsync(key, credits ?? 0, ct),
             cancellationToken).ConfigureAwait(false);
@@ -345,16 +345,19 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             throw new InvalidOperationException($"The key '{key}' is not in batch '{_store.BatchName}'.");
         }
 
-        // Run again after a lost answer, the first run's reservation is found in place.
-        var reserved = submitting || (state == ItemStates.Submitting && owner == _workerId);
-        if (!reserved)
+        // Run again after a lost answer, the first run's reservation (or its refusal) is found in place.
+        var mine = owner == _workerId;
+        var start = submitting || (state == ItemStates.Submitting && mine) ? BatchSubmitStart.Recorded
+            : skipped || (state == ItemStates.Skipped && mine) ? BatchSubmitStart.OverBudget
+            : BatchSubmitStart.ClaimLost;
+        if (start != BatchSubmitStart.Recorded)
         {
             // Over the budget (now skipped for this run), or no longer this worker's: a worker cut off
             // longer than its lease finds its claim handed to another, which posts it. Either way, no POST.
             Forget(key);
         }
 
-        return reserved;
+        return start;
     }
 
     public override async ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken)
@@ -799,7 +802,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         }
     }
 
-    private async Task<(string? State, Guid? Owner, bool Submitting)> BeginSubmitOnceAsync(string key, long credits, CancellationToken cancellationToken)
+    private async Task<(string? State, Guid? Owner, bool Submitting, bool Skipped)> BeginSubmitOnceAsync(string key, long credits, CancellationToken cancellationToken)
     {
         var command = Command(BeginSubmitSql);
         await using (command.ConfigureAwait(false))
@@ -817,7 +820,8 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                 return (
                     reader.IsDBNull(0) ? null : reader.GetString(0),
                     reader.IsDBNull(1) ? null : reader.GetGuid(1),
-                    reader.GetBoolean(2));
+                    reader.GetBoolean(2),
+                    reader.GetBoolean(3));
             }
         }
     }

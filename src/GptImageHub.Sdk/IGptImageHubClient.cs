@@ -70,7 +70,9 @@ public interface IGptImageHubClient
 
     /// <summary>Polls a generation until it ends: how to resume a wait after a timeout, a cancellation or a restart.</summary>
     /// <param name="generationId">The generation id, such as <see cref="GptImageHubException.GenerationId"/>.</param>
-    /// <param name="progress">Told of the current snapshot and then of each status change, once each.</param>
+    /// <param name="progress">Told of the current snapshot and then of each status change, once each, as the wait goes. A handler that throws (inline: a <see cref="Progress{T}"/> posts elsewhere) stops the wait: the wait ends with a
+    /// <see cref="GptImageHubException"/> that names the job in <see cref="GptImageHubException.GenerationId"/>, with the handler's
+    /// exception as its <see cref="Exception.InnerException"/> (the job keeps running; resume it by id).</param>
     /// <param name="cancellationToken">Stops waiting; the job itself keeps running.</param>
     /// <returns>The succeeded generation with its images.</returns>
     /// <exception cref="ArgumentException"><paramref name="generationId"/> is empty.</exception>

@@ -19,12 +19,7 @@ internal static class FailureReport
 
         // A usage error quotes what was typed (a reference image's or a batch file's path), and a key typed there
         // came back in it; masked before an id is added below, which must stay readable.
-        var typed = exitCode == ExitCodes.Usage ? parseResult.Tokens.Select(token => token.Value).ToList() : null;
-        if (typed is not null && context.ModelFromSettings is { } model)
-        {
-            typed.Add(model);
-        }
-
+        var typed = exitCode == ExitCodes.Usage ? TypedWords(parseResult, context) : null;
         if (typed is not null)
         {
             message = KeyMask.ApplyToUsage(message, typed, context.Connection?.ApiKey);
@@ -71,9 +66,24 @@ internal static class FailureReport
             messages = messages.Prepend(unknownOption);
         }
 
-        var message = KeyMask.ApplyToUsage(string.Join(" ", messages), parseResult.Tokens.Select(token => token.Value), apiKey: null) + $" See '{help}'.";
+        var message = KeyMask.ApplyToUsage(string.Join(" ", messages), TypedWords(parseResult, context), context.Connection?.ApiKey) + $" See '{help}'.";
         Emit(context, parseResult, "usage", message, ExitCodes.Usage, generationId: null);
         return ExitCodes.Usage;
+    }
+
+    /// <summary>
+    /// The words a usage error may quote back: the command line's tokens, and the model the settings named (read from
+    /// the environment once a command ran, and as free to hold a key pasted in the wrong place as a typed word).
+    /// </summary>
+    private static List<string> TypedWords(ParseResult parseResult, CommandContext context)
+    {
+        var typed = parseResult.Tokens.Select(token => token.Value).ToList();
+        if (context.ModelFromSettings is { } model)
+        {
+            typed.Add(model);
+        }
+
+        return typed;
     }
 
     private static void Emit(CommandContext context, ParseResult parseResult, string kind, string message, int exitCode, string? generationId)

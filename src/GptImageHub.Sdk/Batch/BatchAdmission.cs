@@ -63,6 +63,16 @@ internal sealed class BatchAdmission
             : (null, $"Not submitted: the budget cannot be kept for an item whose price is unknown ({estimate.Reason}).");
     }
 
-    public string OverBudget(long credits) =>
-        $"Not submitted: its {credits} credits would take the batch past its budget of {_budget} (credits spent, reserved by items in flight, and possibly charged by unknown items all count).";
+    /// <summary>The skip reason for an item whose submit the store refused to record, as the store said why.</summary>
+    public string Refused(BatchSubmitStart start, long credits) => start switch
+    {
+        BatchSubmitStart.OverBudget =>
+            $"Not submitted: its {credits} credits would take the batch past its budget of {_budget} (credits spent, reserved by items in flight, and possibly charged by unknown items all count).",
+
+        // Not a budget matter at all: this worker's lease lapsed (a pause, an outage) and the store gave the item
+        // to another worker of the batch, which posts it. Posting it here too would pay twice.
+        BatchSubmitStart.ClaimLost =>
+            "Not submitted: another worker of the batch holds this item now (the store handed it over after this worker's lease lapsed), and it is that worker's to post.",
+        _ => $"Not submitted: the store refused to record its submit ({start}).",
+    };
 }

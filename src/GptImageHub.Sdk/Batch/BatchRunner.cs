@@ -511,9 +511,10 @@ internal sealed class BatchRunner
                 try
                 {
                     // Durable before the POST: a submit whose "submitting" record failed is never sent.
-                    if (!await _session.BeginSubmitAsync(item.Key, credits, _stopping).ConfigureAwait(false))
+                    var start = await _session.BeginSubmitAsync(item.Key, credits, _stopping).ConfigureAwait(false);
+                    if (start != BatchSubmitStart.Recorded)
                     {
-                        skip = _admission.OverBudget(credits ?? 0);
+                        skip = _admission.Refused(start, credits ?? 0);
                     }
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

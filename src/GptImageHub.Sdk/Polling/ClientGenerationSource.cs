@@ -15,8 +15,9 @@ internal sealed class ClientGenerationSource : IGenerationSource
 
     public Task<ImageGeneration> WaitAsync(ImageGeneration current, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
     {
-        // The interface reports each change of state, which is when the operation's value changes.
-        var report = observe is null ? progress : new Observed(progress, observe);
+        // The interface reports each change of state, which is when the operation's value changes. The caller's
+        // handler is guarded here, not left to the client: one that is not the SDK's may let its throw out without the id.
+        var report = observe is null && progress is null ? null : new Observed(progress, observe, cancellationToken);
         return WaitAsync(current.Id, report, observe, cancellationToken);
     }
 
@@ -30,18 +31,20 @@ internal sealed class ClientGenerationSource : IGenerationSource
     private sealed class Observed : IProgress<ImageGeneration>
     {
         private readonly IProgress<ImageGeneration>? _inner;
-        private readonly Action<ImageGeneration> _observe;
+        private readonly Action<ImageGeneration>? _observe;
+        private readonly CancellationToken _cancellationToken;
 
-        public Observed(IProgress<ImageGeneration>? inner, Action<ImageGeneration> observe)
+        public Observed(IProgress<ImageGeneration>? inner, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
         {
             _inner = inner;
             _observe = observe;
+            _cancellationToken = cancellationToken;
         }
 
         public void Report(ImageGeneration value)
         {
-            _observe(value);
-            _inner?.Report(value);
+            _observe?.Invoke(value);
+            ConsumerProgress.Report(_inner, value, _cancellationToken);
         }
     }
 }

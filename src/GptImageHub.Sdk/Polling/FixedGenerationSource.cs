@@ -16,11 +16,11 @@ internal sealed class FixedGenerationSource : IGenerationSource
     public Task<ImageGeneration> WaitAsync(ImageGeneration current, IProgress<ImageGeneration>? progress, Action<ImageGeneration>? observe, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        progress?.Report(current);
+        ConsumerProgress.Report(progress, current, cancellationToken);
         observe?.Invoke(_final);
         if (_final.Status != current.Status)
         {
-            progress?.Report(_final);
+            ConsumerProgress.Report(progress, _final, cancellationToken);
         }
 
         return _final.Status == GenerationStatus.Failed

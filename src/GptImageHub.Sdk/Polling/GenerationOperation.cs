@@ -41,7 +41,9 @@ public sealed class GenerationOperation
     }
 
     /// <summary>Polls until the job ends and returns the succeeded generation.</summary>
-    /// <param name="progress">Told of the current snapshot and then of each status change, once each.</param>
+    /// <param name="progress">Told of the current snapshot and then of each status change, once each, as the wait goes. A handler that throws (inline: a <see cref="Progress{T}"/> posts elsewhere) stops the wait: the wait ends with a
+    /// <see cref="GptImageHubException"/> that names the job in <see cref="GptImageHubException.GenerationId"/>, with the handler's
+    /// exception as its <see cref="Exception.InnerException"/> (the job keeps running; resume it by id).</param>
     /// <param name="cancellationToken">Stops waiting; the job itself keeps running on the service.</param>
     /// <returns>The succeeded generation with its images.</returns>
     /// <exception cref="GenerationFailedException">The job ended <c>failed</c>.</exception>

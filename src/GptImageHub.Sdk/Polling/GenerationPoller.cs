@@ -102,7 +102,7 @@ internal sealed class GenerationPoller : IGenerationSource
         var stateKnown = !pollImmediately;
         if (stateKnown)
         {
-            progress?.Report(current);
+            ConsumerProgress.Report(progress, current, cancellationToken);
         }
 
         try
@@ -159,7 +159,7 @@ internal sealed class GenerationPoller : IGenerationSource
                 if (!stateKnown || current.Status != previous.Status)
                 {
                     Log.GenerationStatusChanged(_logger, id, current.Status.ToString(), polls);
-                    progress?.Report(current);
+                    ConsumerProgress.Report(progress, current, cancellationToken);
                 }
 
                 stateKnown = true;

@@ -128,7 +128,7 @@ public sealed class BatchReplayBacklogTests
                 }
             }
 
-            public override ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => throw new InvalidOperationException("A finished item was submitted.");
+            public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => throw new InvalidOperationException("A finished item was submitted.");
 
             public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) =>
                 record.Key == store.Paid ? default : throw new InvalidOperationException("A finished item was recorded.");

@@ -94,7 +94,7 @@ public sealed class HostileForeignClaimStopTests : IAsyncLifetime
                 return new BatchClaims([new BatchClaim("theirs-0", BatchClaimKind.Submit), .. own.Claims], own.Drained);
             }
 
-            public override ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
+            public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
 
             public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
 

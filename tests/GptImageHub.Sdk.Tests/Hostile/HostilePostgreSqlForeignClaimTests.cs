@@ -1,8 +1,6 @@
-using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
-using Npgsql;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -15,40 +13,20 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// to the other workers, never to this one again, and does not make this one wait for it.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) : IAsyncLifetime
+public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server)
+    : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMilliseconds(50), ShortLease)
 {
-    // A short lease: a database started less than a lease ago counts every worker alive (its restart grace),
-    // and the dead worker's item is only taken over after that.
-    private static readonly PostgreSqlBatchStoreOptions Steady = new()
-    {
-        LeaseDuration = TimeSpan.FromSeconds(3),
-        HeartbeatInterval = TimeSpan.FromMilliseconds(500),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-    };
-
-    // Far more than a two-item run takes; a worker that holds a claim it cannot work on never ends.
-    private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(30);
-
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() =>
-        _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { ProcessingDelay = TimeSpan.FromMilliseconds(50) }, Ct);
-
-    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
-
     [Fact]
     public async Task A_worker_offered_pending_items_another_worker_enqueued_hands_them_back_and_finishes_its_own()
     {
-        server.Require();
+        Server.Require();
         var name = $"hostile-foreign-{Guid.NewGuid():N}";
-        await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var otherStore = Store(name);
         await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
         var theirs = Items(3, "theirs");
         await other.EnqueueAsync([.. await Task.WhenAll(theirs.Select(i => BatchFingerprint.ItemAsync(i.Key, i.Request, Ct)))], isLastChunk: true, Ct);
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        using var client = NewClient(credits: 1000);
+        await using var store = Store(name);
         var mine = Items(2, "mine");
 
         // The other worker's items were enqueued first, so they are the first this worker is offered.
@@ -56,7 +34,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
 
         Assert.Equal(mine.Select(i => i.Key), results.Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.All(results, r => Assert.Equal(BatchItemStatus.Succeeded, r.Status));
-        Assert.All(theirs, i => Assert.Equal(0, _hub.Ledger.CountGenerationRequests(i.Request.Prompt)));
+        Assert.All(theirs, i => Assert.Equal(0, Hub.Ledger.CountGenerationRequests(i.Request.Prompt)));
         var offered = await other.ClaimAsync(10, Ct);
         Assert.Equal(theirs.Select(i => i.Key), offered.Claims.Select(c => c.Key));
         Assert.All(offered.Claims, c => Assert.Equal(BatchClaimKind.Submit, c.Kind));
@@ -71,74 +49,74 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
     [Fact]
     public async Task A_decorated_session_that_does_not_forward_the_hand_back_ends_the_batch_with_an_IOException_instead_of_hanging()
     {
-        server.Require();
+        Server.Require();
         var name = $"hostile-foreign-decorated-{Guid.NewGuid():N}";
-        await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var otherStore = Store(name);
         await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
         var theirs = Items(1, "theirs");
         await other.EnqueueAsync([.. await Task.WhenAll(theirs.Select(i => BatchFingerprint.ItemAsync(i.Key, i.Request, Ct)))], isLastChunk: true, Ct);
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        using var client = NewClient(credits: 1000);
+        await using var store = Store(name);
 
         var failure = await Assert.ThrowsAsync<IOException>(() => CollectAsync(client.GenerateBatchAsync(Items(1, "mine"), new BatchOptions { Store = new ForwardingStore(store), MaxConcurrency = 1 }, Ct)).WaitAsync(RunBound, Ct));
 
         Assert.Contains(nameof(ForwardingStore), failure.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(BatchStoreSession.ReleaseClaimAsync), failure.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _hub.Ledger.CountGenerationRequests(theirs[0].Request.Prompt));
+        Assert.Equal(0, Hub.Ledger.CountGenerationRequests(theirs[0].Request.Prompt));
     }
 
     [Fact]
     public async Task A_worker_offered_a_dead_workers_posted_item_it_did_not_enqueue_hands_it_back_and_its_owner_resumes_it_without_a_second_POST()
     {
-        server.Require();
+        Server.Require();
         var name = $"hostile-foreign-resume-{Guid.NewGuid():N}";
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        using var client = NewClient(credits: 1000);
         var posted = Items(1, "posted")[0];
 
         // A worker that posted the item, recorded its id, and died (leaving expires its lease at once).
-        var dead = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        var dead = Store(name);
         await using (dead)
         {
             await using var session = await dead.OpenAsync(new BatchRunSettings(), Ct);
             await session.EnqueueAsync([await BatchFingerprint.ItemAsync(posted.Key, posted.Request, Ct)], isLastChunk: true, Ct);
             Assert.Equal(posted.Key, Assert.Single((await session.ClaimAsync(1, Ct)).Claims).Key);
-            Assert.True(await session.BeginSubmitAsync(posted.Key, 5, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await session.BeginSubmitAsync(posted.Key, 5, Ct));
             var operation = await client.StartImageGenerationAsync(posted.Request, Ct);
             await session.RecordAsync(new BatchRecord(posted.Key, BatchJournalEvent.Submitted) { GenerationId = operation.Id }, Ct);
         }
 
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var store = Store(name);
         var item = Items(1, "mine")[0];
         var mine = await CollectAsync(client.GenerateBatchAsync([item], new BatchOptions { Store = store }, Ct)).WaitAsync(RunBound, Ct);
-        await using var ownerStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var ownerStore = Store(name);
         var owners = await CollectAsync(client.GenerateBatchAsync([posted], new BatchOptions { Store = ownerStore }, Ct)).WaitAsync(RunBound, Ct);
 
         Assert.Equal(item.Key, Assert.Single(mine).Key);
         var resumed = Assert.Single(owners);
         Assert.Equal(posted.Key, resumed.Key);
         Assert.Equal(BatchItemStatus.Succeeded, resumed.Status);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(posted.Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(posted.Request.Prompt));
     }
 
     [Fact]
     public async Task A_posted_item_handed_back_is_not_offered_again_to_the_worker_that_still_follows_it_after_its_lease_lapsed()
     {
-        server.Require();
+        Server.Require();
         var name = $"hostile-foreign-lapsed-{Guid.NewGuid():N}";
 
         // A worker posts k0 and follows it; its lease lapses for a while (a pause, an outage), as if it had died.
-        await using var ownerStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var ownerStore = Store(name);
         await using var owner = await ownerStore.OpenAsync(new BatchRunSettings(), Ct);
         await owner.EnqueueAsync([new BatchStoreItem("k0", "f0")], isLastChunk: true, Ct);
         Assert.Equal("k0", Assert.Single((await owner.ClaimAsync(1, Ct)).Claims).Key);
-        Assert.True(await owner.BeginSubmitAsync("k0", 5, Ct));
+        Assert.Equal(BatchSubmitStart.Recorded, await owner.BeginSubmitAsync("k0", 5, Ct));
         await owner.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct);
         var lapsed = (PostgreSqlBatchSession)owner;
         await lapsed.StopHeartbeatAsync();
         await SetLeaseAsync(lapsed.WorkerId, "'-infinity'");
 
         // Another worker, which did not enqueue k0, takes it over and hands it back.
-        await using var otherStore = new PostgreSqlBatchStore(server.ConnectionString!, name, Steady);
+        await using var otherStore = Store(name);
         await using var other = await otherStore.OpenAsync(new BatchRunSettings(), Ct);
         BatchClaim? taken = null;
         for (var deadline = DateTime.UtcNow + RunBound; taken is null && DateTime.UtcNow < deadline; await Task.Delay(100, Ct))
@@ -160,14 +138,6 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
         Assert.Equal(1, (await ownerStore.GetStatusAsync(Ct)).Counts[BatchJournalEvent.Succeeded]);
     }
 
-    private async Task SetLeaseAsync(Guid worker, string leaseUntil)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString!);
-        await using var command = dataSource.CreateCommand($"UPDATE gih_batch_workers SET lease_until = {leaseUntil} WHERE worker_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = worker });
-        await command.ExecuteNonQueryAsync(Ct);
-    }
-
     /// <summary>A consumer's decorator (an audit layer, say) of a store, written before the hand-back existed.</summary>
     private sealed class ForwardingStore(BatchStore inner) : BatchStore
     {
@@ -182,7 +152,7 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server) 
 
             public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
 
-            public override ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
+            public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
 
             public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
 

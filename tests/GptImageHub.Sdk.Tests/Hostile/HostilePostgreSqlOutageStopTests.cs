@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using GptImageHub.Emulator;
-using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
@@ -12,36 +10,27 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// tries on for a whole lease so that a finished batch hands its claims over even through a blip.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlOutageStopTests(PostgreSqlServer server) : IAsyncLifetime
+public sealed class HostilePostgreSqlOutageStopTests(PostgreSqlServer server) : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMinutes(5), PostgreSqlTests.Steady)
 {
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() =>
-        _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { ProcessingDelay = TimeSpan.FromMinutes(5) }, Ct);
-
-    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
-
     // Found by a hostile run (promise 3): the caller cancelled, and the batch's enumeration still took a whole lease
     // (20 s here, 30 s by default) to end, retrying the leave against a database that was not there. The lease runs
     // out by itself; a caller who stopped the batch does not wait for it.
     [Fact]
     public async Task A_batch_cancelled_while_its_database_is_down_ends_promptly_with_the_paid_id()
     {
-        server.RequireRestartable();
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-outage-stop-{Guid.NewGuid():N}", PostgreSqlTests.Steady);
+        Server.RequireRestartable();
+        using var client = NewClient(credits: 1000);
+        await using var store = NewStore("hostile-outage-stop");
         var item = Items(1, "outage")[0];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = CollectUntilErrorAsync(client.GenerateBatchAsync([item], new BatchOptions { Store = store }, stop.Token));
-        for (var deadline = DateTime.UtcNow.AddSeconds(20); _hub.Ledger.CountGenerationRequests(item.Request.Prompt) == 0 && DateTime.UtcNow < deadline;)
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); Hub.Ledger.CountGenerationRequests(item.Request.Prompt) == 0 && DateTime.UtcNow < deadline;)
         {
             await Task.Delay(20, Ct);
         }
 
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(item.Request.Prompt));
-        await server.StopAsync();
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(item.Request.Prompt));
+        await Server.StopAsync();
         try
         {
             var watch = Stopwatch.StartNew();
@@ -57,7 +46,7 @@ public sealed class HostilePostgreSqlOutageStopTests(PostgreSqlServer server) : 
         }
         finally
         {
-            await server.StartAsync();
+            await Server.StartAsync();
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
         if (kind == "Unknown")
         {
             session = await OpenClaimedAsync(store, "k0");
-            Assert.True(await session.BeginSubmitAsync("k0", 5, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await session.BeginSubmitAsync("k0", 5, Ct));
         }
         else
         {
@@ -82,7 +82,7 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
         await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady);
         await using (var first = await OpenClaimedAsync(store, "k0"))
         {
-            Assert.True(await first.BeginSubmitAsync("k0", 5, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await first.BeginSubmitAsync("k0", 5, Ct));
             await first.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Unknown) { GenerationId = "g0", Error = "InvalidResponseException", Message = "cut" }, Ct);
         }
 
@@ -110,7 +110,7 @@ public sealed class HostilePostgreSqlRecordTests(PostgreSqlServer server)
     private static async Task<BatchStoreSession> SubmittedAsync(PostgreSqlBatchStore store, string key, string generationId)
     {
         var session = await OpenClaimedAsync(store, key);
-        Assert.True(await session.BeginSubmitAsync(key, 5, Ct));
+        Assert.Equal(BatchSubmitStart.Recorded, await session.BeginSubmitAsync(key, 5, Ct));
         await session.RecordAsync(new BatchRecord(key, BatchJournalEvent.Submitted) { GenerationId = generationId }, Ct);
         return session;
     }

@@ -1,6 +1,4 @@
-using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
-using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
@@ -12,30 +10,17 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// worker must then finish (promise 3: never hang), as it does over the file journal.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : IAsyncLifetime
+public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : PostgreSqlEmulatorTestBase(server, TimeSpan.FromMinutes(5), PostgreSqlTests.Steady)
 {
-    // Far more than a one-item run with a 300 ms wait takes.
-    private static readonly TimeSpan RunBound = TimeSpan.FromSeconds(20);
-
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    // The job runs far longer than the batch is willing to wait for it.
-    public async ValueTask InitializeAsync() =>
-        _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { ProcessingDelay = TimeSpan.FromMinutes(5) }, Ct);
-
-    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
-
     // Found by a hostile run (promise 3): the store kept the timed-out item "submitted" and owned by the live worker,
     // so it never told that worker it was drained; the worker asked again every 500 ms for ever, and the caller's
     // await foreach never ended.
     [Fact]
     public async Task A_worker_whose_wait_for_its_own_job_timed_out_reports_it_incomplete_and_finishes()
     {
-        server.Require();
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-unfinished-{Guid.NewGuid():N}", PostgreSqlTests.Steady);
+        Server.Require();
+        using var client = NewClient(credits: 1000);
+        await using var store = NewStore("hostile-unfinished");
         var item = Items(1, "slow")[0];
         var options = new BatchOptions
         {
@@ -48,7 +33,7 @@ public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : 
         var result = Assert.Single(results);
         Assert.Equal(BatchItemStatus.Incomplete, result.Status);
         Assert.NotNull(result.GenerationId);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(item.Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(item.Request.Prompt));
 
         // The store still has it as a paid job to follow by id, not as work to post.
         var status = await store.GetStatusAsync(Ct);
@@ -61,9 +46,9 @@ public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : 
     [Fact]
     public async Task A_worker_that_stopped_submitting_after_a_402_reports_the_rest_skipped_and_finishes()
     {
-        server.Require();
-        using var client = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 0));
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, $"hostile-broke-{Guid.NewGuid():N}", PostgreSqlTests.Steady);
+        Server.Require();
+        using var client = NewClient(credits: 0);
+        await using var store = NewStore("hostile-broke");
         var items = Items(3, "broke");
 
         var results = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 1 }, Ct)).WaitAsync(RunBound, Ct);
@@ -71,6 +56,6 @@ public sealed class HostilePostgreSqlUnfinishedTests(PostgreSqlServer server) : 
         Assert.Equal(items.Select(i => i.Key), results.Select(r => r.Key));
         Assert.Equal([BatchItemStatus.Failed, BatchItemStatus.Skipped, BatchItemStatus.Skipped], results.Select(r => r.Status));
         Assert.IsType<InsufficientCreditsException>(results[0].Error);
-        Assert.Single(_hub.Ledger.GenerationRequests);
+        Assert.Single(Hub.Ledger.GenerationRequests);
     }
 }

@@ -9,7 +9,7 @@ internal sealed class FaultyStore(BatchStore inner) : BatchStore
 {
     public Func<string, Exception?>? BeginSubmitThrows { get; init; }
     public Func<BatchRecord, Exception?>? RecordThrows { get; init; }
-    public Func<string, bool>? BeginSubmitFalse { get; init; }
+    public Func<string, BatchSubmitStart?>? BeginSubmitRefuses { get; init; }
 
     public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
         new Session(this, await inner.OpenAsync(settings, cancellationToken));
@@ -21,7 +21,7 @@ internal sealed class FaultyStore(BatchStore inner) : BatchStore
         public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
         public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
 
-        public override async ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
+        public override async ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
         {
             if (store.BeginSubmitThrows?.Invoke(key) is { } ex)
             {
@@ -29,9 +29,9 @@ internal sealed class FaultyStore(BatchStore inner) : BatchStore
                 throw ex;
             }
 
-            if (store.BeginSubmitFalse?.Invoke(key) == true)
+            if (store.BeginSubmitRefuses?.Invoke(key) is { } refused)
             {
-                return false;
+                return refused;
             }
 
             return await inner.BeginSubmitAsync(key, credits, cancellationToken);
@@ -134,16 +134,22 @@ public sealed class HostileStoreTests : IAsyncLifetime
         Assert.Single(_hub.Ledger.GenerationRequests);
     }
 
-    [Fact]
-    public async Task BeginSubmit_false_skips_without_POST()
+    // Found by a hostile run: every refusal read as the budget's, so an item another worker had taken was skipped with
+    // "its N credits would take the batch past its budget" in a batch with no budget. The reason follows the store's answer.
+    [Theory]
+    [InlineData(BatchSubmitStart.OverBudget, "past its budget")]
+    [InlineData(BatchSubmitStart.ClaimLost, "another worker of the batch holds this item")]
+    public async Task A_submit_the_store_refuses_is_skipped_without_a_POST_for_the_reason_the_store_gave(BatchSubmitStart refusal, string reason)
     {
         using var client = Client(_hub.CreateApiKey(credits: 1000));
-        var store = new FaultyStore(new FileBatchStore(Journal)) { BeginSubmitFalse = k => k == "item-001" };
+        var store = new FaultyStore(new FileBatchStore(Journal)) { BeginSubmitRefuses = k => k == "item-001" ? refusal : null };
 
         var (results, error) = await CollectUntilErrorAsync(client.GenerateBatchAsync(Items(3), new BatchOptions { MaxConcurrency = 2, Store = store }, TestContext.Current.CancellationToken)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.Null(error);
-        Assert.Equal(BatchItemStatus.Skipped, results.Single(r => r.Key == "item-001").Status);
+        var skipped = results.Single(r => r.Key == "item-001");
+        Assert.Equal(BatchItemStatus.Skipped, skipped.Status);
+        Assert.Contains(reason, skipped.Reason, StringComparison.Ordinal);
         Assert.Equal(2, _hub.Ledger.GenerationRequests.Count);
     }
 

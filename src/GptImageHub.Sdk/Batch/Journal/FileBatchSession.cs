@@ -106,18 +106,19 @@ internal sealed class FileBatchSession : BatchStoreSession
         }
     }
 
-    public override ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
+    public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
+            // One process owns the journal, so a claim is never lost to another worker: only the budget refuses.
             if (_settings.CreditBudget is { } budget && credits is { } price && _committed + price > budget)
             {
-                return new ValueTask<bool>(false);
+                return new ValueTask<BatchSubmitStart>(BatchSubmitStart.OverBudget);
             }
 
             _fingerprints.TryGetValue(key, out var fingerprint);
             Append(new JournalEntry { Event = BatchJournalEvent.Submitting, Key = key, Fingerprint = fingerprint, Credits = credits });
-            return new ValueTask<bool>(true);
+            return new ValueTask<BatchSubmitStart>(BatchSubmitStart.Recorded);
         }
     }
 

@@ -27,14 +27,19 @@ public abstract class BatchStoreSession : IAsyncDisposable
 
     /// <summary>
     /// Records, durably, that a claimed item is about to be posted, and reserves its credits inside
-    /// the budget. Nothing may be sent unless this returned true.
+    /// the budget. Nothing may be sent unless this returned <see cref="BatchSubmitStart.Recorded"/>.
     /// </summary>
     /// <param name="key">The claimed item's key.</param>
     /// <param name="credits">The estimated price, or null when there is no budget to keep.</param>
     /// <param name="cancellationToken">Stops the call.</param>
-    /// <returns>True when recorded and reserved; false when the reservation would pass the budget (nothing recorded, the claim released for this run).</returns>
+    /// <returns>
+    /// <see cref="BatchSubmitStart.Recorded"/> when recorded and reserved. Otherwise nothing is recorded and nothing
+    /// may be sent, and the value says why: <see cref="BatchSubmitStart.OverBudget"/> when the reservation would pass
+    /// the budget (the claim released for this run), <see cref="BatchSubmitStart.ClaimLost"/> when the claim was
+    /// handed to another worker (a shared store, after this session's lease lapsed).
+    /// </returns>
     /// <exception cref="IOException">The record could not be made durable.</exception>
-    public abstract ValueTask<bool> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken);
+    public abstract ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken);
 
     /// <summary>Records a step of a claimed item after its submit: its id, its outcome, or why it was not charged.</summary>
     /// <param name="record">What happened.</param>

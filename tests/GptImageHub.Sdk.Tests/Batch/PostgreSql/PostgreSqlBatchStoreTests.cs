@@ -136,7 +136,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
                     {
                         Assert.Equal(BatchClaimKind.Submit, claim.Kind);
                         claimed.Add(claim.Key);
-                        Assert.True(await w.Session.BeginSubmitAsync(claim.Key, 1, Ct));
+                        Assert.Equal(BatchSubmitStart.Recorded, await w.Session.BeginSubmitAsync(claim.Key, 1, Ct));
                         await w.Session.RecordAsync(new BatchRecord(claim.Key, BatchJournalEvent.Submitted) { GenerationId = "g-" + claim.Key }, Ct);
                         await w.Session.RecordAsync(new BatchRecord(claim.Key, BatchJournalEvent.Succeeded) { GenerationId = "g-" + claim.Key, Credits = 1 }, Ct);
                     }
@@ -200,7 +200,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
                     await Task.WhenAll(plans.Select(async plan =>
                     {
                         await Task.Delay(plan.Delay, Ct);
-                        if (!await w.Session.BeginSubmitAsync(plan.Key, plan.Reserve, Ct))
+                        if (await w.Session.BeginSubmitAsync(plan.Key, plan.Reserve, Ct) != BatchSubmitStart.Recorded)
                         {
                             return;
                         }
@@ -264,7 +264,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         Assert.Equal(6, first.Claims.Count);
         foreach (var key in new[] { "k0", "k1", "k2", "k3" })
         {
-            Assert.True(await dying.Session.BeginSubmitAsync(key, 10, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await dying.Session.BeginSubmitAsync(key, 10, Ct));
         }
 
         await dying.Session.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct);
@@ -303,7 +303,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
             await taker.Session.RecordAsync(new BatchRecord("k1", BatchJournalEvent.Failed) { GenerationId = "g1" }, Ct);
             foreach (var key in new[] { "k4", "k5" })
             {
-                Assert.True(await taker.Session.BeginSubmitAsync(key, 10, Ct));
+                Assert.Equal(BatchSubmitStart.Recorded, await taker.Session.BeginSubmitAsync(key, 10, Ct));
                 await taker.Session.RecordAsync(new BatchRecord(key, BatchJournalEvent.Submitted) { GenerationId = "g-" + key }, Ct);
                 await taker.Session.RecordAsync(new BatchRecord(key, BatchJournalEvent.Succeeded) { GenerationId = "g-" + key, Credits = 10 }, Ct);
             }
@@ -329,7 +329,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         var gone = (await OpenAsync(name, 1))[0];
         await EnqueueAllAsync(gone.Session, Items(1));
         await gone.Session.ClaimAsync(1, Ct);
-        Assert.True(await gone.Session.BeginSubmitAsync("k0", 3, Ct));
+        Assert.Equal(BatchSubmitStart.Recorded, await gone.Session.BeginSubmitAsync("k0", 3, Ct));
         await gone.Session.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct);
         await ((PostgreSqlBatchSession)gone.Session).StopHeartbeatAsync();
 
@@ -362,7 +362,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         var zombie = (await OpenAsync(name, 1, options: Dying))[0];
         await EnqueueAllAsync(zombie.Session, Items(1));
         await zombie.Session.ClaimAsync(1, Ct);
-        Assert.True(await zombie.Session.BeginSubmitAsync("k0", 5, Ct));
+        Assert.Equal(BatchSubmitStart.Recorded, await zombie.Session.BeginSubmitAsync("k0", 5, Ct));
         await ((PostgreSqlBatchSession)zombie.Session).StopHeartbeatAsync();
 
         var taker = (await OpenAsync(name, 1))[0];
@@ -401,12 +401,12 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         var first = (await OpenAsync(name, 1, new BatchRunSettings { CreditBudget = 25 }))[0];
         await EnqueueAllAsync(first.Session, items);
         Assert.Equal(4, (await first.Session.ClaimAsync(10, Ct)).Claims.Count);
-        Assert.True(await first.Session.BeginSubmitAsync("k0", 10, Ct));
+        Assert.Equal(BatchSubmitStart.Recorded, await first.Session.BeginSubmitAsync("k0", 10, Ct));
         await first.Session.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Refused) { Error = "ValidationException" }, Ct);
         await first.Session.RecordAsync(new BatchRecord("k1", BatchJournalEvent.NotSent) { Error = "HttpRequestException" }, Ct);
-        Assert.True(await first.Session.BeginSubmitAsync("k2", 20, Ct));
+        Assert.Equal(BatchSubmitStart.Recorded, await first.Session.BeginSubmitAsync("k2", 20, Ct));
         await first.Session.RecordAsync(new BatchRecord("k2", BatchJournalEvent.Unknown), Ct);
-        Assert.False(await first.Session.BeginSubmitAsync("k3", 10, Ct));
+        Assert.Equal(BatchSubmitStart.OverBudget, await first.Session.BeginSubmitAsync("k3", 10, Ct));
 
         // Within the run: nothing comes back, and the batch is drained.
         var again = await first.Session.ClaimAsync(10, Ct);
@@ -445,7 +445,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         Assert.Equal(3, (await first.Session.ClaimAsync(10, Ct)).Claims.Count);
         foreach (var key in new[] { "k0", "k1" })
         {
-            Assert.True(await first.Session.BeginSubmitAsync(key, 8, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await first.Session.BeginSubmitAsync(key, 8, Ct));
             await first.Session.RecordAsync(new BatchRecord(key, BatchJournalEvent.Submitted) { GenerationId = "g-" + key }, Ct);
         }
 
@@ -459,7 +459,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         {
             await EnqueueAllAsync(second, items);
             Assert.Equal(["k2"], (await second.ClaimAsync(10, Ct)).Claims.Select(c => c.Key));
-            Assert.True(await second.BeginSubmitAsync("k2", 8, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await second.BeginSubmitAsync("k2", 8, Ct));
             await second.RecordAsync(new BatchRecord("k2", BatchJournalEvent.Submitted) { GenerationId = "g-k2" }, Ct);
             await second.RecordAsync(new BatchRecord("k2", BatchJournalEvent.Succeeded) { GenerationId = "g-k2", Credits = 8 }, Ct);
             var drained = await second.ClaimAsync(10, Ct);
@@ -488,7 +488,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
             await worker.Session.ClaimAsync(6, Ct);
             foreach (var key in new[] { "k0", "k1", "k2", "k3", "k4" })
             {
-                Assert.True(await worker.Session.BeginSubmitAsync(key, 10, Ct));
+                Assert.Equal(BatchSubmitStart.Recorded, await worker.Session.BeginSubmitAsync(key, 10, Ct));
             }
 
             await worker.Session.RecordAsync(new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct);
@@ -540,8 +540,8 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
             await worker.Session.ClaimAsync(1, Ct);
 
             // What a retry after an ambiguous commit does: the same call again.
-            Assert.True(await worker.Session.BeginSubmitAsync("k0", 30, Ct));
-            Assert.True(await worker.Session.BeginSubmitAsync("k0", 30, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await worker.Session.BeginSubmitAsync("k0", 30, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await worker.Session.BeginSubmitAsync("k0", 30, Ct));
             Assert.Equal(30, (await worker.Store.GetStatusAsync(Ct)).CreditsReserved);
             var submitted = new BatchRecord("k0", BatchJournalEvent.Submitted) { GenerationId = "g0" };
             await worker.Session.RecordAsync(submitted, Ct);
@@ -640,7 +640,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         {
             await EnqueueAllAsync(worker.Session, Items(4));
             var claims = (await worker.Session.ClaimAsync(2, Ct)).Claims;
-            Assert.True(await worker.Session.BeginSubmitAsync(claims[0].Key, 10, Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await worker.Session.BeginSubmitAsync(claims[0].Key, 10, Ct));
 
             await server.StopAsync();
             var record = worker.Session.RecordAsync(new BatchRecord(claims[0].Key, BatchJournalEvent.Submitted) { GenerationId = "g0" }, Ct).AsTask();
@@ -652,7 +652,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
 
             await server.StartAsync();
             await record.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-            Assert.True(await begin.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+            Assert.Equal(BatchSubmitStart.Recorded, await begin.WaitAsync(TimeSpan.FromSeconds(30), Ct));
             var more = await claim.WaitAsync(TimeSpan.FromSeconds(30), Ct);
             Assert.Equal(["k2", "k3"], more.Claims.Select(c => c.Key));
             await status.WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -720,7 +720,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
                     var id = claim.GenerationId;
                     if (claim.Kind == BatchClaimKind.Submit)
                     {
-                        if (!await session.BeginSubmitAsync(claim.Key, price, Ct) || diesAt == 1)
+                        if (await session.BeginSubmitAsync(claim.Key, price, Ct) != BatchSubmitStart.Recorded || diesAt == 1)
                         {
                             return;
                         }
