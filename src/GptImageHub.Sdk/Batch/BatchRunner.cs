@@ -172,6 +172,7 @@ internal sealed class BatchRunner
         // the caller's stop, the fleet store dropped the write of a paid job's id and kept the item "submitting" with
         // none, so every later run reported it unknown with nothing to follow. So records outlive the stop, by
         // RecordGrace at most: a stopped batch still ends, and an outage's record is lost only then (its result keeps the id).
+        // This source serves the records begun before the stop; one begun after it gets its own grace (RecordAsync).
         private readonly CancellationTokenSource _recording;
         private readonly CancellationTokenRegistration _recordingOnStop;
 
@@ -732,7 +733,26 @@ internal sealed class BatchRunner
         /// result in hand, which carries the id. A caller who cancels while a shared store is out does
         /// not wait for it: the item then stays "submitting" there, which the next run reports unknown.
         /// </summary>
-        private Task RecordAsync(BatchRecord record) => StoreAsync(static (session, record, recording) => session.RecordAsync(record, recording), record, _recording.Token);
+        /// <remarks>
+        /// A record begun after the stop gets a grace of its own: a submit in flight is let finish however long the
+        /// service takes, and a paid job answered later than <see cref="RecordGrace"/> after the stop had its id's record
+        /// handed a token already canceled, which a fleet store honours by writing nothing.
+        /// </remarks>
+        private async Task RecordAsync(BatchRecord record)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                await StoreAsync(static (session, record, recording) => session.RecordAsync(record, recording), record, _recording.Token).ConfigureAwait(false);
+                return;
+            }
+
+#if NET8_0_OR_GREATER
+            using var grace = new CancellationTokenSource(RecordGrace, _runner._time);
+#else
+            using var grace = _runner._time.CreateCancellationTokenSource(RecordGrace);
+#endif
+            await StoreAsync(static (session, record, recording) => session.RecordAsync(record, recording), record, grace.Token).ConfigureAwait(false);
+        }
 
         /// <summary>Hands back a claim on another worker's item, which this one cannot build; a store that cannot is a failed store (<see cref="ReleaseOwnClaimAsync"/> for this worker's own).</summary>
         private Task ReleaseClaimAsync(BatchClaim claim) => StoreAsync(static (session, claim, stopping) => session.ReleaseClaimAsync(claim, stopping), claim);

@@ -102,6 +102,28 @@ internal sealed class HttpPipeline
                 : throw CallerStopped(broken, call.IsChargedSubmit ? generationId : null, cancellationToken);
         }
 
+        if (response.CopyRedirectedTo is { } redirectedTo)
+        {
+            // The answer is the redirected POST's, and names the job it paid for; the POST before the redirect was written
+            // and may have been charged too. Failed naming the job (it exists and is paid), possibly charged, never retried.
+            var paidId = ResponseDeserializer.PaidId(body, call.GenerationId, call.IsChargedSubmit);
+            var where = SecretRedaction.Redact(redirectedTo.IsAbsoluteUri ? redirectedTo.Authority + redirectedTo.AbsolutePath : redirectedTo.OriginalString, _settings.ApiKey);
+            return Attempt<T>.Failed(
+                ChargeClassifier.Describe(
+                    new InvalidResponseException(
+                        string.Format(
+                            CultureInfo.InvariantCulture,
+                            "The {0} request was redirected to '{1}' after its body was sent (by a handler's copy of the request) and sent again; its answer names generation '{2}', and the request before the redirect may have been charged too.",
+                            call.Method.Method,
+                            where,
+                            paidId ?? "(none)"),
+                        sent.Response.StatusCode,
+                        errorCode: null,
+                        paidId) { WrittenBefore = true },
+                    call.IsChargedSubmit),
+                sent.RetryAfter);
+        }
+
         try
         {
             var value = ResponseDeserializer.Read(body, _settings.ApiKeyJsonForms, sent.Response.StatusCode, typeInfo, call.GenerationId, call.IsChargedSubmit);
@@ -327,7 +349,15 @@ internal sealed class HttpPipeline
 
             if (message.IsSuccessStatusCode)
             {
-                return Attempt<SentResponse>.Succeeded(new SentResponse(message, timeout), message.StatusCode, retryAfter);
+                // A consumer's handler that sends a copy of the request, sharing its body (a hedging snapshot, a handler
+                // that treats requests as immutable), has the redirect handler change the copy, which BodyWrites cannot
+                // see: the body went a second time, and this answer is the redirected POST's. Seen here, on the copy the
+                // answer names, when the body was written twice toward the network and the copy went elsewhere or lost the key.
+                var copyRedirectedTo = call.IsChargedSubmit && body is { Writes: > 1 } && message.RequestMessage is { } copy && !ReferenceEquals(copy, request)
+                    && (copy.RequestUri != request.RequestUri || (request.Headers.Contains("Authorization") && !copy.Headers.Contains("Authorization")))
+                    ? copy.RequestUri ?? request.RequestUri
+                    : null;
+                return Attempt<SentResponse>.Succeeded(new SentResponse(message, timeout, copyRedirectedTo), message.StatusCode, retryAfter);
             }
 
             using (message)
@@ -571,11 +601,15 @@ internal sealed class HttpPipeline
     /// <summary>A response whose body is still to be read, with the timeout that bounds the reading.</summary>
     private readonly struct SentResponse : IDisposable
     {
-        public SentResponse(HttpResponseMessage message, CallTimeout timeout)
+        public SentResponse(HttpResponseMessage message, CallTimeout timeout, Uri? copyRedirectedTo = null)
         {
             Message = message;
             Timeout = timeout;
+            CopyRedirectedTo = copyRedirectedTo;
         }
+
+        /// <summary>Where a consumer's copy of a charged POST was redirected, its body sent again; null when it was not.</summary>
+        public Uri? CopyRedirectedTo { get; }
 
         public HttpResponseMessage Message { get; }
 

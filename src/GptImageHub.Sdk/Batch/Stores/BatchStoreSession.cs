@@ -46,7 +46,8 @@ public abstract class BatchStoreSession : IAsyncDisposable
     /// <param name="cancellationToken">
     /// Stops the call. The runner does not cancel it when the caller stops the batch: a record is a step of a job that
     /// may be paid for, so it is still written, and the token is cancelled only if that takes more than a few seconds
-    /// after the stop (an outage), so that a stopped batch still ends.
+    /// after the stop, or after the record began when a submit in flight was answered later (an outage), so that a
+    /// stopped batch still ends. A store that ignores the token is waited for: a stopped batch ends when its record does.
     /// </param>
     /// <returns>A task that completes once the record is durable.</returns>
     /// <exception cref="IOException">The record could not be made durable.</exception>
