@@ -168,14 +168,6 @@ internal sealed class BatchRunner
         private BatchStoreSession _session = null!;
         private IOException? _storeFailure;
 
-        // A record is a step of a job that was posted: its id, its outcome, or why it was not charged. Canceled with
-        // the caller's stop, the fleet store dropped the write of a paid job's id and kept the item "submitting" with
-        // none, so every later run reported it unknown with nothing to follow. So records outlive the stop, by
-        // RecordGrace at most: a stopped batch still ends, and an outage's record is lost only then (its result keeps the id).
-        // This source serves the records begun before the stop; one begun after it gets its own grace (RecordAsync).
-        private readonly CancellationTokenSource _recording;
-        private readonly CancellationTokenRegistration _recordingOnStop;
-
         public Run(BatchRunner runner, BatchOptions options, ChannelWriter<BatchItemResult> results, CancellationToken stopping)
         {
             _runner = runner;
@@ -188,22 +180,10 @@ internal sealed class BatchRunner
             var backlog = Math.Max(64, 2 * options.MaxConcurrency);
             _reportsUnread = new SemaphoreSlim(backlog);
             _reportsReleasedAtOnce = backlog / 2;
-#if NET8_0_OR_GREATER
-            _recording = new CancellationTokenSource(Timeout.InfiniteTimeSpan, runner._time);
-#else
-            // CancelAfter runs on the system clock here: the grace is a bound, not something a test fakes on this target.
-            _recording = runner._time.CreateCancellationTokenSource(Timeout.InfiniteTimeSpan);
-#endif
-            _recordingOnStop = stopping.Register(static recording => ((CancellationTokenSource)recording!).CancelAfter(RecordGrace), _recording);
         }
 
         /// <summary>Called once the run's work has ended.</summary>
-        public void Dispose()
-        {
-            _recordingOnStop.Dispose();
-            _recording.Dispose();
-            _reportsUnread.Dispose();
-        }
+        public void Dispose() => _reportsUnread.Dispose();
 
         /// <summary>The caller took a result: replayed ones make room for the next, half a backlog at a time.</summary>
         /// <remarks>
@@ -734,23 +714,21 @@ internal sealed class BatchRunner
         /// not wait for it: the item then stays "submitting" there, which the next run reports unknown.
         /// </summary>
         /// <remarks>
-        /// A record begun after the stop gets a grace of its own: a submit in flight is let finish however long the
-        /// service takes, and a paid job answered later than <see cref="RecordGrace"/> after the stop had its id's record
-        /// handed a token already canceled, which a fleet store honours by writing nothing.
+        /// A record is a step of a job that was posted: its id, its outcome, or why it was not charged. Cancelled with the
+        /// caller's stop, a fleet store dropped the write of a paid job's id and kept the item "submitting" with none, so
+        /// every later run reported it unknown with nothing to follow. So a record outlives the stop by
+        /// <see cref="RecordGrace"/>, counted from the stop or from the record's start if that is later (a submit in flight
+        /// is let finish however long the service takes): a stopped batch still ends during an outage, its result keeping the id.
         /// </remarks>
         private async Task RecordAsync(BatchRecord record)
         {
-            if (!_stopping.IsCancellationRequested)
-            {
-                await StoreAsync(static (session, record, recording) => session.RecordAsync(record, recording), record, _recording.Token).ConfigureAwait(false);
-                return;
-            }
-
 #if NET8_0_OR_GREATER
-            using var grace = new CancellationTokenSource(RecordGrace, _runner._time);
+            using var grace = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _runner._time);
 #else
-            using var grace = _runner._time.CreateCancellationTokenSource(RecordGrace);
+            // CancelAfter runs on the system clock here: the grace is a bound, not something a test fakes on this target.
+            using var grace = _runner._time.CreateCancellationTokenSource(Timeout.InfiniteTimeSpan);
 #endif
+            using var onStop = _stopping.Register(static grace => ((CancellationTokenSource)grace!).CancelAfter(RecordGrace), grace);
             await StoreAsync(static (session, record, recording) => session.RecordAsync(record, recording), record, grace.Token).ConfigureAwait(false);
         }
 
