@@ -1,5 +1,5 @@
-using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -11,21 +11,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// canceled token; a store that honours its token (PostgreSQL does) dropped it, and the item stayed "submitting" with
 /// no id for every later run. Guard: a record begun after the stop still gets the whole grace.
 /// </summary>
-public sealed class HostileLateAnswerRecordTests : IAsyncLifetime
+public sealed class HostileLateAnswerRecordTests() : EmulatorAndDirectory("gih-hostile-late-")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("gih-hostile-late-").FullName;
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Fact]
     public async Task A_submit_answered_after_the_record_grace_of_a_stop_still_stores_its_paid_id()
     {
@@ -33,8 +20,8 @@ public sealed class HostileLateAnswerRecordTests : IAsyncLifetime
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
         using var client = new GptImageHubClient(
             new HttpClient(new StopThenAnswerLate(time, stop)) { Timeout = Timeout.InfiniteTimeSpan },
-            new GptImageHubClientOptions { ApiKey = _hub.CreateApiKey(credits: 1000), BaseAddress = _hub.BaseAddress, MaxRetries = 0, TimeProvider = time });
-        var store = new TokenHonouringStore(new FileBatchStore(Path.Combine(_directory, "batch.jsonl")));
+            new GptImageHubClientOptions { ApiKey = Hub.CreateApiKey(credits: 1000), BaseAddress = Hub.BaseAddress, MaxRetries = 0, TimeProvider = time });
+        var store = new TokenHonouringStore(new FileBatchStore(Journal));
         var items = new List<BatchItem> { new("late-000", new ImageGenerationRequest("gpt-image-2", "late prompt") { Quality = ImageQuality.Tier1K }) };
 
         var results = new List<BatchItemResult>();
@@ -49,7 +36,7 @@ public sealed class HostileLateAnswerRecordTests : IAsyncLifetime
         {
         }
 
-        Assert.Single(_hub.Ledger.GenerationRequests);
+        Assert.Single(Hub.Ledger.GenerationRequests);
         var paidId = Assert.Single(results).GenerationId;
         Assert.NotNull(paidId);
         Assert.Contains(store.Recorded, r => r.Event == BatchJournalEvent.Submitted && r.GenerationId == paidId);
