@@ -107,20 +107,15 @@ internal sealed class HttpPipeline
             // The answer is the redirected POST's, and names the job it paid for; the POST before the redirect was written
             // and may have been charged too. Failed naming the job (it exists and is paid), possibly charged, never retried.
             var paidId = ResponseDeserializer.PaidId(body, call.GenerationId, call.IsChargedSubmit);
-            var where = SecretRedaction.Redact(redirectedTo.IsAbsoluteUri ? redirectedTo.Authority + redirectedTo.AbsolutePath : redirectedTo.OriginalString, _settings.ApiKey);
             return Attempt<T>.Failed(
-                ChargeClassifier.Describe(
-                    new InvalidResponseException(
-                        string.Format(
-                            CultureInfo.InvariantCulture,
-                            "The {0} request was redirected to '{1}' after its body was sent (by a handler's copy of the request) and sent again; its answer names generation '{2}', and the request before the redirect may have been charged too.",
-                            call.Method.Method,
-                            where,
-                            paidId ?? "(none)"),
-                        sent.Response.StatusCode,
-                        errorCode: null,
-                        paidId) { WrittenBefore = true },
-                    call.IsChargedSubmit),
+                RedirectedAfterBody(
+                    call,
+                    call.Method.Method,
+                    redirectedTo,
+                    $" (by a handler's copy of the request) and sent again; its answer names generation '{paidId ?? "(none)"}', and the request before the redirect may have been charged too.",
+                    sent.Response.StatusCode,
+                    paidId,
+                    inner: null),
                 sent.RetryAfter);
         }
 
@@ -279,17 +274,7 @@ internal sealed class HttpPipeline
             {
                 // The handler followed a 307 or 308 with the same POST; its body refused to go again (BodyWrites). The
                 // redirect is no documented refusal: the request before it was written and may have been charged.
-                var where = SecretRedaction.Redact(redirectedTo.IsAbsoluteUri ? redirectedTo.Authority + redirectedTo.AbsolutePath : redirectedTo.OriginalString, _settings.ApiKey);
-                return Failed(
-                    ChargeClassifier.Describe(
-                        new InvalidResponseException(
-                            string.Format(CultureInfo.InvariantCulture, "The {0} request was redirected to '{1}' after its body was sent; the SDK does not send it again.", method, where),
-                            statusCode: null,
-                            errorCode: null,
-                            call.GenerationId,
-                            ex) { WrittenBefore = true },
-                        call.IsChargedSubmit),
-                    retryAfter: null);
+                return Failed(RedirectedAfterBody(call, method, redirectedTo, "; the SDK does not send it again.", statusCode: null, call.GenerationId, ex), retryAfter: null);
             }
             catch (Exception ex) when (body is MultipartGenerationContent { SourceFailure: { } failure } multipart
                 && (multipart.Writes > 1 || multipart is { Writes: > 0, Copied: true })
@@ -354,7 +339,7 @@ internal sealed class HttpPipeline
                 // see: the body went a second time, and this answer is the redirected POST's. Seen here, on the copy the
                 // answer names, when the body was written twice toward the network and the copy went elsewhere or lost the key.
                 var copyRedirectedTo = call.IsChargedSubmit && body is { Writes: > 1 } && message.RequestMessage is { } copy && !ReferenceEquals(copy, request)
-                    && (copy.RequestUri != request.RequestUri || (request.Headers.Contains("Authorization") && !copy.Headers.Contains("Authorization")))
+                    && BodyWrites.Redirected(request.RequestUri, BodyWrites.IsAuthorized(request), copy)
                     ? copy.RequestUri ?? request.RequestUri
                     : null;
                 return Attempt<SentResponse>.Succeeded(new SentResponse(message, timeout, copyRedirectedTo), message.StatusCode, retryAfter);
@@ -596,6 +581,23 @@ internal sealed class HttpPipeline
             _outcome = default;
             return true;
         }
+    }
+
+    /// <summary>
+    /// A charged POST that a 307 or 308 sent on after its body was written: no documented refusal, so the request before
+    /// the redirect may have been charged. Possibly charged, never retried; the address is masked for the key.
+    /// </summary>
+    private InvalidResponseException RedirectedAfterBody(ApiCall call, string method, Uri redirectedTo, string what, HttpStatusCode? statusCode, string? generationId, Exception? inner)
+    {
+        var where = SecretRedaction.Redact(redirectedTo.IsAbsoluteUri ? redirectedTo.Authority + redirectedTo.AbsolutePath : redirectedTo.OriginalString, _settings.ApiKey);
+        return ChargeClassifier.Describe(
+            new InvalidResponseException(
+                string.Format(CultureInfo.InvariantCulture, "The {0} request was redirected to '{1}' after its body was sent{2}", method, where, what),
+                statusCode,
+                errorCode: null,
+                generationId,
+                inner) { WrittenBefore = true },
+            call.IsChargedSubmit);
     }
 
     /// <summary>A response whose body is still to be read, with the timeout that bounds the reading.</summary>

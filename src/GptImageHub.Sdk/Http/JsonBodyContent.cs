@@ -69,16 +69,14 @@ internal sealed class BodyWrites
 
         if (_request is { } request)
         {
-            var target = request.RequestUri;
-            var authorized = request.Headers.Contains("Authorization");
             if (_firstTarget is null)
             {
-                _firstTarget = target;
-                _firstAuthorized = authorized;
+                _firstTarget = request.RequestUri;
+                _firstAuthorized = IsAuthorized(request);
             }
-            else if (target != _firstTarget || (_firstAuthorized && !authorized))
+            else if (Redirected(_firstTarget, _firstAuthorized, request))
             {
-                RedirectedTo = target ?? _firstTarget;
+                RedirectedTo = request.RequestUri ?? _firstTarget;
                 throw new HttpRequestException("The request was redirected after its body was sent; the SDK does not send a generation's body again.");
             }
         }
@@ -88,6 +86,15 @@ internal sealed class BodyWrites
 
     /// <summary>Counts a read of the body as a stream: whoever reads it holds a copy it may send any number of times.</summary>
     public void CountCopy() => Interlocked.Increment(ref _copies);
+
+    /// <summary>
+    /// Whether <paramref name="request"/> is a redirect of one that went to <paramref name="target"/>: it goes elsewhere,
+    /// or it lost the <c>Authorization</c> header the first carried (the redirect handler never forwards credentials).
+    /// </summary>
+    public static bool Redirected(Uri? target, bool authorized, HttpRequestMessage request) =>
+        request.RequestUri != target || (authorized && !IsAuthorized(request));
+
+    public static bool IsAuthorized(HttpRequestMessage request) => request.Headers.Contains("Authorization");
 }
 
 /// <summary>The JSON body of a generation POST, counting its writes toward the network (<see cref="IWrittenBody"/>).</summary>
