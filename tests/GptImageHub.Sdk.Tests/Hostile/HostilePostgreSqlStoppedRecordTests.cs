@@ -1,5 +1,3 @@
-using GptImageHub.Emulator;
-using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
@@ -14,42 +12,34 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// and the paid job was in no store. Records now outlive the caller's stop (the runner's grace), so the id is written.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostilePostgreSqlStoppedRecordTests(PostgreSqlServer server) : IAsyncLifetime
+public sealed class HostilePostgreSqlStoppedRecordTests(PostgreSqlServer server) : PostgreSqlEmulatorTestBase(server, TimeSpan.Zero, PostgreSqlTests.Steady)
 {
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_submit_paid_after_the_caller_cancelled_keeps_its_id_in_the_database_for_the_next_worker(bool decoratorFails)
     {
-        server.Require();
-        using var inner = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
+        Server.Require();
+        using var inner = NewClient(1000);
         var decorator = new HeldAfterSubmit(inner, decoratorFails);
         var items = Items(1, decoratorFails ? "pgstoppedfailed" : "pgstopped");
         var name = $"hostile-stopped-record-{Guid.NewGuid():N}";
 
         (List<BatchItemResult> Results, Exception? Error) first;
-        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady))
+        await using (var store = Store(name))
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             var run = CollectUntilErrorAsync(decorator.GenerateBatchAsync(items, new BatchOptions { Store = store }, stop.Token));
-            await decorator.Paid.Task.WaitAsync(TimeSpan.FromSeconds(30), T);
+            await decorator.Paid.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
             await stop.CancelAsync();
             decorator.Release.SetResult();
-            first = await run.WaitAsync(TimeSpan.FromSeconds(30), T);
+            first = await run.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         }
 
         List<BatchItemResult> second;
-        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady))
+        await using (var store = Store(name))
         {
-            second = await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { Store = store }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
+            second = await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { Store = store }, Ct)).WaitAsync(TimeSpan.FromSeconds(60), Ct);
         }
 
         var paid = await decorator.Paid.Task;
@@ -58,7 +48,7 @@ public sealed class HostilePostgreSqlStoppedRecordTests(PostgreSqlServer server)
         var resumed = Assert.Single(second);
         Assert.Equal(paid, resumed.GenerationId);
         Assert.Equal(BatchItemStatus.Succeeded, resumed.Status);
-        Assert.Equal(1, _hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests(items[0].Request.Prompt));
     }
 
     /// <summary>A layer whose submit is paid, then held until the test releases it; it then fails, or returns the job.</summary>

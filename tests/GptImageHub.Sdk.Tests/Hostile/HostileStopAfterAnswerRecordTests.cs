@@ -1,5 +1,3 @@
-using GptImageHub.Emulator;
-using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Infrastructure;
 using Npgsql;
@@ -15,29 +13,21 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// follows it without posting.
 /// </summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class HostileStopAfterAnswerRecordTests(PostgreSqlServer server) : IAsyncLifetime
+public sealed class HostileStopAfterAnswerRecordTests(PostgreSqlServer server) : PostgreSqlEmulatorTestBase(server, TimeSpan.Zero, PostgreSqlTests.Steady)
 {
-    private GptImageHubEmulator _hub = null!;
-
-    private static CancellationToken T => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions(), T);
-
-    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
-
     [Fact]
     public async Task A_stop_right_after_the_answer_still_stores_the_paid_jobs_id_and_the_next_run_follows_it()
     {
-        server.Require();
-        var key = _hub.CreateApiKey(credits: 1000);
-        using var inner = FastClient(_hub.BaseAddress, key);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
+        Server.Require();
+        var key = Hub.CreateApiKey(credits: 1000);
+        using var inner = FastClient(Hub.BaseAddress, key);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var decorator = new StopAfterAnswer(inner, stop);
         var items = Items(1, "pgstop");
         var name = $"hostile-stop-answer-{Guid.NewGuid():N}";
 
         List<BatchItemResult> first = [];
-        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady))
+        await using (var store = Store(name))
         {
             try
             {
@@ -55,32 +45,32 @@ public sealed class HostileStopAfterAnswerRecordTests(PostgreSqlServer server) :
         Assert.Equal(paidId, await StoredIdAsync(name, items[0].Key));
 
         List<BatchItemResult> second;
-        await using (var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady))
+        await using (var store = Store(name))
         {
-            second = await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { Store = store }, T)).WaitAsync(TimeSpan.FromSeconds(60), T);
+            second = await CollectAsync(inner.GenerateBatchAsync(items, new BatchOptions { Store = store }, Ct)).WaitAsync(TimeSpan.FromSeconds(60), Ct);
         }
 
         var followed = Assert.Single(second);
         Assert.Equal(BatchItemStatus.Succeeded, followed.Status);
         Assert.Equal(paidId, followed.GenerationId);
-        Assert.Single(_hub.Ledger.GenerationRequests);
+        Assert.Single(Hub.Ledger.GenerationRequests);
     }
 
     [Fact]
     public async Task A_stop_right_after_the_answer_while_the_database_is_down_still_ends_within_the_record_grace_with_the_paid_id()
     {
         // The other side of the guard (promise 3): the record of the id outlives the stop, but not by more than a bound.
-        server.RequireRestartable();
-        using var inner = FastClient(_hub.BaseAddress, _hub.CreateApiKey(credits: 1000));
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
-        var decorator = new StopAfterAnswer(inner, stop, server.StopAsync);
+        Server.RequireRestartable();
+        using var inner = NewClient(1000);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var decorator = new StopAfterAnswer(inner, stop, Server.StopAsync);
         var name = $"hostile-stop-answer-outage-{Guid.NewGuid():N}";
-        await using var store = new PostgreSqlBatchStore(server.ConnectionString!, name, PostgreSqlTests.Steady);
+        await using var store = Store(name);
         try
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var (results, error) = await CollectUntilErrorAsync(decorator.GenerateBatchAsync(Items(1, "pgstopdown"), new BatchOptions { Store = store }, stop.Token))
-                .WaitAsync(TimeSpan.FromSeconds(60), T);
+                .WaitAsync(TimeSpan.FromSeconds(60), Ct);
             watch.Stop();
 
             Assert.IsAssignableFrom<OperationCanceledException>(error);
@@ -90,17 +80,17 @@ public sealed class HostileStopAfterAnswerRecordTests(PostgreSqlServer server) :
         }
         finally
         {
-            await server.StartAsync();
+            await Server.StartAsync();
         }
     }
 
     private async Task<string?> StoredIdAsync(string name, string itemKey)
     {
-        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString!);
+        await using var dataSource = NpgsqlDataSource.Create(Server.ConnectionString!);
         await using var command = dataSource.CreateCommand("SELECT generation_id FROM gih_batch_items WHERE batch_name = $1 AND key = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = name });
         command.Parameters.Add(new NpgsqlParameter { Value = itemKey });
-        return await command.ExecuteScalarAsync(T) as string;
+        return await command.ExecuteScalarAsync(Ct) as string;
     }
 
     /// <summary>The user's stop arrives the moment the service's answer does.</summary>
