@@ -58,10 +58,13 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
           AND (i.state IN ('refused', 'not_sent', 'skipped') OR (@resubmitUnknown AND i.state = 'unknown' AND i.generation_id IS NULL))
         """;
 
+    // Never a key this worker still has in hand: another worker that took it for dead may have put it back to
+    // pending while its submit waited here, and a second copy in this worker would find the first's "submitting"
+    // record as its own and post again. The copy in hand asks for it (and finds it another's, or pending: not its own).
     private const string ClaimSql = """
         WITH c AS (
             SELECT key FROM gih_batch_items
-            WHERE batch_name = @b AND state = 'pending' AND key <> ALL (@declined)
+            WHERE batch_name = @b AND state = 'pending' AND key <> ALL (@declined) AND key <> ALL (@held)
             ORDER BY seq LIMIT @n
             FOR UPDATE SKIP LOCKED)
         UPDATE gih_batch_items i SET state = 'claimed', owner_id = @me, run_no = @run, updated_at = now()
@@ -546,6 +549,14 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         }
     }
 
+    private NpgsqlParameter<string[]> Held()
+    {
+        lock (_handedGate)
+        {
+            return TextArray("held", [.. _handed]);
+        }
+    }
+
     private NpgsqlCommand Command(string sql)
     {
         var command = _store.Command(sql);
@@ -673,6 +684,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                 await using (command.ConfigureAwait(false))
                 {
                     command.Parameters.Add(Declined());
+                    command.Parameters.Add(Held());
                     command.Parameters.Add(new NpgsqlParameter<int>("n", NpgsqlDbType.Integer) { TypedValue = maxCount - claims.Count });
                     var rows = new List<(string Key, long Seq)>();
                     var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -154,6 +154,11 @@ internal sealed class BatchRunner
         private readonly BatchAdmission _admission;
         private readonly BatchPoller _poller;
         private readonly Dictionary<string, BatchItem> _items = new(StringComparer.Ordinal);
+
+        // The keys of _items this run has started work on. A store that offers one again before it ends (a fleet store
+        // whose worker was thought dead while its submit waited) would start a second copy, and each copy finds the
+        // other's "submitting" record as its own and posts: paid twice. Guarded by _items' lock.
+        private readonly HashSet<string> _started = new(StringComparer.Ordinal);
         private readonly List<Task> _submits = [];
 
         // Replayed results are made as fast as the store reads them, far faster than a caller that downloads each
@@ -427,9 +432,25 @@ internal sealed class BatchRunner
         private void Start(BatchClaim claim)
         {
             BatchItem? item;
+            bool repeated;
             lock (_items)
             {
                 _items.TryGetValue(claim.Key, out item);
+                repeated = item is not null && !_started.Add(claim.Key);
+            }
+
+            if (repeated)
+            {
+                // Already in this run's hands: the copy at work ends it, and the store's claim stays with it (handing it
+                // back would let another worker post it too).
+                Log.BatchClaimRepeated(_runner._logger, claim.Key, claim.Kind.ToString());
+                _limiter.Release();
+                if (claim.Kind == BatchClaimKind.Report)
+                {
+                    _reportsUnread.Release();
+                }
+
+                return;
             }
 
             if (item is null)
@@ -801,6 +822,7 @@ internal sealed class BatchRunner
             lock (_items)
             {
                 _items.Remove(key);
+                _started.Remove(key);
             }
         }
 

@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Warning, "A batch item's submit paid for generations {GenerationIds}, not only the one its client returned ({GenerationId}); the item is reported unknown and never submitted again")]
     public static partial void BatchSubmitPaidSeveral(ILogger logger, string generationId, string generationIds);
+
+    [LoggerMessage(15, LogLevel.Warning, "The batch store offered item {Key} ({ClaimKind}) again while this run was still working on it; the repeat is ignored, so the item is never submitted twice")]
+    public static partial void BatchClaimRepeated(ILogger logger, string key, string claimKind);
 }

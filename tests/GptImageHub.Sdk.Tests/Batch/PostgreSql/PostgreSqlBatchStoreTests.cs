@@ -354,6 +354,45 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         }
     }
 
+    /// <summary>
+    /// A worker whose claim another worker put back to pending (it took the worker for dead) while the worker's submit
+    /// waited: the worker's next claim took it again, so the runner held two copies, and the second copy's begin found
+    /// the first's "submitting" record as its own and answered recorded: two POSTs. The worker now never claims a key
+    /// it still has in hand; the copy in hand finds the item no longer its own.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_never_claims_again_an_item_it_still_has_in_hand_when_another_put_it_back()
+    {
+        server.Require();
+        var name = NewBatchName();
+        var worker = (await OpenAsync(name, 1))[0];
+        try
+        {
+            await EnqueueAllAsync(worker.Session, Items(2));
+            Assert.Equal("k0", Assert.Single((await worker.Session.ClaimAsync(1, Ct)).Claims).Key);
+
+            // What a taker's release does to a claim whose owner it found dead.
+            await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString!))
+            await using (var command = dataSource.CreateCommand("UPDATE gih_batch_items SET state = 'pending', owner_id = NULL WHERE batch_name = $1 AND key = 'k0'"))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = name });
+                await command.ExecuteNonQueryAsync(Ct);
+            }
+
+            Assert.Equal(["k1"], (await worker.Session.ClaimAsync(4, Ct)).Claims.Select(c => c.Key));
+            Assert.Equal(BatchSubmitStart.ClaimLost, await worker.Session.BeginSubmitAsync("k0", 3, Ct));
+
+            // Out of its hands now: this worker may claim it like any pending item, and post it once.
+            var again = Assert.Single((await worker.Session.ClaimAsync(4, Ct)).Claims);
+            Assert.Equal(("k0", BatchClaimKind.Submit), (again.Key, again.Kind));
+            Assert.Equal(BatchSubmitStart.Recorded, await worker.Session.BeginSubmitAsync("k0", 3, Ct));
+        }
+        finally
+        {
+            await CloseAsync([worker]);
+        }
+    }
+
     [Fact]
     public async Task A_worker_cut_off_past_its_lease_still_records_the_id_of_the_job_it_posted()
     {
