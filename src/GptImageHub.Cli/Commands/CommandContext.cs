@@ -21,12 +21,6 @@ internal sealed class CommandContext
     /// <summary>The generation this run submitted or waits for: a failure names it so that the job, already paid for, is not lost.</summary>
     public string? GenerationId { get; set; }
 
-    /// <summary>
-    /// Whether this run started a generation POST: a stop before its answer named the job leaves it possibly
-    /// charged (the SDK's rule when unsure), which the failure line then says.
-    /// </summary>
-    public bool SubmitStarted { get; set; }
-
     /// <summary>Where the images of <see cref="GenerationId"/> were to be saved, for the resume hint.</summary>
     public string? ResumeDirectory { get; set; }
 

@@ -54,10 +54,24 @@ internal static class GenerateCommand
 
             var human = context.CreateHumanOutput(parseResult);
             using var hub = context.Connect(parseResult, requireKey: true);
-            context.SubmitStarted = true;
-            var operation = await hub.Client.StartImageGenerationAsync(request, cancellationToken).ConfigureAwait(false);
+            GenerationOperation operation;
+
+            // Not stopped by the first Ctrl+C: a POST that has reached the service may have been charged, and only its
+            // answer names the job. Stopped there, the run could say no more than "possibly charged", and the same
+            // command run again paid twice. Its answer comes within the client's request timeout; a second Ctrl+C
+            // ends the process at once (Program). A stop before the POST sends nothing. With --json, as in gih batch, the
+            // notice is not printed: standard error holds the one failure line.
+            cancellationToken.ThrowIfCancellationRequested();
+            using (cancellationToken.Register(() => human?.Line(SubmitStopNotice)))
+            {
+                operation = await hub.Client.StartImageGenerationAsync(request, CancellationToken.None).ConfigureAwait(false);
+            }
+
             context.GenerationId = operation.Id;
             context.ResumeDirectory = directory;
+
+            // Stopped while the POST was answered: the failure line names the job and how to resume it.
+            cancellationToken.ThrowIfCancellationRequested();
 
             if (parseResult.GetValue(noWait))
             {
@@ -100,6 +114,10 @@ internal static class GenerateCommand
         });
         return command;
     }
+
+    /// <summary>What the first Ctrl+C during the POST prints at once, so the wait for its answer does not read as a hang.</summary>
+    internal const string SubmitStopNotice =
+        "Stopping: waiting for the service to answer the request already sent, so that its generation id is not lost (it may be charged). Ctrl+C again quits now, and the id is never learned.";
 
     private static string ExistingFile(CliEnvironment environment, string path)
     {

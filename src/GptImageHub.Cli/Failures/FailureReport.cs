@@ -33,12 +33,6 @@ internal static class FailureReport
                 ? $" Inspect it with: {ResumeHint.GetCommand(context, generationId)}"
                 : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}";
         }
-        else if (exitCode == ExitCodes.Cancelled && context.SubmitStarted)
-        {
-            // Stopped before the answer named a job: the POST may have reached the service and been charged, and
-            // "Cancelled." alone reads as nothing happened, so the same command would be run again and paid twice.
-            message += $" The request was possibly charged: it may have reached the service before the stop. Check the balance with: {ResumeHint.CreditsCommand(context)} before generating again.";
-        }
 
         Emit(context, parseResult, kind, message, exitCode, generationId);
         if (parseResult.GetValue(context.Options.Verbose))
