@@ -334,12 +334,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
         await ((PostgreSqlBatchSession)gone.Session).StopHeartbeatAsync();
 
         // Someone cleaned the workers table by hand: the item must not stay owned by nobody alive.
-        await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString!))
-        await using (var command = dataSource.CreateCommand("DELETE FROM gih_batch_workers WHERE batch_name = $1"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = name });
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync("DELETE FROM gih_batch_workers WHERE batch_name = $1", name);
 
         var taker = (await OpenAsync(name, 1))[0];
         try
@@ -372,12 +367,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
             Assert.Equal("k0", Assert.Single((await worker.Session.ClaimAsync(1, Ct)).Claims).Key);
 
             // What a taker's release does to a claim whose owner it found dead.
-            await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString!))
-            await using (var command = dataSource.CreateCommand("UPDATE gih_batch_items SET state = 'pending', owner_id = NULL WHERE batch_name = $1 AND key = 'k0'"))
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = name });
-                await command.ExecuteNonQueryAsync(Ct);
-            }
+            await ExecuteAsync("UPDATE gih_batch_items SET state = 'pending', owner_id = NULL WHERE batch_name = $1 AND key = 'k0'", name);
 
             Assert.Equal(["k1"], (await worker.Session.ClaimAsync(4, Ct)).Claims.Select(c => c.Key));
             Assert.Equal(BatchSubmitStart.ClaimLost, await worker.Session.BeginSubmitAsync("k0", 3, Ct));
@@ -612,13 +602,7 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
             var session = (PostgreSqlBatchSession)worker.Session;
 
             // What a claim committed behind a cut connection leaves: rows owned by this worker that it never saw.
-            await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString!))
-            await using (var command = dataSource.CreateCommand("UPDATE gih_batch_items SET state = 'claimed', owner_id = $2 WHERE batch_name = $1"))
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = name });
-                command.Parameters.Add(new NpgsqlParameter { Value = session.WorkerId });
-                Assert.Equal(2, await command.ExecuteNonQueryAsync(Ct));
-            }
+            Assert.Equal(2, await ExecuteAsync("UPDATE gih_batch_items SET state = 'claimed', owner_id = $2 WHERE batch_name = $1", name, session.WorkerId));
 
             var claims = await session.ClaimAsync(5, Ct);
             Assert.Equal(["k0", "k1"], claims.Claims.Select(c => c.Key));
@@ -897,6 +881,19 @@ public sealed class PostgreSqlBatchStoreTests(PostgreSqlServer server)
             await session.DisposeAsync();
             await store.DisposeAsync();
         }
+    }
+
+    /// <summary>Runs a statement on the batch tables behind the store's back (what another worker, or a hand, would do); returns the rows it touched.</summary>
+    private async Task<int> ExecuteAsync(string sql, params object[] values)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString!);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteNonQueryAsync(Ct);
     }
 
     /// <summary>The batch row's running totals equal the sums over its items: no settle was lost or counted twice.</summary>
