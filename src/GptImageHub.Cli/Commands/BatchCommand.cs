@@ -90,7 +90,8 @@ internal static class BatchCommand
                 ? $"PostgreSQL batch '{parseResult.GetValue(batchName)}'"
                 : environment.ResolvePath(parseResult.GetValue(journal) ?? path + JournalSuffix);
             var outGiven = parseResult.GetValue(outDirectory);
-            var directory = environment.ResolvePath(outGiven ?? GenerateCommand.DefaultOutDirectory);
+            var directory = OutDirectory.Resolve(environment, outGiven);
+            OutDirectory.Create(directory);
             var options = new BatchOptions
             {
                 MaxConcurrency = parseResult.GetValue(concurrency),

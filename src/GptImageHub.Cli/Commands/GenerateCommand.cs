@@ -41,7 +41,7 @@ internal static class GenerateCommand
         {
             var environment = context.Environment;
             var outGiven = parseResult.GetValue(outDirectory);
-            var directory = environment.ResolvePath(outGiven ?? DefaultOutDirectory);
+            var directory = OutDirectory.Resolve(environment, outGiven);
             var modelId = parseResult.GetValue(model) ?? (context.ModelFromSettings = DefaultModelSetting.Resolve(environment.GetVariable));
             var request = new ImageGenerationRequest(modelId, parseResult.GetValue(prompt)!)
             {
@@ -51,6 +51,11 @@ internal static class GenerateCommand
                 N = parseResult.GetValue(count),
                 ReferenceImages = [.. (parseResult.GetValue(references) ?? []).Select(path => ReferenceImage.FromFile(ExistingFile(environment, path)))],
             };
+
+            if (!parseResult.GetValue(noWait))
+            {
+                OutDirectory.Create(directory);
+            }
 
             var human = context.CreateHumanOutput(parseResult);
             using var hub = context.Connect(parseResult, requireKey: true);
