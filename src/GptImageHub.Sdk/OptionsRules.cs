@@ -11,6 +11,9 @@ namespace GptImageHub.Sdk;
 /// </summary>
 internal static class OptionsRules
 {
+    // Six times the documented key (gih_live_ and 32 characters), so a longer key format still fits.
+    private const int MaxApiKeyLength = 256;
+
     /// <summary>Checks the client's options; also returns the key and address they resolve to (from the environment when unset).</summary>
     /// <param name="options">The options.</param>
     /// <param name="apiKey">The key the client sends.</param>
@@ -31,6 +34,12 @@ internal static class OptionsRules
         {
             // Never echo the key itself: the message may end up in a log.
             failures.Add($"The API key (ApiKey or {GptImageHubClientOptions.ApiKeyEnvironmentVariable}) contains white space, control or non-ASCII characters; check how it was copied.");
+        }
+        else if (apiKey is { Length: > MaxApiKeyLength })
+        {
+            // A file's contents or a whole clipboard pasted as the key: every request would carry it in a header the
+            // service refuses as too large (a 431, which is no documented refusal, so each submit reads as possibly charged).
+            failures.Add($"The API key (ApiKey or {GptImageHubClientOptions.ApiKeyEnvironmentVariable}) is {apiKey.Length} characters long, more than {MaxApiKeyLength}; a key is gih_live_ and 32 characters: check how it was copied.");
         }
 
         baseAddress = CheckBaseAddress(options.BaseAddress ?? BaseAddressFromEnvironment(failures), options.AllowInsecureHttp, failures);

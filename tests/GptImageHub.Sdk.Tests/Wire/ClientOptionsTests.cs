@@ -116,6 +116,7 @@ public sealed class ClientOptionsTests : IDisposable
         { "BaseAddress", o => o.BaseAddress = new Uri("ftp://example.com/") },
         { "BaseAddress", o => o.BaseAddress = new Uri("https://example.com/?x=1") },
         { "API key", o => o.ApiKey = "gih_live_abc\r\nX-Injected: 1" },
+        { "is 257 characters long, more than 256", o => o.ApiKey = "gih_live_" + new string('k', 248) },
         { "GenerationMode", o => o.GenerationMode = (GenerationMode)7 },
     };
 
