@@ -47,7 +47,7 @@ internal static class CliApp
     {
         // A plain Command named "gih" rather than RootCommand, whose name is the host executable's
         // (the test runner's, in-process) and would show in help and error hints.
-        var root = new Command("gih", "GPT Image Hub from the command line: models, credits, image generation with progress, and a local emulator.")
+        var root = new Command("gih", "GPT Image Hub from the command line: models, credits, image generation with progress, and a local emulator.\n" + ExitCodes.Summary)
         {
             new HelpOption(),
             new VersionOption(),

@@ -41,4 +41,10 @@ internal static class ExitCodes
 
     /// <summary>Cancelled by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>The codes in one line, for <c>gih --help</c>: a script's author finds them where they look first.</summary>
+    public static string Summary { get; } =
+        $"Exit codes: {Ok} done, {Failure} local error (a file not written, an unexpected error), {Usage} usage, {Auth} API key missing or refused, "
+        + $"{Credits} not enough credits, {NotFound} no such generation, {GenerationFailed} generation failed (refunded), {Timeout} gave up waiting (the job may still finish), "
+        + $"{Network} service unreachable, {Service} other service error, {Incomplete} batch items skipped or unknown, {Cancelled} Ctrl+C.";
 }

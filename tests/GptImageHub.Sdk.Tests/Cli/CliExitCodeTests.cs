@@ -23,6 +23,8 @@ public sealed class CliExitCodeTests : CliTestBase
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("gih [command] [options]", help.Out, StringComparison.Ordinal);
         Assert.Contains("emulator", help.Out, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 done, 1 local error", help.Out, StringComparison.Ordinal);
+        Assert.Contains("10 batch items skipped or unknown, 130 Ctrl+C.", help.Out, StringComparison.Ordinal);
         Assert.Equal(0, version.ExitCode);
         Assert.NotEmpty(version.Out.Trim());
     }
