@@ -73,7 +73,9 @@ internal static class BatchCommand
             var path = environment.ResolvePath(fileGiven);
             if (!File.Exists(path))
             {
-                throw new UsageException($"The batch file '{fileGiven}' does not exist.");
+                throw new UsageException(Directory.Exists(path)
+                    ? $"'{fileGiven}' is a folder; give the batch file in it (one prompt per line, or one JSON object per line)."
+                    : $"The batch file '{fileGiven}' does not exist.");
             }
 
             // The whole file is checked before connecting, so a bad line costs no request at all.

@@ -35,7 +35,17 @@ internal static class EmulatorCommand
             };
             var balance = parseResult.GetValue(credits);
             var human = context.CreateHumanOutput(parseResult);
-            var hub = await GptImageHubEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            GptImageHubEmulator hub;
+            try
+            {
+                hub = await GptImageHubEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (options.Port != 0)
+            {
+                // Kestrel's bind failure (the port is taken) is an IOException, which read as "a file could not be written".
+                throw new UsageException($"The emulator cannot listen on port {options.Port} of 127.0.0.1 ({ex.Message}); choose another with --port, or 0 for a free one.", ex);
+            }
+
             await using (hub.ConfigureAwait(false))
             {
                 var key = hub.CreateApiKey(balance);

@@ -29,9 +29,9 @@ internal static class FailureReport
         var generationId = exitCode == ExitCodes.NotFound ? null : GenerationIdOf(exception) ?? context.GenerationId;
         if (generationId is not null)
         {
-            message += exitCode == ExitCodes.GenerationFailed
+            message = EndSentence(message) + (exitCode == ExitCodes.GenerationFailed
                 ? $" Inspect it with: {ResumeHint.GetCommand(context, generationId)}"
-                : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}";
+                : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}");
         }
 
         Emit(context, parseResult, kind, message, exitCode, generationId);
@@ -119,6 +119,10 @@ internal static class FailureReport
         GenerationCanceledException canceled => canceled.GenerationId,
         _ => null,
     };
+
+    // A message that ends without a full stop (a transport's "Connection refused (host:port)") ran into the sentence added after it.
+    private static string EndSentence(string message) =>
+        message.Length == 0 || message[^1] is '.' or '!' or '?' ? message : message + ".";
 
     private static string KeySource(CommandContext context) =>
         context.Connection?.ApiKeySource is { } source ? $" (key from {source})" : string.Empty;
