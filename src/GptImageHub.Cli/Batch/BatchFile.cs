@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using GptImageHub.Cli.Failures;
 using GptImageHub.Sdk;
@@ -14,21 +15,69 @@ internal static class BatchFile
 {
     public const int MaxImagesPerItem = 4;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Parses <paramref name="path"/> into batch items, in file order.</summary>
     /// <exception cref="UsageException">The file is missing or unreadable, or a line is malformed; the message names the line.</exception>
     public static IReadOnlyList<BatchItem> Read(string path, string displayPath, string defaultModel)
     {
-        string[] lines;
+        byte[] bytes;
         try
         {
-            lines = File.ReadAllLines(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"The batch file '{displayPath}' could not be read: {ex.Message}", ex);
         }
 
-        return Parse(lines, displayPath, defaultModel);
+        return Parse(Lines(bytes, displayPath), displayPath, defaultModel);
+    }
+
+    /// <summary>
+    /// The file's lines. UTF-8 is decoded strictly, line by line, so that a byte that is not UTF-8 (a file saved in a
+    /// legacy code page) names its line: decoded leniently it became U+FFFD, and the service was paid for a prompt
+    /// the user never wrote. A file with a UTF-16 or UTF-32 byte order mark is read in that encoding.
+    /// </summary>
+    internal static List<string> Lines(byte[] bytes, string displayPath)
+    {
+        ReadOnlySpan<byte> rest = bytes;
+        if (rest.StartsWith(Utf8Bom))
+        {
+            rest = rest[Utf8Bom.Length..];
+        }
+        else if (rest.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || rest.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+            var text = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+            return [.. (text.EndsWith('\n') ? text[..^1] : text).Split('\n')];
+        }
+
+        var lines = new List<string>();
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+
+            try
+            {
+                // A lone carriage return ends a line too, as it did for File.ReadAllLines.
+                lines.AddRange(StrictUtf8.GetString(line).Split('\r'));
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Bad(displayPath, lines.Count + 1, "is not valid UTF-8 (a file saved in another encoding?); save the file as UTF-8. Nothing was sent.");
+            }
+        }
+
+        return lines;
     }
 
     /// <summary>Parses the lines of a batch file; <paramref name="displayPath"/> names it in errors.</summary>
