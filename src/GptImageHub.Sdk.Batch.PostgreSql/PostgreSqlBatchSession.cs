@@ -156,6 +156,27 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
         SELECT (SELECT state FROM it), (SELECT owner_id FROM it), EXISTS (SELECT 1 FROM submitting), EXISTS (SELECT 1 FROM skipped)
         """;
 
+    // This worker's "submitting" record, made by a begin whose answer was lost, that another worker turned unknown
+    // while the outage outlasted the lease: no POST was made (the begin never answered), so the item is this worker's
+    // claim again and the reservation the taker counted spent is given back. Only ever run for a key this session has
+    // not answered recorded, which is the one case where "unknown, no id, WorkerLost, mine" means "never posted".
+    private const string ReclaimSql = """
+        WITH old AS (
+            SELECT key, credits_reserved AS r FROM gih_batch_items
+            WHERE batch_name = @b AND key = @k AND owner_id = @me AND state = 'unknown' AND generation_id IS NULL AND error = 'WorkerLost'
+            FOR UPDATE),
+        u AS (
+            UPDATE gih_batch_items i SET
+                state = 'claimed', credits_spent = i.credits_spent - old.r, credits_reserved = 0, error = NULL, message = NULL, updated_at = now()
+            FROM old WHERE i.batch_name = @b AND i.key = old.key
+            RETURNING old.r),
+        settled AS (
+            UPDATE gih_batch_batches SET credits_spent = credits_spent - u.r, updated_at = now()
+            FROM u WHERE name = @b AND u.r <> 0
+            RETURNING 1)
+        SELECT EXISTS (SELECT 1 FROM u)
+        """;
+
     // An item this worker has in hand: claimed, being posted, or turned unknown by a worker that took
     // it over while this one was cut off (this one knows better: it still has the answer to record).
     private const string MineInHand = "(old.owner_id = @me AND (old.state IN ('claimed', 'submitting') OR (old.state = 'unknown' AND old.generation_id IS NULL)))";
@@ -201,6 +222,9 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
     private readonly SemaphoreSlim _claimGate = new(1, 1);
     private readonly object _handedGate = new();
     private readonly HashSet<string> _handed = new(StringComparer.Ordinal);
+
+    // Keys whose begin this session answered recorded (under _handedGate): possibly posted, so never reclaimed.
+    private readonly HashSet<string> _begun = new(StringComparer.Ordinal);
 
     // Keys handed back (under _handedGate): never claimed by this worker again, nor waited for.
     private readonly HashSet<string> _declined = new(StringComparer.Ordinal);
@@ -348,12 +372,34 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             throw new InvalidOperationException($"The key '{key}' is not in batch '{_store.BatchName}'.");
         }
 
-        // Run again after a lost answer, the first run's reservation (or its refusal) is found in place.
         var mine = owner == _workerId;
+        if (state == ItemStates.Unknown && mine && !Begun(key))
+        {
+            // A lost answer's "submitting" record, turned unknown by a worker that took this one for dead during the
+            // outage. Answered claim lost, nobody posted it and the store kept it possibly charged, never to be posted,
+            // its reservation counted spent against the budget. Nothing was sent: it is claimed again and begun anew.
+            // The begin runs again whatever the reclaim answered: a reclaim retried after its own lost answer finds
+            // the item claimed already and answers false, and the begin then finds it claimed (or another's).
+            await _retry.RunAsync("take back an unsent submit", ct => ReclaimOnceAsync(key, ct), cancellationToken).ConfigureAwait(false);
+            (state, owner, submitting, skipped) = await _retry.RunAsync(
+                "record a submit",
+                ct => BeginSubmitOnceAsync(key, credits ?? 0, ct),
+                cancellationToken).ConfigureAwait(false);
+            mine = owner == _workerId;
+        }
+
+        // Run again after a lost answer, the first run's reservation (or its refusal) is found in place.
         var start = submitting || (state == ItemStates.Submitting && mine) ? BatchSubmitStart.Recorded
             : skipped || (state == ItemStates.Skipped && mine) ? BatchSubmitStart.OverBudget
             : BatchSubmitStart.ClaimLost;
-        if (start != BatchSubmitStart.Recorded)
+        if (start == BatchSubmitStart.Recorded)
+        {
+            lock (_handedGate)
+            {
+                _begun.Add(key);
+            }
+        }
+        else
         {
             // Over the budget (now skipped for this run), or no longer this worker's: a worker cut off
             // longer than its lease finds its claim handed to another, which posts it. Either way, no POST.
@@ -861,6 +907,24 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                     reader.IsDBNull(1) ? null : reader.GetString(1),
                     reader.GetBoolean(2));
             }
+        }
+    }
+
+    private bool Begun(string key)
+    {
+        lock (_handedGate)
+        {
+            return _begun.Contains(key);
+        }
+    }
+
+    private async Task<bool> ReclaimOnceAsync(string key, CancellationToken cancellationToken)
+    {
+        var command = Command(ReclaimSql);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(Text("k", key));
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }
 

@@ -159,6 +159,12 @@ internal sealed class BatchRunner
         // whose worker was thought dead while its submit waited) would start a second copy, and each copy finds the
         // other's "submitting" record as its own and posts: paid twice. Guarded by _items' lock.
         private readonly HashSet<string> _started = new(StringComparer.Ordinal);
+
+        // A repeat ignored while its copy was at work, handed back when that copy ends. The copy may be ending without
+        // the store's claim: a submit whose claim the store found lost (another worker put it back to pending) already
+        // let go of it, so the store may offer it again before the copy forgets the item. Dropped, that claim stayed
+        // this live worker's and the batch never drained. Guarded by _items' lock.
+        private readonly Dictionary<string, BatchClaim> _repeats = new(StringComparer.Ordinal);
         private readonly List<Task> _submits = [];
 
         // Replayed results are made as fast as the store reads them, far faster than a caller that downloads each
@@ -437,12 +443,16 @@ internal sealed class BatchRunner
             {
                 _items.TryGetValue(claim.Key, out item);
                 repeated = item is not null && !_started.Add(claim.Key);
+                if (repeated && claim.Kind != BatchClaimKind.Report)
+                {
+                    _repeats[claim.Key] = claim;
+                }
             }
 
             if (repeated)
             {
-                // Already in this run's hands: the copy at work ends it, and the store's claim stays with it (handing it
-                // back would let another worker post it too).
+                // Already in this run's hands: the copy at work ends it, and the store's claim stays with it until then
+                // (handing it back now would let another worker post it too); Forget hands it back once the copy ends.
                 Log.BatchClaimRepeated(_runner._logger, claim.Key, claim.Kind.ToString());
                 _limiter.Release();
                 if (claim.Kind == BatchClaimKind.Report)
@@ -819,10 +829,23 @@ internal sealed class BatchRunner
 
         private void Forget(string key)
         {
+            BatchClaim? repeat;
             lock (_items)
             {
                 _items.Remove(key);
                 _started.Remove(key);
+                if (_repeats.TryGetValue(key, out repeat))
+                {
+                    _repeats.Remove(key);
+                }
+            }
+
+            if (repeat is not null)
+            {
+                // The copy that had the item is done with it; the claim the store offered again meanwhile is handed
+                // back as one this run will not work on (an item already reported is not started a second time), so the
+                // store does not keep it this live worker's. A store that settled the item ignores the hand-back.
+                HandBack(repeat);
             }
         }
 

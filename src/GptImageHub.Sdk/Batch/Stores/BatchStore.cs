@@ -13,7 +13,8 @@ namespace GptImageHub.Sdk.Batch;
 /// process; if it cannot be made durable it throws, and the runner sends nothing.</description></item>
 /// <item><description><b>One owner per item.</b> A claim gives one session the item until that session records a final
 /// event or dies, and a session does not offer a key again while the runner still has it in hand (the runner ignores
-/// such a repeat, since a second copy of an item would post it again); a store shared by several processes hands a dead owner's <see cref="BatchJournalEvent.Submitted"/>
+/// such a repeat, since a second copy of an item would post it again, and hands it back through
+/// <see cref="BatchStoreSession.ReleaseClaimAsync"/> once its copy ends); a store shared by several processes hands a dead owner's <see cref="BatchJournalEvent.Submitted"/>
 /// items to another session as <see cref="BatchClaimKind.Resume"/> (polled by id, never posted again) and turns its
 /// <see cref="BatchJournalEvent.Submitting"/> items into <see cref="BatchJournalEvent.Unknown"/>. A claim the runner cannot
 /// work on (an item this session did not enqueue) comes back through <see cref="BatchStoreSession.ReleaseClaimAsync"/>: the
