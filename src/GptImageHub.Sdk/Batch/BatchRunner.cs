@@ -531,8 +531,11 @@ internal sealed class BatchRunner
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
                 {
-                    // If the record did reach the store, the next run reports the item unknown: never paid twice, at worst asked about.
+                    // Stopped while the store wrote the "submitting" record: if it landed, every later run read the item as
+                    // possibly charged (unknown, never posted again, its credits counted), though nothing was sent. It is
+                    // recorded not sent, within the record grace; a store that cannot in time leaves it unknown, never worse.
                     skip = "Not submitted: the batch was canceled.";
+                    await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = nameof(OperationCanceledException), Message = skip }).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
