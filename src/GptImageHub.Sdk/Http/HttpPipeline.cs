@@ -332,6 +332,25 @@ internal sealed class HttpPipeline
                     retryAfter);
             }
 
+            if (body?.MovedSinceWritten is { } movedTo && (message.RequestMessage is null || ReferenceEquals(message.RequestMessage, request)))
+            {
+                // A 307 or 308 after the body went whole moved this request, and the body did not go again: a handler that
+                // waits for "100 Continue" sends a large body only then, and the new address answered the head first. The
+                // answer (a 429, a 401 for the key the redirect dropped, even a success) is that head's, not the POST's,
+                // which may have been charged: possibly charged, never retried, no id (no answer named the POST's job).
+                message.Dispose();
+                return Failed(
+                    RedirectedAfterBody(
+                        call,
+                        method,
+                        movedTo,
+                        string.Format(CultureInfo.InvariantCulture, " and answered there (HTTP {0}) before its body went again; the answer is not this request's, and the request before the redirect may have been charged.", status),
+                        message.StatusCode,
+                        call.GenerationId,
+                        inner: null),
+                    retryAfter);
+            }
+
             if (message.IsSuccessStatusCode)
             {
                 // A consumer's handler that sends a copy of the request, sharing its body (a hedging snapshot, a handler
