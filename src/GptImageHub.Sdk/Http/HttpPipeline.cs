@@ -172,7 +172,8 @@ internal sealed class HttpPipeline
     {
         var firstOutcome = await first.ConfigureAwait(false);
         var pipeline = _retry.For(call.Retry);
-        if (firstOutcome.Failure is null || ReferenceEquals(pipeline, ResiliencePipeline.Empty) || cancellationToken.IsCancellationRequested || IsDisposed)
+        var stopping = call.StopBeforeSending;
+        if (firstOutcome.Failure is null || ReferenceEquals(pipeline, ResiliencePipeline.Empty) || cancellationToken.IsCancellationRequested || stopping.IsCancellationRequested || IsDisposed)
         {
             // A cancelled caller gets the failure as it is, which is what the pipeline would have
             // returned; so does a disposed client, which tries nothing again.
@@ -188,23 +189,35 @@ internal sealed class HttpPipeline
         //
         // The delays between attempts also end when the client is disposed. The attempts themselves
         // get the caller's own token: the pipeline tells the caller's cancellation from a disposal.
-        using var stop = _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
+        // A stop before sending ends the delays too, and no attempt starts after it (the one sent is never stopped by it).
+        using var stop = stopping.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime, stopping)
+            : _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
         var context = ResilienceContextPool.Shared.Get(stop?.Token ?? cancellationToken);
         context.Properties.Set(RetryStrategy.CallKey, call);
+        var outcomes = new FirstOutcome<Attempt<T>>(firstOutcome);
         try
         {
             return await pipeline.ExecuteAsync(
-                static (context, state) => state.First.TryTake(out var outcome)
+                static (context, state) => state.Outcomes.TryTake(out var outcome)
                     ? new ValueTask<Attempt<T>>(outcome)
-                    : state.Attempt(state.State, state.CallerToken),
+                    : state.Stopping.IsCancellationRequested
+                        ? new ValueTask<Attempt<T>>(state.Outcomes.Last)
+                        : state.Outcomes.RecordAsync(state.Attempt(state.State, state.CallerToken)),
                 context,
-                (Attempt: attempt, State: state, First: new FirstOutcome<Attempt<T>>(firstOutcome), CallerToken: cancellationToken)).ConfigureAwait(false);
+                (Attempt: attempt, State: state, Outcomes: outcomes, CallerToken: cancellationToken, Stopping: stopping)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (IsDisposed && !cancellationToken.IsCancellationRequested)
         {
             // Disposed while waiting to try again: the attempt before was one that may be repeated,
             // so (for a submit) one that never reached the service.
             return Attempt<T>.Failed(Disposed(call, requestSent: false, httpClientDisposed: false, ex), retryAfter: null);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped before sending again while waiting to: the last attempt's outcome, as it is (a 429 says refused, a
+            // refused connection not sent), and nothing more sent.
+            return outcomes.Last;
         }
         catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken && cancellationToken.IsCancellationRequested)
         {
@@ -580,13 +593,31 @@ internal sealed class HttpPipeline
             call.IsChargedSubmit);
     }
 
-    /// <summary>The first attempt's outcome, handed to Polly once as the outcome of its own first attempt.</summary>
+    /// <summary>
+    /// The first attempt's outcome, handed to Polly once as the outcome of its own first attempt, and the last attempt's,
+    /// returned as it is when a stop before sending ends the retries.
+    /// </summary>
     private sealed class FirstOutcome<TOutcome>
     {
         private TOutcome? _outcome;
         private bool _taken;
 
-        public FirstOutcome(TOutcome outcome) => _outcome = outcome;
+        public FirstOutcome(TOutcome outcome)
+        {
+            _outcome = outcome;
+            Last = outcome;
+        }
+
+        /// <summary>The outcome of the last attempt made.</summary>
+        public TOutcome Last { get; private set; }
+
+        /// <summary>Awaits an attempt and keeps its outcome as the last.</summary>
+        public async ValueTask<TOutcome> RecordAsync(ValueTask<TOutcome> attempt)
+        {
+            var outcome = await attempt.ConfigureAwait(false);
+            Last = outcome;
+            return outcome;
+        }
 
         public bool TryTake(out TOutcome outcome)
         {
