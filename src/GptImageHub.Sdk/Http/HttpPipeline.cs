@@ -528,7 +528,8 @@ internal sealed class HttpPipeline
         generationId ??= call.GenerationId;
         if (IsDisposed || IsHttpClientDisposed(ex))
         {
-            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
+            // What ended the call may be the handler's quote of an answer line that echoes the key, as in TransportFailure.
+            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, SecretRedaction.Redact(ex, _settings.ApiKey), generationId);
         }
 
         return TransportFailure(call, timeout, ex, status, retryAfter, generationId, _settings.ApiKey, writtenBefore);
@@ -545,12 +546,16 @@ internal sealed class HttpPipeline
     /// once a submit's answer named its job, <see cref="GenerationCanceledException"/> names that job.
     /// A defect leaves as it is, with its stack.
     /// </summary>
-    private static Exception CallerStopped(Exception ex, string? generationId, CancellationToken cancellationToken)
+    private Exception CallerStopped(Exception ex, string? generationId, CancellationToken cancellationToken)
     {
         if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
         }
+
+        // HttpClient turns a failure it saw after the cancellation into its own cancellation with that failure inside: a
+        // handler's quote of an answer line that echoes the key, as in TransportFailure.
+        ex = SecretRedaction.Redact(ex, _settings.ApiKey);
 
         if (generationId is not null)
         {
