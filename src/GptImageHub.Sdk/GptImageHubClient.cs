@@ -199,14 +199,23 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    public Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) =>
+        StartImageGenerationAsync(request, cancellationToken, stopBeforeSending: default);
+
+    /// <summary>
+    /// <see cref="StartImageGenerationAsync(ImageGenerationRequest, CancellationToken)"/> with a second, softer stop:
+    /// <paramref name="stopBeforeSending"/> ends the preparation (the cost check, the reference images) and sends no POST
+    /// after it, no retry included, but lets the POST already sent finish, whose answer names the job it paid for. gih
+    /// generate's first Ctrl+C.
+    /// </summary>
+    internal async Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken, CancellationToken stopBeforeSending)
     {
         ThrownBySubmit.Started();
         try
         {
             ThrowIfDisposed();
             ValidateBeforeSending(request);
-            var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            var generation = await SubmitAsync(request, submitAsync: true, _settings.RequestTimeout, cancellationToken, stopBeforeSending).ConfigureAwait(false);
             ThrownBySubmit.Paid(generation.Id);
             Log.GenerationSubmitted(_logger, generation.Id, generation.Model ?? request.Model, generation.Status.ToString());
             return new GenerationOperation(generation, _poller);
@@ -319,13 +328,19 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     }
 
     /// <summary>Submits one generation: the cost guards, then the POST. The batch runner calls it too, so every guard applies there as well.</summary>
-    internal async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="stopBeforeSending"/> stops everything before the POST and any POST after the first (a retry), never
+    /// the POST already sent (<see cref="ApiCall.StopBeforeSending"/>).
+    /// </remarks>
+    internal async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken, CancellationToken stopBeforeSending = default)
     {
         Func<HttpContent>? createContent = null;
         byte[]? body = null;
+        using var preparing = stopBeforeSending.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopBeforeSending) : null;
+        var preparation = preparing?.Token ?? cancellationToken;
         try
         {
-            await CheckCostAsync(request, cancellationToken).ConfigureAwait(false);
+            await CheckCostAsync(request, preparation).ConfigureAwait(false);
             Log.GenerationPrompt(_logger, request.Model, request.Prompt);
             if (request.ReferenceImages.Count == 0)
             {
@@ -339,7 +354,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
                     request.Model,
                     model?.ReferenceImageLimit ?? ReferenceImageUpload.DocumentedMaxCount,
                     limitFromModels: model?.ReferenceImageLimit is not null,
-                    cancellationToken).ConfigureAwait(false);
+                    preparation).ConfigureAwait(false);
                 var fields = MultipartGenerationContent.Fields(request, submitAsync);
                 createContent = () => new MultipartGenerationContent(fields, uploads);
                 timeout = UploadTimeout(timeout, uploads);
@@ -358,7 +373,11 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             CreateContent = createContent,
             Retry = RetryKind.Submit,
             OnApiOrigin = true,
+            StopBeforeSending = stopBeforeSending,
         };
+
+        // Stopped while preparing, after the last await that saw the stop: nothing has been sent.
+        stopBeforeSending.ThrowIfCancellationRequested();
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;
     }

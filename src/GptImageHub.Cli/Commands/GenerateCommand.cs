@@ -61,15 +61,16 @@ internal static class GenerateCommand
             using var hub = context.Connect(parseResult, requireKey: true);
             GenerationOperation operation;
 
-            // Not stopped by the first Ctrl+C: a POST that has reached the service may have been charged, and only its
-            // answer names the job. Stopped there, the run could say no more than "possibly charged", and the same
-            // command run again paid twice. Its answer comes within the client's request timeout; a second Ctrl+C
-            // ends the process at once (Program). A stop before the POST sends nothing. With --json, as in gih batch, the
-            // notice is not printed: standard error holds the one failure line.
+            // Not stopped by the first Ctrl+C once sent: a POST that has reached the service may have been charged, and
+            // only its answer names the job. Stopped there, the run could say no more than "possibly charged", and the
+            // same command run again paid twice. Its answer comes within the client's request timeout; a second Ctrl+C
+            // ends the process at once (Program). A stop before the POST (the cost check, the reference images) sends
+            // nothing, and a stop sends no retry after it (a 429): the token stops everything but the POST on the wire.
+            // With --json, as in gih batch, the notice is not printed: standard error holds the one failure line.
             cancellationToken.ThrowIfCancellationRequested();
             using (cancellationToken.Register(() => human?.Line(SubmitStopNotice)))
             {
-                operation = await hub.Client.StartImageGenerationAsync(request, CancellationToken.None).ConfigureAwait(false);
+                operation = await hub.StartUnlessStoppedAsync(request, cancellationToken).ConfigureAwait(false);
             }
 
             context.GenerationId = operation.Id;

@@ -22,6 +22,13 @@ internal sealed class HubConnection : IDisposable
 
     public PollCountingHandler PollCounter { get; }
 
+    /// <summary>
+    /// Submits a generation that <paramref name="stop"/> stops before its POST is sent, or before any retry, but never
+    /// once sent: the answer of a POST on the wire names the job it may have paid for.
+    /// </summary>
+    public Task<GenerationOperation> StartUnlessStoppedAsync(ImageGenerationRequest request, CancellationToken stop) =>
+        _client.StartImageGenerationAsync(request, CancellationToken.None, stopBeforeSending: stop);
+
     public ConnectionSettings Settings { get; }
 
     /// <summary>Creates the client.</summary>

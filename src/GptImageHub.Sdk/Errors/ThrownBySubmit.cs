@@ -1,7 +1,7 @@
 namespace GptImageHub.Sdk.Errors;
 
 /// <summary>
-/// What the SDK's own submits (<see cref="GptImageHubClient.StartImageGenerationAsync"/>,
+/// What the SDK's own submits (<see cref="GptImageHubClient.StartImageGenerationAsync(ImageGenerationRequest, CancellationToken)"/>,
 /// <see cref="GptImageHubClient.GenerateImageAsync"/>) did within one call of a client's submit that the batch
 /// watches. A batch runs over any <see cref="IGptImageHubClient"/>: what a consumer's decorator or fake throws
 /// from its submit may come from a call of its own made after its submit reached the service (an argument check,

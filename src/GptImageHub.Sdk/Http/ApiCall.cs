@@ -41,6 +41,13 @@ internal sealed class ApiCall
     /// <summary>Which failures the call may be repeated after.</summary>
     public RetryKind Retry { get; init; } = RetryKind.Safe;
 
+    /// <summary>
+    /// Stops the call before any further attempt is sent (and ends the wait before one), but never the attempt already
+    /// sent: a charged POST on the wire is let finish, for its answer names the job it paid for. The last attempt's
+    /// outcome is returned as it is.
+    /// </summary>
+    public CancellationToken StopBeforeSending { get; init; }
+
     /// <summary>The generation the call concerns, stamped on any exception it raises.</summary>
     public string? GenerationId { get; init; }
 

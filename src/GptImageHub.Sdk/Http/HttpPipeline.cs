@@ -172,7 +172,8 @@ internal sealed class HttpPipeline
     {
         var firstOutcome = await first.ConfigureAwait(false);
         var pipeline = _retry.For(call.Retry);
-        if (firstOutcome.Failure is null || ReferenceEquals(pipeline, ResiliencePipeline.Empty) || cancellationToken.IsCancellationRequested || IsDisposed)
+        var stopping = call.StopBeforeSending;
+        if (firstOutcome.Failure is null || ReferenceEquals(pipeline, ResiliencePipeline.Empty) || cancellationToken.IsCancellationRequested || stopping.IsCancellationRequested || IsDisposed)
         {
             // A cancelled caller gets the failure as it is, which is what the pipeline would have
             // returned; so does a disposed client, which tries nothing again.
@@ -188,23 +189,35 @@ internal sealed class HttpPipeline
         //
         // The delays between attempts also end when the client is disposed. The attempts themselves
         // get the caller's own token: the pipeline tells the caller's cancellation from a disposal.
-        using var stop = _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
+        // A stop before sending ends the delays too, and no attempt starts after it (the one sent is never stopped by it).
+        using var stop = stopping.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime, stopping)
+            : _lifetime.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime) : null;
         var context = ResilienceContextPool.Shared.Get(stop?.Token ?? cancellationToken);
         context.Properties.Set(RetryStrategy.CallKey, call);
+        var outcomes = new FirstOutcome<Attempt<T>>(firstOutcome);
         try
         {
             return await pipeline.ExecuteAsync(
-                static (context, state) => state.First.TryTake(out var outcome)
+                static (context, state) => state.Outcomes.TryTake(out var outcome)
                     ? new ValueTask<Attempt<T>>(outcome)
-                    : state.Attempt(state.State, state.CallerToken),
+                    : state.Stopping.IsCancellationRequested
+                        ? new ValueTask<Attempt<T>>(state.Outcomes.Last)
+                        : state.Outcomes.RecordAsync(state.Attempt(state.State, state.CallerToken)),
                 context,
-                (Attempt: attempt, State: state, First: new FirstOutcome<Attempt<T>>(firstOutcome), CallerToken: cancellationToken)).ConfigureAwait(false);
+                (Attempt: attempt, State: state, Outcomes: outcomes, CallerToken: cancellationToken, Stopping: stopping)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (IsDisposed && !cancellationToken.IsCancellationRequested)
         {
             // Disposed while waiting to try again: the attempt before was one that may be repeated,
             // so (for a submit) one that never reached the service.
             return Attempt<T>.Failed(Disposed(call, requestSent: false, httpClientDisposed: false, ex), retryAfter: null);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped before sending again while waiting to: the last attempt's outcome, as it is (a 429 says refused, a
+            // refused connection not sent), and nothing more sent.
+            return outcomes.Last;
         }
         catch (OperationCanceledException ex) when (ex.CancellationToken != cancellationToken && cancellationToken.IsCancellationRequested)
         {
@@ -329,6 +342,25 @@ internal sealed class HttpPipeline
                             errorCode: null,
                             call.GenerationId),
                         call.IsChargedSubmit),
+                    retryAfter);
+            }
+
+            if (body?.MovedSinceWritten is { } movedTo && (message.RequestMessage is null || ReferenceEquals(message.RequestMessage, request)))
+            {
+                // A 307 or 308 after the body went whole moved this request, and the body did not go again: a handler that
+                // waits for "100 Continue" sends a large body only then, and the new address answered the head first. The
+                // answer (a 429, a 401 for the key the redirect dropped, even a success) is that head's, not the POST's,
+                // which may have been charged: possibly charged, never retried, no id (no answer named the POST's job).
+                message.Dispose();
+                return Failed(
+                    RedirectedAfterBody(
+                        call,
+                        method,
+                        movedTo,
+                        string.Format(CultureInfo.InvariantCulture, " and answered there (HTTP {0}) before its body went again; the answer is not this request's, and the request before the redirect may have been charged.", status),
+                        message.StatusCode,
+                        call.GenerationId,
+                        inner: null),
                     retryAfter);
             }
 
@@ -496,7 +528,8 @@ internal sealed class HttpPipeline
         generationId ??= call.GenerationId;
         if (IsDisposed || IsHttpClientDisposed(ex))
         {
-            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, ex, generationId);
+            // What ended the call may be the handler's quote of an answer line that echoes the key, as in TransportFailure.
+            return Disposed(call, requestSent, httpClientDisposed: !IsDisposed, SecretRedaction.Redact(ex, _settings.ApiKey), generationId);
         }
 
         return TransportFailure(call, timeout, ex, status, retryAfter, generationId, _settings.ApiKey, writtenBefore);
@@ -513,12 +546,16 @@ internal sealed class HttpPipeline
     /// once a submit's answer named its job, <see cref="GenerationCanceledException"/> names that job.
     /// A defect leaves as it is, with its stack.
     /// </summary>
-    private static Exception CallerStopped(Exception ex, string? generationId, CancellationToken cancellationToken)
+    private Exception CallerStopped(Exception ex, string? generationId, CancellationToken cancellationToken)
     {
         if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
         }
+
+        // HttpClient turns a failure it saw after the cancellation into its own cancellation with that failure inside: a
+        // handler's quote of an answer line that echoes the key, as in TransportFailure.
+        ex = SecretRedaction.Redact(ex, _settings.ApiKey);
 
         if (generationId is not null)
         {
@@ -561,13 +598,31 @@ internal sealed class HttpPipeline
             call.IsChargedSubmit);
     }
 
-    /// <summary>The first attempt's outcome, handed to Polly once as the outcome of its own first attempt.</summary>
+    /// <summary>
+    /// The first attempt's outcome, handed to Polly once as the outcome of its own first attempt, and the last attempt's,
+    /// returned as it is when a stop before sending ends the retries.
+    /// </summary>
     private sealed class FirstOutcome<TOutcome>
     {
         private TOutcome? _outcome;
         private bool _taken;
 
-        public FirstOutcome(TOutcome outcome) => _outcome = outcome;
+        public FirstOutcome(TOutcome outcome)
+        {
+            _outcome = outcome;
+            Last = outcome;
+        }
+
+        /// <summary>The outcome of the last attempt made.</summary>
+        public TOutcome Last { get; private set; }
+
+        /// <summary>Awaits an attempt and keeps its outcome as the last.</summary>
+        public async ValueTask<TOutcome> RecordAsync(ValueTask<TOutcome> attempt)
+        {
+            var outcome = await attempt.ConfigureAwait(false);
+            Last = outcome;
+            return outcome;
+        }
 
         public bool TryTake(out TOutcome outcome)
         {

@@ -22,6 +22,12 @@ internal interface IWrittenBody
     /// <summary>Where a redirect would have sent the body a second time, had the body not refused (<see cref="BodyWrites"/>); null when it was not.</summary>
     Uri? RedirectedTo { get; }
 
+    /// <summary>
+    /// Where the request that carries the body went after the body was first written toward the network, when a redirect
+    /// moved it since (elsewhere, or without its key) and the body did not go again (<see cref="BodyWrites.MovedSinceWritten"/>); else null.
+    /// </summary>
+    Uri? MovedSinceWritten { get; }
+
     /// <summary>Ties the body to the request that carries it, so that it sees where each write goes.</summary>
     void Carry(HttpRequestMessage request);
 }
@@ -56,6 +62,19 @@ internal sealed class BodyWrites
     public Uri? RedirectedTo { get; private set; }
 
     public void Carry(HttpRequestMessage request) => _request = request;
+
+    /// <summary>
+    /// Where the request went after its body was first written toward the network, when a redirect has moved it since
+    /// (elsewhere, or without the key) though the body was not written again; null when it was not moved.
+    /// </summary>
+    /// <remarks>
+    /// A handler that waits for <c>100 Continue</c> (<c>Expect: 100-continue</c>) writes no large body when a final answer
+    /// comes first: a POST sent whole and answered with a 307 or 308 is sent on with its head only, and the answer there
+    /// (a 429, a 401 for the key the redirect dropped) is that head's, not the POST's. <see cref="Count"/> never runs for
+    /// it; the request the answer names shows the redirect.
+    /// </remarks>
+    public Uri? MovedSinceWritten =>
+        _request is { } request && _firstTarget is { } first && Redirected(first, _firstAuthorized, request) ? request.RequestUri ?? first : null;
 
     /// <summary>Counts a write to <paramref name="stream"/> (toward the network, or into memory: <see cref="JsonBodyContent.IsCopy"/>).</summary>
     /// <exception cref="HttpRequestException">The request was redirected since the body was first written toward the network.</exception>
@@ -114,6 +133,8 @@ internal sealed class JsonBodyContent : HttpContent, IWrittenBody
     public bool Copied => _written.Copied;
 
     public Uri? RedirectedTo => _written.RedirectedTo;
+
+    public Uri? MovedSinceWritten => _written.MovedSinceWritten;
 
     public void Carry(HttpRequestMessage request) => _written.Carry(request);
 

@@ -46,6 +46,9 @@ internal sealed class MultipartGenerationContent : HttpContent, IWrittenBody
     public Uri? RedirectedTo => _written.RedirectedTo;
 
     /// <inheritdoc/>
+    public Uri? MovedSinceWritten => _written.MovedSinceWritten;
+
+    /// <inheritdoc/>
     public void Carry(HttpRequestMessage request) => _written.Carry(request);
 
     /// <summary>The text parts of a request, in the JSON body's order.</summary>
