@@ -365,6 +365,12 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
             // Never entered: the filter only remembers that nothing was sent, for the charge rule.
             throw;
         }
+        catch (OperationCanceledException ex) when (stopBeforeSending.IsCancellationRequested && ThrownBeforeSending.Remember(ex))
+        {
+            // Never entered, as above: stopped before sending (the catalogue read, the images), so not sent, and a batch
+            // stopped there records the item so instead of possibly charged.
+            throw;
+        }
 
         var call = new ApiCall(HttpMethod.Post, _settings.Endpoints.Generations, timeout)
         {
@@ -377,7 +383,12 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         };
 
         // Stopped while preparing, after the last await that saw the stop: nothing has been sent.
-        stopBeforeSending.ThrowIfCancellationRequested();
+        if (stopBeforeSending.IsCancellationRequested)
+        {
+            var stopped = new OperationCanceledException("The submit was stopped before its request was sent; nothing was sent.", stopBeforeSending);
+            _ = ThrownBeforeSending.Remember(stopped);
+            throw stopped;
+        }
         var response = await _pipeline.SendAsync(call, GptImageHubJsonContext.Default.ImageGeneration, cancellationToken).ConfigureAwait(false);
         return response.Value;
     }

@@ -141,6 +141,7 @@ internal sealed class BatchRunner
     private sealed class Run : IDisposable
     {
         private const int EnqueueChunk = 1000;
+        private const string CanceledSkip = "Not submitted: the batch was canceled.";
         private const string ClientDisposedSkip = "Not submitted: the client was disposed while the batch ran.";
 
         // How long a stopped batch still tries to record what its submits did (a database outage: its writes retry).
@@ -503,6 +504,14 @@ internal sealed class BatchRunner
             }
         }
 
+        /// <summary>Ends an item this run did not post: its slot freed, its result skipped with the reason.</summary>
+        private void Skip(string key, string reason)
+        {
+            _limiter.Release();
+            Forget(key);
+            Write(new BatchItemResult { Key = key, Status = BatchItemStatus.Skipped, Reason = reason });
+        }
+
         private void Report(BatchItem item, BatchRecord record)
         {
             Forget(item.Key);
@@ -534,7 +543,7 @@ internal sealed class BatchRunner
                     // Stopped while the store wrote the "submitting" record: if it landed, every later run read the item as
                     // possibly charged (unknown, never posted again, its credits counted), though nothing was sent. It is
                     // recorded not sent, within the record grace; a store that cannot in time leaves it unknown, never worse.
-                    skip = "Not submitted: the batch was canceled.";
+                    skip = CanceledSkip;
                     await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = nameof(OperationCanceledException), Message = skip }).ConfigureAwait(false);
                 }
                 catch (Exception ex)
@@ -564,9 +573,7 @@ internal sealed class BatchRunner
                     HandBack(new BatchClaim(item.Key, BatchClaimKind.Submit));
                 }
 
-                _limiter.Release();
-                Forget(item.Key);
-                Write(new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Skipped, Reason = skip });
+                Skip(item.Key, skip);
                 return;
             }
 
@@ -576,13 +583,25 @@ internal sealed class BatchRunner
             var watch = ThrownBySubmit.Watch();
             try
             {
-                // Not the caller's token: a submit that has started must end with its id known.
-                operation = await _runner._client.StartImageGenerationAsync(item.Request, CancellationToken.None).ConfigureAwait(false);
+                // Not the caller's token: a submit that has started must end with its id known. The SDK's own client takes
+                // the stop as one before sending: it ends the preparation and sends no retry (a 429 answered after the
+                // stop), never the POST on the wire. Another client's submit runs to its end.
+                operation = await (_runner._client is GptImageHubClient sdk
+                    ? sdk.StartImageGenerationAsync(item.Request, CancellationToken.None, stopBeforeSending: _stopping)
+                    : _runner._client.StartImageGenerationAsync(item.Request, CancellationToken.None)).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 ThrownBySubmit.StopWatching();
                 var outcome = ChargeClassifier.ClassifyReturned(ex, watch);
+                if (outcome == SubmitOutcome.NotSent && ex is OperationCanceledException && _stopping.IsCancellationRequested)
+                {
+                    // Stopped while the submit prepared: skipped as a stop before the POST is, and recorded not sent.
+                    await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = nameof(OperationCanceledException), Message = CanceledSkip }).ConfigureAwait(false);
+                    Skip(item.Key, CanceledSkip);
+                    return;
+                }
+
                 var recorded = JournalEventFor(outcome);
                 var (generationId, follow, paidIds) = NamedJob(ex, watch);
                 if (outcome == SubmitOutcome.PossiblyCharged && follow)
@@ -673,7 +692,7 @@ internal sealed class BatchRunner
 
             if (_stopping.IsCancellationRequested)
             {
-                return (null, "Not submitted: the batch was canceled.");
+                return (null, CanceledSkip);
             }
 
             if (_runner.ClientDisposed)
@@ -689,7 +708,7 @@ internal sealed class BatchRunner
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                return (null, "Not submitted: the batch was canceled.");
+                return (null, CanceledSkip);
             }
         }
 

@@ -21,6 +21,10 @@ internal static class ChargeClassifier
         // An ArgumentException only when the SDK's own check threw it: any code the submit runs after the
         // charge (a consumer's handler or logger) can throw one too.
         ArgumentException argument when ThrownBeforeSending.Contains(argument) => SubmitOutcome.NotSent,
+
+        // A stop before sending (the batch's stop, gih's first Ctrl+C) that ended the submit while it prepared. Any other
+        // cancellation may have come after the POST went: possibly charged, below.
+        OperationCanceledException canceled when ThrownBeforeSending.Contains(canceled) => SubmitOutcome.NotSent,
         CreditLimitExceededException or ReferenceImageException => SubmitOutcome.NotSent,
         GptImageHubConnectionException connection => ForConnectionFailure(connection),
 

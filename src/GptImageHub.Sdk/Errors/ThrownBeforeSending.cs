@@ -4,8 +4,8 @@ namespace GptImageHub.Sdk.Errors;
 
 /// <summary>
 /// The exceptions the SDK threw itself before its POST was sent whole: a check of the request or of a
-/// reference image, an image that grew past the API's limit while its body was written, and a call made
-/// after <see cref="GptImageHubClient.Dispose"/>. The charge classifier counts an <see cref="ArgumentException"/>
+/// reference image, an image that grew past the API's limit while its body was written, a call made
+/// after <see cref="GptImageHubClient.Dispose"/>, and a stop before sending that ended the submit while it prepared. The charge classifier counts an <see cref="ArgumentException"/>
 /// or an <see cref="ObjectDisposedException"/> as not sent only when it is one of these, recognised by identity:
 /// they are the commonest exceptions there are, and a submit runs the consumer's own code after the service
 /// charged the request (the handlers of an <see cref="HttpClient"/> from <c>IHttpClientFactory</c>, a logger, a
