@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Tests.Infrastructure;
@@ -41,11 +38,15 @@ public sealed class HostileExpectContinueRedirectTests
             "401" => Answer("401 Unauthorized", "", """{"error":{"message":"No key","code":"missingApiKey"}}"""),
             _ => Answer("202 Accepted", "", SeedResponses.Generation("gen_not_this_post", "queued")),
         };
-        await using var other = new ContinueServer("127.0.0.2", (_, _) => (Continue: false, Answer: refusal));
-        ContinueServer? apiServer = null;
-        await using var api = apiServer = new ContinueServer("127.0.0.1", (head, _) => head.Contains("Authorization:", StringComparison.OrdinalIgnoreCase)
-            ? (true, $"HTTP/1.1 {redirect} Redirect\r\nLocation: {(target == "same" ? new Uri(apiServer!.BaseAddress, "v1/images/generations") : new Uri(other.BaseAddress, "v1/images/generations"))}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            : (false, refusal));
+        // The other address answers at once, before any body; the API server, once the key came (the first request),
+        // reads the body after "100 Continue" and redirects; the key gone (a same-address redirect), it answers at once.
+        await using var other = new RawAnswerServer((_, _, stream) => WriteAsync(stream, refusal), "127.0.0.2", answersBeforeBody: _ => true);
+        RawAnswerServer? apiServer = null;
+        await using var api = apiServer = new RawAnswerServer(
+            (request, _, stream) => WriteAsync(stream, request.Head.Contains("Authorization:", StringComparison.OrdinalIgnoreCase)
+                ? $"HTTP/1.1 {redirect} Redirect\r\nLocation: {new Uri(target == "same" ? apiServer!.BaseAddress : other.BaseAddress, "v1/images/generations")}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                : refusal),
+            answersBeforeBody: head => !head.Contains("Authorization:", StringComparison.OrdinalIgnoreCase));
         using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.ExpectContinue = true;
         using var client = new GptImageHubClient(http, new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = api.BaseAddress, MaxRetries = 2, RequestTimeout = TimeSpan.FromSeconds(10) });
@@ -56,7 +57,7 @@ public sealed class HostileExpectContinueRedirectTests
 
         var ex = await Assert.ThrowsAnyAsync<GptImageHubException>(() => client.StartImageGenerationAsync(request, T));
 
-        Assert.Equal(1, api.BodiesReceived + other.BodiesReceived);
+        Assert.Equal(1, api.Received.Concat(other.Received).Count(r => r.Body.Length > 0));
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
         Assert.True(ex.PossiblyCharged, ex.Message);
         Assert.Null(ex.GenerationId);
@@ -66,99 +67,5 @@ public sealed class HostileExpectContinueRedirectTests
     private static string Answer(string status, string headers, string body) =>
         $"HTTP/1.1 {status}\r\n{headers}Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
 
-    /// <summary>
-    /// A loopback HTTP/1.1 server, one request a connection, that reads a request's head and then, as its script says,
-    /// either answers "100 Continue", reads the body and answers, or answers at once without reading the body.
-    /// </summary>
-    private sealed class ContinueServer : IAsyncDisposable
-    {
-        private readonly TcpListener _listener;
-        private readonly Func<string, int, (bool Continue, string Answer)> _script;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private int _count;
-        private int _bodies;
-
-        public ContinueServer(string address, Func<string, int, (bool Continue, string Answer)> script)
-        {
-            _script = script;
-            _listener = new TcpListener(IPAddress.Parse(address), 0);
-            _listener.Start();
-            BaseAddress = new Uri($"http://{address}:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-            _loop = LoopAsync();
-        }
-
-        public Uri BaseAddress { get; }
-
-        /// <summary>How many request bodies this server read whole: each a POST the service could charge.</summary>
-        public int BodiesReceived => Volatile.Read(ref _bodies);
-
-        public ConcurrentQueue<string> Heads { get; } = new();
-
-        private async Task LoopAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient client;
-                try
-                {
-                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                }
-                catch (Exception)
-                {
-                    return;
-                }
-
-                _ = Task.Run(() => ServeAsync(client));
-            }
-        }
-
-        private async Task ServeAsync(TcpClient client)
-        {
-            using (client)
-            {
-                try
-                {
-                    var stream = client.GetStream();
-                    var head = new List<byte>();
-                    var one = new byte[1];
-                    while (!(head.Count >= 4 && head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
-                    {
-                        if (await stream.ReadAsync(one, _stop.Token) == 0)
-                        {
-                            return;
-                        }
-
-                        head.Add(one[0]);
-                    }
-
-                    var text = Encoding.ASCII.GetString([.. head]);
-                    Heads.Enqueue(text);
-                    var (proceed, answer) = _script(text, Interlocked.Increment(ref _count) - 1);
-                    if (proceed)
-                    {
-                        await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), _stop.Token);
-                        var length = text.Split("\r\n").Select(l => l.Split(':', 2)).Where(p => p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(p => int.Parse(p[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
-                        await stream.ReadExactlyAsync(new byte[length], _stop.Token);
-                        Interlocked.Increment(ref _bodies);
-                    }
-
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), _stop.Token);
-                    await stream.FlushAsync(_stop.Token);
-                    client.Client.LingerState = new LingerOption(true, 0);
-                }
-                catch (Exception)
-                {
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _loop;
-            _stop.Dispose();
-        }
-    }
+    private static Task WriteAsync(Stream stream, string answer) => stream.WriteAsync(Encoding.ASCII.GetBytes(answer)).AsTask();
 }
