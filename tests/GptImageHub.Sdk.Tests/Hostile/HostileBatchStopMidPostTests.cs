@@ -94,6 +94,32 @@ public sealed class HostileBatchStopMidPostTests() : EmulatorAndDirectory("gih-h
         Assert.Equal(BatchItemStatus.Failed, Assert.Single(first).Status);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(40)]
+    [InlineData(90)]
+    [InlineData(150)]
+    [InlineData(260)]
+    public async Task A_stop_at_any_moment_of_a_busy_batch_never_charges_an_item_twice(int stopAfterMs)
+    {
+        const int Count = 24;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
+        using var client = Client(null);
+        var items = Items(Count, $"busy{stopAfterMs}");
+        Hub.Faults.DelayNext(TimeSpan.FromMilliseconds(30), count: Count, endpoint: EmulatorEndpoint.CreateGeneration);
+        Hub.Faults.FailNext(429, "rate_limited", count: 8, endpoint: EmulatorEndpoint.CreateGeneration, retryAfter: TimeSpan.Zero);
+        var run = CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal, MaxConcurrency = 6 }, stop.Token));
+        await Task.Delay(stopAfterMs, T);
+        await stop.CancelAsync();
+        _ = await run.WaitAsync(TimeSpan.FromSeconds(20), T);
+        Hub.Faults.Clear();
+
+        var second = await CollectAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal, MaxConcurrency = 6 }, T)).WaitAsync(TimeSpan.FromSeconds(30), T);
+        Assert.Equal(Count, second.Count);
+        Assert.Equal(Count, Hub.Ledger.Entries.Count(e => e.Kind == LedgerEntryKind.Charge));
+        Assert.All(second, r => Assert.Equal(BatchItemStatus.Succeeded, r.Status));
+    }
+
     private GptImageHubClient Client(DelegatingHandler? handler, long? maxCreditsPerRequest = null)
     {
         HttpMessageHandler inner = new SocketsHttpHandler();
