@@ -120,6 +120,26 @@ public sealed class HostileBatchStopMidPostTests() : EmulatorAndDirectory("gih-h
         Assert.All(second, r => Assert.Equal(BatchItemStatus.Succeeded, r.Status));
     }
 
+    [Theory]
+    [InlineData(After.Answer)]
+    [InlineData(After.ThrowCanceled)]
+    [InlineData(After.StopBeforeSend)]
+    public async Task A_stop_during_a_retry_POST_through_a_decorator_never_gets_the_item_posted_again(After after)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
+        using var sdk = Client(new StopOnPost(stop, 2, after));
+        var client = new PassThrough(sdk);
+        var items = Items(1, $"decorated{after}");
+        Hub.Faults.FailNext(429, "rate_limited", endpoint: EmulatorEndpoint.CreateGeneration, retryAfter: TimeSpan.Zero);
+
+        _ = await CollectUntilErrorAsync(client.GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, stop.Token)).WaitAsync(TimeSpan.FromSeconds(15), T);
+        Assert.Equal(1, Hub.Ledger.Entries.Count(e => e.Kind == LedgerEntryKind.Charge));
+
+        using var plain = Client(null);
+        _ = await CollectUntilErrorAsync(new PassThrough(plain).GenerateBatchAsync(items, new BatchOptions { JournalPath = Journal }, T)).WaitAsync(TimeSpan.FromSeconds(15), T);
+        Assert.Equal(1, Hub.Ledger.Entries.Count(e => e.Kind == LedgerEntryKind.Charge));
+    }
+
     private GptImageHubClient Client(DelegatingHandler? handler, long? maxCreditsPerRequest = null)
     {
         HttpMessageHandler inner = new SocketsHttpHandler();
@@ -175,5 +195,11 @@ public sealed class HostileBatchStopMidPostTests() : EmulatorAndDirectory("gih-h
                     return response;
             }
         }
+    }
+
+    private sealed class PassThrough(IGptImageHubClient inner) : SubmitDecorator(inner)
+    {
+        public override Task<GenerationOperation> StartImageGenerationAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) =>
+            Inner.StartImageGenerationAsync(request, cancellationToken);
     }
 }
