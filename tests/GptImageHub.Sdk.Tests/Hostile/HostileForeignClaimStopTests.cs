@@ -1,5 +1,6 @@
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -68,37 +69,26 @@ public sealed class HostileForeignClaimStopTests : IAsyncLifetime
     }
 
     /// <summary>The file store, whose session offers a foreign item once this worker's first submit has been claimed.</summary>
-    private sealed class ForeignOfferingStore(BatchStore inner) : BatchStore
+    private sealed class ForeignOfferingStore(BatchStore inner) : ForwardingBatchStore(inner)
     {
-        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-            new Session(await inner.OpenAsync(settings, cancellationToken));
+        protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(session);
 
-        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-        private sealed class Session(BatchStoreSession inner) : BatchStoreSession
+        private sealed class Session(BatchStoreSession inner) : ForwardingBatchSession(inner)
         {
             private int _claims;
-
-            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
 
             public override async ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken)
             {
                 if (++_claims == 1)
                 {
-                    return await inner.ClaimAsync(1, cancellationToken);
+                    return await Inner.ClaimAsync(1, cancellationToken);
                 }
 
                 // Give the first item's POST time to be made, then offer another worker's item with this one's.
                 await Task.Delay(100, cancellationToken);
-                var own = await inner.ClaimAsync(Math.Max(1, maxCount - 1), cancellationToken);
+                var own = await Inner.ClaimAsync(Math.Max(1, maxCount - 1), cancellationToken);
                 return new BatchClaims([new BatchClaim("theirs-0", BatchClaimKind.Submit), .. own.Claims], own.Drained);
             }
-
-            public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
-
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
-
-            public override ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 }

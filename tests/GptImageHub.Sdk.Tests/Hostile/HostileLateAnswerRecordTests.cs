@@ -58,36 +58,23 @@ public sealed class HostileLateAnswerRecordTests() : EmulatorAndDirectory("gih-h
     }
 
     /// <summary>The file store behind a session that, like a database's, refuses a write whose token is canceled.</summary>
-    private sealed class TokenHonouringStore(BatchStore inner) : BatchStore
+    private sealed class TokenHonouringStore(BatchStore inner) : ForwardingBatchStore(inner)
     {
         public List<BatchRecord> Recorded { get; } = [];
 
-        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-            new Session(this, await inner.OpenAsync(settings, cancellationToken));
+        protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(this, session);
 
-        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-        private sealed class Session(TokenHonouringStore store, BatchStoreSession inner) : BatchStoreSession
+        private sealed class Session(TokenHonouringStore store, BatchStoreSession inner) : ForwardingBatchSession(inner)
         {
-            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
-
-            public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
-
-            public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken) => inner.BeginSubmitAsync(key, credits, cancellationToken);
-
             public override async ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await inner.RecordAsync(record, cancellationToken);
+                await Inner.RecordAsync(record, cancellationToken);
                 lock (store.Recorded)
                 {
                     store.Recorded.Add(record);
                 }
             }
-
-            public override ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) => inner.ReleaseClaimAsync(claim, cancellationToken);
-
-            public override ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 }

@@ -138,7 +138,10 @@ public sealed class HostilePostgreSqlForeignClaimTests(PostgreSqlServer server)
         Assert.Equal(1, (await ownerStore.GetStatusAsync(Ct)).Counts[BatchJournalEvent.Succeeded]);
     }
 
-    /// <summary>A consumer's decorator (an audit layer, say) of a store, written before the hand-back existed.</summary>
+    /// <summary>
+    /// A consumer's decorator (an audit layer, say) of a store, written before the hand-back existed. Written out in
+    /// full, not on <c>ForwardingBatchSession</c>: that one forwards the hand-back, which is what this lacks.
+    /// </summary>
     private sealed class ForwardingStore(BatchStore inner) : BatchStore
     {
         public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>

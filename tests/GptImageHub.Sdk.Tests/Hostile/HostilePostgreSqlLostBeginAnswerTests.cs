@@ -5,6 +5,7 @@ using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using Npgsql;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -75,30 +76,17 @@ public sealed class HostilePostgreSqlLostBeginAnswerTests(PostgreSqlServer serve
     }
 
     /// <summary>Forwards to a store's session, and arms the proxy just before the submit record.</summary>
-    private sealed class ArmingStore(BatchStore inner, Action<BatchStoreSession> arm) : BatchStore
+    private sealed class ArmingStore(BatchStore inner, Action<BatchStoreSession> arm) : ForwardingBatchStore(inner)
     {
-        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-            new Session(await inner.OpenAsync(settings, cancellationToken), arm);
+        protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(session, arm);
 
-        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-        private sealed class Session(BatchStoreSession inner, Action<BatchStoreSession> arm) : BatchStoreSession
+        private sealed class Session(BatchStoreSession inner, Action<BatchStoreSession> arm) : ForwardingBatchSession(inner)
         {
-            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
-
-            public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
-
             public override ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
             {
-                arm(inner);
-                return inner.BeginSubmitAsync(key, credits, cancellationToken);
+                arm(Inner);
+                return Inner.BeginSubmitAsync(key, credits, cancellationToken);
             }
-
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
-
-            public override ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) => inner.ReleaseClaimAsync(claim, cancellationToken);
-
-            public override ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 

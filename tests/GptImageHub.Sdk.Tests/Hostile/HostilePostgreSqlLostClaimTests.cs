@@ -1,6 +1,7 @@
 using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -67,7 +68,7 @@ public sealed class HostilePostgreSqlLostClaimTests(PostgreSqlServer server)
     }
 
     /// <summary>Forwards to a store's session, and lets the test act around the submit record of the (one) item.</summary>
-    private sealed class PausingStore(BatchStore inner) : BatchStore
+    private sealed class PausingStore(BatchStore inner) : ForwardingBatchStore(inner)
     {
         public required Func<BatchStoreSession, Task> BeforeBeginSubmit { get; init; }
 
@@ -75,30 +76,17 @@ public sealed class HostilePostgreSqlLostClaimTests(PostgreSqlServer server)
 
         public BatchSubmitStart? Answer { get; private set; }
 
-        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-            new Session(this, await inner.OpenAsync(settings, cancellationToken));
+        protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(this, session);
 
-        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-        private sealed class Session(PausingStore store, BatchStoreSession inner) : BatchStoreSession
+        private sealed class Session(PausingStore store, BatchStoreSession inner) : ForwardingBatchSession(inner)
         {
-            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
-
-            public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
-
             public override async ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
             {
-                await store.BeforeBeginSubmit(inner);
-                store.Answer = await inner.BeginSubmitAsync(key, credits, cancellationToken);
+                await store.BeforeBeginSubmit(Inner);
+                store.Answer = await Inner.BeginSubmitAsync(key, credits, cancellationToken);
                 await store.AfterBeginSubmit();
                 return store.Answer.Value;
             }
-
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
-
-            public override ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) => inner.ReleaseClaimAsync(claim, cancellationToken);
-
-            public override ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 }

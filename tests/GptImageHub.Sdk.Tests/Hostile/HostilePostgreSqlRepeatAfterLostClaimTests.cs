@@ -1,6 +1,7 @@
 using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using Npgsql;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -64,22 +65,17 @@ public sealed class HostilePostgreSqlRepeatAfterLostClaimTests(PostgreSqlServer 
     /// (claim lost) reaches the runner only once the runner's claim loop has taken the item again and asked for more,
     /// as a paused thread would make it.
     /// </summary>
-    private sealed class RaceStore(BatchStore inner, string key, Func<Task> putBack) : BatchStore
+    private sealed class RaceStore(BatchStore inner, string key, Func<Task> putBack) : ForwardingBatchStore(inner)
     {
         private readonly TaskCompletionSource _askedAfterRepeat = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _answered;
 
         public bool ClaimedAgain { get; private set; }
 
-        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-            new Session(this, await inner.OpenAsync(settings, cancellationToken));
+        protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(this, session);
 
-        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-        private sealed class Session(RaceStore store, BatchStoreSession inner) : BatchStoreSession
+        private sealed class Session(RaceStore store, BatchStoreSession inner) : ForwardingBatchSession(inner)
         {
-            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
-
             public override async ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken)
             {
                 if (store.ClaimedAgain)
@@ -88,7 +84,7 @@ public sealed class HostilePostgreSqlRepeatAfterLostClaimTests(PostgreSqlServer 
                     store._askedAfterRepeat.TrySetResult();
                 }
 
-                var claims = await inner.ClaimAsync(maxCount, cancellationToken);
+                var claims = await Inner.ClaimAsync(maxCount, cancellationToken);
                 if (store._answered && claims.Claims.Any(c => c.Key == store.Key))
                 {
                     store.ClaimedAgain = true;
@@ -100,18 +96,12 @@ public sealed class HostilePostgreSqlRepeatAfterLostClaimTests(PostgreSqlServer 
             public override async ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
             {
                 await store.PutBack();
-                var answer = await inner.BeginSubmitAsync(key, credits, cancellationToken);
+                var answer = await Inner.BeginSubmitAsync(key, credits, cancellationToken);
                 Assert.Equal(BatchSubmitStart.ClaimLost, answer);
                 store._answered = true;
                 await store._askedAfterRepeat.Task.WaitAsync(RunBound, cancellationToken);
                 return answer;
             }
-
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
-
-            public override ValueTask ReleaseClaimAsync(BatchClaim claim, CancellationToken cancellationToken) => inner.ReleaseClaimAsync(claim, cancellationToken);
-
-            public override ValueTask DisposeAsync() => inner.DisposeAsync();
         }
 
         private string Key => key;

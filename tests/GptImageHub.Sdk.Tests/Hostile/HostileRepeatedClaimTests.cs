@@ -49,7 +49,7 @@ public sealed class HostileRepeatedClaimTests() : EmulatorAndDirectory("gih-host
     /// asked for more work (its next claim), or until a second copy begins it; both copies get the file store's one
     /// answer, as a store that takes a repeated begin for a lost answer's retry would give.
     /// </summary>
-    private sealed class RepeatingStore(BatchStore inner, BatchClaimKind repeatAs) : BatchStore
+    private sealed class RepeatingStore(BatchStore inner, BatchClaimKind repeatAs) : ForwardingBatchStore(inner)
     {
         private readonly Lock _gate = new();
         private readonly TaskCompletionSource _go = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,18 +60,13 @@ public sealed class HostileRepeatedClaimTests() : EmulatorAndDirectory("gih-host
 
         public bool Repeated { get; private set; }
 
-        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-            new Session(this, await inner.OpenAsync(settings, cancellationToken));
+        protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(this, session);
 
-        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-        private sealed class Session(RepeatingStore store, BatchStoreSession inner) : BatchStoreSession
+        private sealed class Session(RepeatingStore store, BatchStoreSession inner) : ForwardingBatchSession(inner)
         {
-            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
-
             public override async ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken)
             {
-                var claims = await inner.ClaimAsync(maxCount, cancellationToken);
+                var claims = await Inner.ClaimAsync(maxCount, cancellationToken);
                 lock (store._gate)
                 {
                     if (store.Repeated)
@@ -105,14 +100,10 @@ public sealed class HostileRepeatedClaimTests() : EmulatorAndDirectory("gih-host
                 }
 
                 await store._go.Task.WaitAsync(cancellationToken);
-                var answer = await inner.BeginSubmitAsync(key, credits, cancellationToken);
+                var answer = await Inner.BeginSubmitAsync(key, credits, cancellationToken);
                 store._answer.SetResult(answer);
                 return answer;
             }
-
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
-
-            public override ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 }

@@ -36,30 +36,19 @@ public sealed class HostileStopDuringBeginTests() : EmulatorAndDirectory("gih-ho
     }
 
     /// <summary>The file store, whose submitting record is written and then answered only when the caller gives up.</summary>
-    private sealed class LandThenHangStore(BatchStore inner, TaskCompletionSource landed) : BatchStore
+    private sealed class LandThenHangStore(BatchStore inner, TaskCompletionSource landed) : ForwardingBatchStore(inner)
     {
-        public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-            new Session(await inner.OpenAsync(settings, cancellationToken), landed);
+        protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(session, landed);
 
-        public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-        private sealed class Session(BatchStoreSession inner, TaskCompletionSource landed) : BatchStoreSession
+        private sealed class Session(BatchStoreSession inner, TaskCompletionSource landed) : ForwardingBatchSession(inner)
         {
-            public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
-
-            public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
-
             public override async ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
             {
-                Assert.Equal(BatchSubmitStart.Recorded, await inner.BeginSubmitAsync(key, credits, cancellationToken));
+                Assert.Equal(BatchSubmitStart.Recorded, await Inner.BeginSubmitAsync(key, credits, cancellationToken));
                 landed.SetResult();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
                 throw new System.Diagnostics.UnreachableException();
             }
-
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken) => inner.RecordAsync(record, cancellationToken);
-
-            public override ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 }

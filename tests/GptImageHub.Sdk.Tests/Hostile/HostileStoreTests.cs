@@ -1,26 +1,21 @@
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Batch;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using static GptImageHub.Sdk.Tests.Infrastructure.BatchRuns;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
 /// <summary>A store that wraps the real file store and throws where told.</summary>
-internal sealed class FaultyStore(BatchStore inner) : BatchStore
+internal sealed class FaultyStore(BatchStore inner) : ForwardingBatchStore(inner)
 {
     public Func<string, Exception?>? BeginSubmitThrows { get; init; }
     public Func<BatchRecord, Exception?>? RecordThrows { get; init; }
     public Func<string, BatchSubmitStart?>? BeginSubmitRefuses { get; init; }
 
-    public override async ValueTask<BatchStoreSession> OpenAsync(BatchRunSettings settings, CancellationToken cancellationToken) =>
-        new Session(this, await inner.OpenAsync(settings, cancellationToken));
+    protected override BatchStoreSession Wrap(BatchStoreSession session) => new Session(this, session);
 
-    public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
-
-    private sealed class Session(FaultyStore store, BatchStoreSession inner) : BatchStoreSession
+    private sealed class Session(FaultyStore store, BatchStoreSession inner) : ForwardingBatchSession(inner)
     {
-        public override ValueTask EnqueueAsync(IReadOnlyList<BatchStoreItem> items, bool isLastChunk, CancellationToken cancellationToken) => inner.EnqueueAsync(items, isLastChunk, cancellationToken);
-        public override ValueTask<BatchClaims> ClaimAsync(int maxCount, CancellationToken cancellationToken) => inner.ClaimAsync(maxCount, cancellationToken);
-
         public override async ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
         {
             if (store.BeginSubmitThrows?.Invoke(key) is { } ex)
@@ -34,7 +29,7 @@ internal sealed class FaultyStore(BatchStore inner) : BatchStore
                 return refused;
             }
 
-            return await inner.BeginSubmitAsync(key, credits, cancellationToken);
+            return await Inner.BeginSubmitAsync(key, credits, cancellationToken);
         }
 
         public override async ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken)
@@ -45,10 +40,8 @@ internal sealed class FaultyStore(BatchStore inner) : BatchStore
                 throw ex;
             }
 
-            await inner.RecordAsync(record, cancellationToken);
+            await Inner.RecordAsync(record, cancellationToken);
         }
-
-        public override ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
 
@@ -118,8 +111,8 @@ public sealed class HostileStoreTests : IAsyncLifetime
 
     /// <summary>
     /// The runner hands back the claims on its own items it skips (here after a 402 stops submitting), for a shared
-    /// store's sake. A store that does not override the hand-back (this decorator of the file store) throws there by
-    /// default; for its own items that is no store failure, and the batch ends with every result, not an IOException.
+    /// store's sake. A store that does not override the hand-back (the file store, which this decorator forwards to) throws
+    /// there by default; for its own items that is no store failure, and the batch ends with every result, not an IOException.
     /// </summary>
     [Fact]
     public async Task A_store_without_the_hand_back_reports_the_items_skipped_after_a_402_and_no_store_failure()
