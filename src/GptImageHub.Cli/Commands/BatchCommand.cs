@@ -93,7 +93,6 @@ internal static class BatchCommand
                 : environment.ResolvePath(parseResult.GetValue(journal) ?? path + JournalSuffix);
             var outGiven = parseResult.GetValue(outDirectory);
             var directory = OutDirectory.Resolve(environment, outGiven);
-            OutDirectory.Create(directory);
             var options = new BatchOptions
             {
                 MaxConcurrency = parseResult.GetValue(concurrency),
@@ -107,6 +106,7 @@ internal static class BatchCommand
             var models = items.Select(i => i.Request.Model).Distinct(StringComparer.Ordinal).ToList();
             var progress = new BatchProgress(context.CreateHumanOutput(parseResult), environment.Out, tally);
             using var hub = context.Connect(parseResult, requireKey: true);
+            OutDirectory.Create(directory); // once gih can connect, before any POST (as gih generate)
             progress.Start(fileGiven, journalPath, directory, outGiven is null);
             try
             {

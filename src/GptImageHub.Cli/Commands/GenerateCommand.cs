@@ -52,13 +52,15 @@ internal static class GenerateCommand
                 ReferenceImages = [.. (parseResult.GetValue(references) ?? []).Select(path => ReferenceImage.FromFile(ExistingFile(environment, path)))],
             };
 
+            var human = context.CreateHumanOutput(parseResult);
+            using var hub = context.Connect(parseResult, requireKey: true);
+
+            // Made once gih can connect (a missing key leaves no empty folder), and before the POST, so a folder that
+            // cannot be made costs nothing.
             if (!parseResult.GetValue(noWait))
             {
                 OutDirectory.Create(directory);
             }
-
-            var human = context.CreateHumanOutput(parseResult);
-            using var hub = context.Connect(parseResult, requireKey: true);
             GenerationOperation operation;
 
             // Not stopped by the first Ctrl+C once sent: a POST that has reached the service may have been charged, and

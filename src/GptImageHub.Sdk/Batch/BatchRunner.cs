@@ -614,7 +614,7 @@ internal sealed class BatchRunner
                     return;
                 }
 
-                var message = paidIds.Count > 1 ? $"{ex.Message} (the submit paid for generations '{string.Join("', '", paidIds)}')" : ex.Message;
+                var message = paidIds.Count > 1 ? $"{ex.Message} (the submit paid for generations {Quoted(paidIds)})" : ex.Message;
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {
@@ -640,7 +640,7 @@ internal sealed class BatchRunner
                 // in no result or journal line: the item is reported unknown, charged, naming each, never posted again.
                 var named = paid.Contains(operation.Id, StringComparer.Ordinal) ? paid : [.. paid, operation.Id];
                 var generationId = paid.Contains(operation.Id, StringComparer.Ordinal) ? operation.Id : paid[paid.Count - 1];
-                var message = $"The client returned generation '{operation.Id}', but its submits paid for generations '{string.Join("', '", paid)}'.";
+                var message = $"The client returned generation '{operation.Id}', but its submits paid for generations {Quoted(paid)}.";
                 Log.BatchSubmitPaidSeveral(_runner._logger, operation.Id, string.Join(", ", paid));
                 await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Unknown) { GenerationId = generationId, Error = "SeveralGenerationsPaid", Message = message }).ConfigureAwait(false);
                 _limiter.Release();
@@ -871,6 +871,9 @@ internal sealed class BatchRunner
             }
         }
 
+        /// <summary>Generation ids as a message names them: <c>'a', 'b'</c>.</summary>
+        private static string Quoted(IReadOnlyList<string> ids) => $"'{string.Join("', '", ids)}'";
+
         private static BatchItemResult Unknown(string key, string? generationId, Exception? error, bool fromJournal, IReadOnlyList<string>? paidIds = null) => new()
         {
             Key = key,
@@ -881,7 +884,7 @@ internal sealed class BatchRunner
             Reason = generationId is null
                 ? "Unknown, possibly charged: the submit may have reached the service but its generation id never came back. It is not submitted again unless BatchOptions.ResubmitUnknown is set."
                 : paidIds is { Count: > 1 }
-                    ? $"Unknown, charged: the client's submit named several generations ('{string.Join("', '", paidIds)}'), each possibly paid for. It is never submitted again; follow each by id (WaitForGenerationAsync, gih wait)."
+                    ? $"Unknown, charged: the client's submit named several generations ({Quoted(paidIds)}), each possibly paid for. It is never submitted again; follow each by id (WaitForGenerationAsync, gih wait)."
                     : $"Unknown, charged: the service named generation '{generationId}' before the submit failed. It is never submitted again; follow it by id (WaitForGenerationAsync, gih wait).",
         };
 

@@ -38,4 +38,20 @@ public sealed class HostileCliOutFolderTests : CliTestBase
         Assert.False(Directory.Exists(Path.Combine(WorkingDirectory, "later")));
         Assert.Single(Hub.Ledger.GenerationRequests);
     }
+
+    /// <summary>A run refused for a missing key leaves no empty folder behind: the folder is made once gih can connect.</summary>
+    [Theory]
+    [InlineData("generate")]
+    [InlineData("batch")]
+    public async Task A_run_without_a_key_makes_no_out_folder(string command)
+    {
+        File.WriteAllLines(Path.Combine(WorkingDirectory, "prompts.txt"), ["p1"]);
+        string[] what = command == "generate" ? ["generate", "a fox"] : ["batch", "prompts.txt"];
+
+        var result = await RunAsync([.. what, "--out", "fresh", "--base-url", Hub.BaseAddress.ToString()]);
+
+        Assert.True(result.ExitCode == 3, result.ToString()); // auth: no key
+        Assert.False(Directory.Exists(Path.Combine(WorkingDirectory, "fresh")));
+        Assert.Empty(Hub.Ledger.GenerationRequests);
+    }
 }
