@@ -125,7 +125,7 @@ internal static class GenerateCommand
 
     /// <summary>What the first Ctrl+C during the POST prints at once, so the wait for its answer does not read as a hang.</summary>
     internal const string SubmitStopNotice =
-        "Stopping: waiting for the service to answer the request already sent, so that its generation id is not lost (it may be charged). Ctrl+C again quits now, and the id is never learned.";
+        "Stopping: nothing more will be sent. A request already sent is waited for, so that its generation id is not lost (it may be charged). Ctrl+C again quits now, and that id is never learned.";
 
     private static string ExistingFile(CliEnvironment environment, string path)
     {

@@ -42,7 +42,7 @@ public sealed class HostileCliStopDuringSubmitTests : CliTestBase
         }
         else
         {
-            Assert.Contains("Stopping: waiting for the service to answer the request already sent", saidWhileWaiting, StringComparison.Ordinal);
+            Assert.Contains("Stopping: nothing more will be sent. A request already sent is waited for", saidWhileWaiting, StringComparison.Ordinal);
             Assert.Contains("Ctrl+C again quits now", saidWhileWaiting, StringComparison.Ordinal);
         }
     }
