@@ -507,6 +507,15 @@ internal sealed class BatchRunner
         /// <summary>Ends an item this run did not post: its slot freed, its result skipped with the reason.</summary>
         private void Skip(string key, string reason)
         {
+            if (TakeRepeatedResume(key) is var (item, generationId))
+            {
+                // While this copy gave the item up (its claim lost to a worker that took this one for dead, say), the
+                // store offered it again to follow a job posted for it: followed in the copy's slot, never posted. Handed
+                // back instead, as other repeats are, this run reported the item skipped without that paid job's id.
+                _poller.Track(item, generationId, pollNow: true);
+                return;
+            }
+
             _limiter.Release();
             Forget(key);
             Write(new BatchItemResult { Key = key, Status = BatchItemStatus.Skipped, Reason = reason });
@@ -847,6 +856,22 @@ internal sealed class BatchRunner
             Interlocked.CompareExchange(ref _storeFailure, failure, null);
             _admission.Stop($"Not submitted: the batch stopped because its store failed ({failure.Message}).");
             return failure;
+        }
+
+        /// <summary>The item and job of a <see cref="BatchClaimKind.Resume"/> offered while a copy had the item, taken off the repeats.</summary>
+        private (BatchItem Item, string GenerationId)? TakeRepeatedResume(string key)
+        {
+            lock (_items)
+            {
+                if (_repeats.TryGetValue(key, out var repeat) && repeat is { Kind: BatchClaimKind.Resume, GenerationId: { } generationId }
+                    && _items.TryGetValue(key, out var item))
+                {
+                    _repeats.Remove(key);
+                    return (item, generationId);
+                }
+            }
+
+            return null;
         }
 
         private void Forget(string key)
