@@ -527,9 +527,10 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             UPDATE gih_batch_items i SET
                 state = @to,
                 generation_id = coalesce(@gid, i.generation_id),
+                credits_reserved = CASE WHEN @to = 'unknown' THEN coalesce(@credits, i.credits_reserved) ELSE i.credits_reserved END,
                 credits_spent = i.credits_spent
                     - CASE WHEN ok.state = 'unknown' THEN ok.r ELSE 0 END
-                    + CASE @to WHEN 'unknown' THEN ok.r WHEN 'succeeded' THEN coalesce(@credits, ok.r) ELSE 0 END,
+                    + CASE WHEN @to IN ('unknown', 'succeeded') THEN coalesce(@credits, ok.r) ELSE 0 END,
                 error = @error, message = @message, generation = coalesce(@generation, i.generation),
                 run_no = @run, updated_at = now()
             FROM ok WHERE i.batch_name = @b AND i.key = ok.key
@@ -537,7 +538,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
                 CASE WHEN ok.state IN ('submitting', 'submitted') THEN -ok.r ELSE 0 END
                     + CASE WHEN @to IN ('submitting', 'submitted') THEN ok.r ELSE 0 END AS reserved_delta,
                 CASE WHEN ok.state = 'unknown' THEN -ok.r ELSE 0 END
-                    + CASE @to WHEN 'unknown' THEN ok.r WHEN 'succeeded' THEN coalesce(@credits, ok.r) ELSE 0 END AS spent_delta),
+                    + CASE WHEN @to IN ('unknown', 'succeeded') THEN coalesce(@credits, ok.r) ELSE 0 END AS spent_delta),
         settled AS (
             UPDATE gih_batch_batches SET
                 credits_reserved = credits_reserved + u.reserved_delta,

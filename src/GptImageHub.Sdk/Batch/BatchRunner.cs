@@ -624,7 +624,7 @@ internal sealed class BatchRunner
                 }
 
                 var message = paidIds.Count > 1 ? $"{ex.Message} (the submit paid for generations {Quoted(paidIds)})" : ex.Message;
-                await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Error = ex.GetType().Name, Message = message }).ConfigureAwait(false);
+                await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Credits = SeveralPaid(credits, paidIds.Count), Error = ex.GetType().Name, Message = message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {
                     // Stopped before the slot is freed, so the next item cannot slip through in between.
@@ -651,7 +651,7 @@ internal sealed class BatchRunner
                 var generationId = paid.Contains(operation.Id, StringComparer.Ordinal) ? operation.Id : paid[paid.Count - 1];
                 var message = $"The client returned generation '{operation.Id}', but its submits paid for generations {Quoted(paid)}.";
                 Log.BatchSubmitPaidSeveral(_runner._logger, operation.Id, string.Join(", ", paid));
-                await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Unknown) { GenerationId = generationId, Error = "SeveralGenerationsPaid", Message = message }).ConfigureAwait(false);
+                await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.Unknown) { GenerationId = generationId, Credits = SeveralPaid(credits, named.Count), Error = "SeveralGenerationsPaid", Message = message }).ConfigureAwait(false);
                 _limiter.Release();
                 Forget(item.Key);
                 Write(Unknown(item.Key, generationId, error: null, fromJournal: false, named));
@@ -895,6 +895,12 @@ internal sealed class BatchRunner
                 HandBack(repeat);
             }
         }
+
+        /// <summary>
+        /// What an item whose submit paid for several jobs (a decorator's own retry) may have cost: one price each. Counted
+        /// as one (the reservation), the budget let the batch admit items it had no room for. Null keeps the reservation.
+        /// </summary>
+        private static long? SeveralPaid(long? price, int jobs) => jobs > 1 ? price * jobs : null;
 
         /// <summary>Generation ids as a message names them: <c>'a', 'b'</c>.</summary>
         private static string Quoted(IReadOnlyList<string> ids) => $"'{string.Join("', '", ids)}'";

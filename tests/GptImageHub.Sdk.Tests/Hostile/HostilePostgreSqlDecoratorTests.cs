@@ -49,6 +49,27 @@ public sealed class HostilePostgreSqlDecoratorTests(PostgreSqlServer server)
         Assert.Equal(items.Count, Hub.Ledger.GetEntries(key).Count(e => e.Kind == LedgerEntryKind.Charge));
     }
 
+    /// <summary>
+    /// The fleet store's case of <see cref="HostileSeveralPaidBudgetTests"/>: an item a decorator paid twice for counts
+    /// two prices against the shared budget, so the item that would pass it is skipped.
+    /// </summary>
+    [Fact]
+    public async Task An_item_a_decorator_paid_twice_for_counts_twice_against_the_fleet_budget()
+    {
+        Server.Require();
+        using var inner = FastClient(Hub.BaseAddress, Hub.CreateApiKey(credits: 1000));
+        var items = Items(3, "pgseveral");
+        var price = (await inner.EstimateCreditsAsync(items[0].Request, Ct)).Credits!.Value;
+        await using var store = NewStore("hostile-several-paid");
+
+        var results = await CollectAsync(new PaysTwiceForTheFirstSubmit(inner).GenerateBatchAsync(items, new BatchOptions { Store = store, MaxConcurrency = 1, CreditBudget = 3 * price }, Ct))
+            .WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        HostileSeveralPaidBudgetTests.AssertBudgetHeld(results, items, price, Hub.Ledger.TotalCharged);
+        var status = await store.GetStatusAsync(Ct);
+        Assert.Equal(3 * price, status.CreditsSpent + status.CreditsReserved);
+    }
+
     /// <summary>A consumer's retry: a lost connection is tried once more, and what the second attempt throws is passed on.</summary>
     private sealed class RetryOnce(IGptImageHubClient inner, Action arrange) : SubmitDecorator(inner)
     {

@@ -8,7 +8,11 @@ public sealed record BatchRecord(string Key, BatchJournalEvent Event)
     /// <summary>The generation's id, once known.</summary>
     public string? GenerationId { get; init; }
 
-    /// <summary>The credits the item cost (<see cref="BatchJournalEvent.Succeeded"/>) or reserved (<see cref="BatchJournalEvent.Submitting"/>).</summary>
+    /// <summary>
+    /// The credits the item cost (<see cref="BatchJournalEvent.Succeeded"/>), reserved (<see cref="BatchJournalEvent.Submitting"/>),
+    /// or may have cost (<see cref="BatchJournalEvent.Unknown"/>, when its submit paid for several jobs: one price each;
+    /// a store counts it against the budget in place of the reservation). Null keeps what the store holds.
+    /// </summary>
     public long? Credits { get; init; }
 
     /// <summary>The succeeded generation, with its images.</summary>
