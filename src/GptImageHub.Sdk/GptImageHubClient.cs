@@ -330,10 +330,17 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <summary>Submits one generation: the cost guards, then the POST. The batch runner calls it too, so every guard applies there as well.</summary>
     /// <remarks>
     /// <paramref name="stopBeforeSending"/> stops everything before the POST and any POST after the first (a retry), never
-    /// the POST already sent (<see cref="ApiCall.StopBeforeSending"/>).
+    /// the POST already sent (<see cref="ApiCall.StopBeforeSending"/>). Without one, a submit a batch watches takes the
+    /// batch's (<see cref="ThrownBySubmit.StopBeforeSending"/>): the batch calls any client, a consumer's decorator
+    /// included, whose call of this client's submit has no way to pass it on.
     /// </remarks>
     internal async Task<ImageGeneration> SubmitAsync(ImageGenerationRequest request, bool submitAsync, TimeSpan timeout, CancellationToken cancellationToken, CancellationToken stopBeforeSending = default)
     {
+        if (!stopBeforeSending.CanBeCanceled)
+        {
+            stopBeforeSending = ThrownBySubmit.StopBeforeSending;
+        }
+
         Func<HttpContent>? createContent = null;
         byte[]? body = null;
         using var preparing = stopBeforeSending.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopBeforeSending) : null;

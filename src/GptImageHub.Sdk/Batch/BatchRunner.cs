@@ -588,16 +588,14 @@ internal sealed class BatchRunner
 
             GenerationOperation operation;
 
-            // What the SDK's own submits do within this call: a decorator's may be more than one.
-            var watch = ThrownBySubmit.Watch();
+            // What the SDK's own submits do within this call: a decorator's may be more than one. They take the batch's
+            // stop from the watch as one before sending, whether the client is the SDK's or a decorator of it: it ends the
+            // preparation and sends no retry (a 429 answered after the stop), never the POST on the wire.
+            var watch = ThrownBySubmit.Watch(_stopping);
             try
             {
-                // Not the caller's token: a submit that has started must end with its id known. The SDK's own client takes
-                // the stop as one before sending: it ends the preparation and sends no retry (a 429 answered after the
-                // stop), never the POST on the wire. Another client's submit runs to its end.
-                operation = await (_runner._client is GptImageHubClient sdk
-                    ? sdk.StartImageGenerationAsync(item.Request, CancellationToken.None, stopBeforeSending: _stopping)
-                    : _runner._client.StartImageGenerationAsync(item.Request, CancellationToken.None)).ConfigureAwait(false);
+                // Not the caller's token: a submit that has started must end with its id known.
+                operation = await _runner._client.StartImageGenerationAsync(item.Request, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

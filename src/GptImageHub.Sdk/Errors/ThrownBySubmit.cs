@@ -18,16 +18,22 @@ internal sealed class ThrownBySubmit
 
     private readonly List<Exception> _thrown = [];
     private readonly List<string> _paid = [];
+    private readonly CancellationToken _stopBeforeSending;
     private int _started;
 
-    private ThrownBySubmit()
-    {
-    }
+    private ThrownBySubmit(CancellationToken stopBeforeSending) => _stopBeforeSending = stopBeforeSending;
+
+    /// <summary>
+    /// The stop of the batch that watches this execution context (none outside a watch): the SDK's submits take it as a
+    /// stop before sending, so a batch stopped while a consumer's decorator submits sends no retry and nothing not yet sent.
+    /// </summary>
+    public static CancellationToken StopBeforeSending => Watching.Value?._stopBeforeSending ?? default;
 
     /// <summary>Watches the SDK's submits made from here on in this execution context, until <see cref="StopWatching"/>.</summary>
-    public static ThrownBySubmit Watch()
+    /// <param name="stopBeforeSending">The batch's stop, which those submits take as <see cref="StopBeforeSending"/>.</param>
+    public static ThrownBySubmit Watch(CancellationToken stopBeforeSending)
     {
-        var watch = new ThrownBySubmit();
+        var watch = new ThrownBySubmit(stopBeforeSending);
         Watching.Value = watch;
         return watch;
     }
