@@ -5,7 +5,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// <summary>
 /// <see cref="GptImageHubClientOptions.ToString"/> says it describes the settings without the key, and printed the
 /// key as <c>(set)</c>; but it printed the base address whole, and a key pasted into the address (as its user info, as
-/// <c>?api_key=</c>, which the client then refuses, in an error a log records beside the options) was printed with it.
+/// <c>?api_key=</c>, both of which the client refuses, or as a path segment) was printed with it, wherever the options
+/// are printed: a log of the configuration, a test's output, a debugger.
 /// </summary>
 public sealed class HostileOptionsKeyTests
 {
