@@ -97,6 +97,10 @@ public sealed class GptImageHubClientOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Describes the settings without the key.</summary>
+    /// <remarks>
+    /// The address without its user info, query and fragment (which the client refuses, and where a key pasted into the
+    /// address would be), and with the key masked if it is written in the rest.
+    /// </remarks>
     public override string ToString() =>
-        $"GptImageHubClientOptions {{ BaseAddress = {(BaseAddress is null ? "(not set)" : BaseAddress.ToString())}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}, GenerationMode = {GenerationMode} }}";
+        $"GptImageHubClientOptions {{ BaseAddress = {(BaseAddress is null ? "(not set)" : Errors.SecretRedaction.Redact(BaseAddress.IsAbsoluteUri ? BaseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : BaseAddress.OriginalString, ApiKey))}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}, GenerationMode = {GenerationMode} }}";
 }

@@ -621,7 +621,10 @@ internal sealed class BatchRunner
                     return;
                 }
 
-                var message = paidIds.Count > 1 ? $"{ex.Message} (the submit paid for generations {Quoted(paidIds)})" : ex.Message;
+                // The message may be a consumer's (a decorator's or a handler's own exception, which the SDK passes on as it is):
+                // one that quotes the key must not put it into the journal, a shared store's table or the result.
+                var reason = SecretRedaction.Redact(ex.Message, _runner._apiKey);
+                var message = paidIds.Count > 1 ? $"{reason} (the submit paid for generations {Quoted(paidIds)})" : reason;
                 await RecordAsync(new BatchRecord(item.Key, recorded) { GenerationId = generationId, Credits = SeveralPaid(credits, paidIds.Count), Error = ex.GetType().Name, Message = message }).ConfigureAwait(false);
                 if (outcome != SubmitOutcome.PossiblyCharged)
                 {
@@ -633,7 +636,7 @@ internal sealed class BatchRunner
                 Forget(item.Key);
                 Write(outcome == SubmitOutcome.PossiblyCharged
                     ? Unknown(item.Key, generationId, ex, fromJournal: false, paidIds)
-                    : new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Failed, Error = ex, Reason = ex.Message });
+                    : new BatchItemResult { Key = item.Key, Status = BatchItemStatus.Failed, Error = ex, Reason = reason });
                 return;
             }
 
@@ -750,7 +753,7 @@ internal sealed class BatchRunner
                     Status = BatchItemStatus.Incomplete,
                     GenerationId = job.GenerationId,
                     Error = error,
-                    Reason = $"Submitted and paid for as generation '{job.GenerationId}', but the batch stopped waiting ({error?.Message}). Run the batch again with the same journal, or WaitForGenerationAsync(\"{job.GenerationId}\"), to get its images without paying again.",
+                    Reason = $"Submitted and paid for as generation '{job.GenerationId}', but the batch stopped waiting ({(error is null ? null : SecretRedaction.Redact(error.Message, _runner._apiKey))}). Run the batch again with the same journal, or WaitForGenerationAsync(\"{job.GenerationId}\"), to get its images without paying again.",
                 };
             }
 

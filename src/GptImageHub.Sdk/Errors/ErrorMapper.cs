@@ -42,10 +42,13 @@ internal static class ErrorMapper
     {
         var read = body.Slice(0, Math.Min(body.Length, MaxErrorBodyBytes));
 #if NET
-        var text = Lenient.GetString(read).Trim();
+        var text = Lenient.GetString(read);
 #else
-        var text = Lenient.GetString(read.ToArray()).Trim();
+        var text = Lenient.GetString(read.ToArray());
 #endif
+
+        // A key across the cut no longer matches whole: what the cut left of it is masked before anything quotes the text.
+        text = (read.Length < body.Length ? SecretRedaction.RedactCutKey(text, apiKey) : text).Trim();
         var exception = Create(status, text, retryAfter, generationId, apiKey);
         exception.WrittenBefore = writtenBefore;
         return ChargeClassifier.Describe(exception, chargedSubmit);

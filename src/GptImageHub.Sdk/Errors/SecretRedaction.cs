@@ -19,6 +19,8 @@ internal static class SecretRedaction
 
     private static readonly byte[] MaskUtf8 = Encoding.UTF8.GetBytes(Mask);
 
+    private static Base64Cache? s_base64Forms;
+
     /// <summary>The properties whose string values name a paid job or its image, which the mask leaves as they are.</summary>
     private static readonly byte[][] Addresses = [.. new[] { "id", "poll_url", "url" }.Select(Encoding.UTF8.GetBytes)];
 
@@ -98,6 +100,90 @@ internal static class SecretRedaction
         }
 
         return masks.Count == 0 ? json : Apply(json, masks);
+    }
+
+    /// <summary>
+    /// <paramref name="text"/>, the start of an answer cut at a cap, with a start of <paramref name="apiKey"/> (or of one of
+    /// its <see cref="Base64Forms"/>) that the cut left at its end masked: the whole key no longer matches there, and a key
+    /// of no known shape (a proxy's) showed all but its last characters. Four characters at least, so that the end of an
+    /// ordinary text is not masked for a letter it shares with the key.
+    /// </summary>
+    public static string RedactCutKey(string text, string? apiKey)
+    {
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return text;
+        }
+
+        var longest = 0;
+        foreach (var form in Base64Forms(apiKey!).Prepend(apiKey!))
+        {
+            for (var length = Math.Min(form.Length - 1, text.Length); length > Math.Max(longest, 3); length--)
+            {
+                if (string.CompareOrdinal(text, text.Length - length, form, 0, length) == 0)
+                {
+                    longest = length;
+                    break;
+                }
+            }
+        }
+
+        return longest == 0 ? text : text.Remove(text.Length - longest) + Mask;
+    }
+
+    /// <summary>
+    /// The key as base64, which a proxy or a consumer's handler that reports the request's credentials writes: of the key
+    /// alone, of <c>Bearer</c> and the key (the whole header value), and of the key as a Basic user name or password
+    /// (<c>key:</c>, <c>:key</c>); each in the standard and the URL alphabet, without its padding (which
+    /// <see cref="ReplaceBase64"/> masks with it). None for a key shorter than <see cref="ShortestMaskedInAnswers"/>, whose
+    /// base64 is a word that ordinary text can hold. Only these exact encodings: the key inside a longer encoded text (a
+    /// whole header block) starts at another bit offset, which no fixed string finds; an echo that honest is not the case.
+    /// </summary>
+    /// <remarks>Computed once for the last key asked about: a client masks with its one key, on error paths only.</remarks>
+    private static string[] Base64Forms(string apiKey)
+    {
+        var cached = s_base64Forms;
+        if (cached is not null && ReferenceEquals(cached.Key, apiKey))
+        {
+            return cached.Forms;
+        }
+
+        var forms = apiKey.Length < ShortestMaskedInAnswers
+            ? []
+            : new[] { apiKey, "Bearer " + apiKey, apiKey + ":", ":" + apiKey }
+                .Select(secret => Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)).TrimEnd('='))
+                .SelectMany(standard => new[] { standard, standard.Replace('+', '-').Replace('/', '_') })
+                .Distinct(StringComparer.Ordinal)
+                .ToArray();
+        s_base64Forms = new Base64Cache(apiKey, forms);
+        return forms;
+    }
+
+    /// <summary><paramref name="text"/> with each <paramref name="form"/>, and the <c>=</c> padding after it, replaced by <see cref="Mask"/>.</summary>
+    private static string ReplaceBase64(string text, string form)
+    {
+        var start = text.IndexOf(form, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        while (start >= 0)
+        {
+            var end = start + form.Length;
+            while (end < text.Length && text[end] == '=')
+            {
+                end++;
+            }
+
+            builder.Append(text, position, start - position).Append(Mask);
+            position = end;
+            start = text.IndexOf(form, end, StringComparison.Ordinal);
+        }
+
+        return builder.Append(text, position, text.Length - position).ToString();
     }
 
     private static bool IsAddress(ref Utf8JsonReader reader)
@@ -238,11 +324,23 @@ internal static class SecretRedaction
         };
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with <paramref name="apiKey"/>, its <see cref="Base64Forms"/> and every key-shaped word
+    /// replaced by <see cref="Mask"/>.
+    /// </summary>
     public static string Redact(string text, string? apiKey)
     {
-        if (!string.IsNullOrEmpty(apiKey) && text.IndexOf(apiKey, StringComparison.Ordinal) >= 0)
+        if (!string.IsNullOrEmpty(apiKey))
         {
-            text = text.Replace(apiKey, Mask);
+            if (text.IndexOf(apiKey, StringComparison.Ordinal) >= 0)
+            {
+                text = text.Replace(apiKey, Mask);
+            }
+
+            foreach (var form in Base64Forms(apiKey!))
+            {
+                text = ReplaceBase64(text, form);
+            }
         }
 
         var start = text.IndexOf(KeyPrefix, StringComparison.Ordinal);
@@ -267,5 +365,12 @@ internal static class SecretRedaction
         }
 
         return builder.Append(text, position, text.Length - position).ToString();
+    }
+
+    private sealed class Base64Cache(string key, string[] forms)
+    {
+        public string Key { get; } = key;
+
+        public string[] Forms { get; } = forms;
     }
 }
