@@ -53,7 +53,7 @@ internal static class FailureReport
     {
         var command = parseResult.CommandResult.Command;
         var name = context.Environment.CommandName;
-        var help = command.Parents.Any() ? $"{name} {command.Name} --help" : $"{name} --help";
+        var help = UsageMessages.Typed(command, name) + " --help";
         var messages = parseResult.Errors.Select(e => UsageMessages.Rewrite(e.Message).TrimEnd('.') + ".");
         if (unknownOption is not null)
         {

@@ -64,7 +64,7 @@ internal static partial class UsageMessages
                 var command = parseResult.CommandResult.Command;
                 var article = "aeiou".Contains(argument.Argument.Name[0], StringComparison.Ordinal) ? "An" : "A";
                 return Unknown(token.Value, command, commandName)
-                    + $" {article} {argument.Argument.Name} that starts with '-' goes after '--': {commandName} {command.Name} -- \"{token.Value}\".";
+                    + $" {article} {argument.Argument.Name} that starts with '-' goes after '--': {Typed(command, commandName)} -- \"{token.Value}\".";
             }
         }
 
@@ -98,10 +98,25 @@ internal static partial class UsageMessages
         message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)
         || message.StartsWith("Required command was not provided", StringComparison.Ordinal);
 
+    /// <summary>
+    /// How to type a command: the program's name and every command from the root's child down
+    /// (<c>gih batch status</c>, not <c>gih status</c>).
+    /// </summary>
+    public static string Typed(Command command, string commandName)
+    {
+        var names = new List<string>();
+        for (var current = command; current is not null && current.Parents.Any(); current = current.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Insert(0, current.Name);
+        }
+
+        return names.Count == 0 ? commandName : commandName + " " + string.Join(" ", names);
+    }
+
     private static string Unknown(string word, Command command, string commandName)
     {
         var suggestion = Closest(word, command);
-        var name = command.Parents.Any() ? $"{commandName} {command.Name}" : commandName;
+        var name = Typed(command, commandName);
         return $"Unknown option '{word}' for '{name}'" + (suggestion is null ? "." : $" (did you mean {suggestion}?).");
     }
 

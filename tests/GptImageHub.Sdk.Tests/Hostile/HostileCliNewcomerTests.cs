@@ -102,4 +102,37 @@ public sealed class HostileCliNewcomerTests : CliTestBase
         Assert.DoesNotContain("see inner exception", line, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, result.Out + result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Batch_status_help_shows_how_it_is_run_without_the_batch_file()
+    {
+        var result = await RunAsync("batch", "status", "--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("gih batch status [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--postgres <connection-string>", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("<file>", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Arguments:", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_help_still_shows_its_file()
+    {
+        var result = await RunAsync("batch", "--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("gih batch <file> [command] [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Arguments:", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mistyped_option_of_batch_status_names_the_command_as_it_is_typed()
+    {
+        var result = await RunAsync("batch", "status", "--batch-nam", "x");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = result.ErrorLine();
+        Assert.Contains("Unknown option '--batch-nam' for 'gih batch status' (did you mean --batch-name?).", line, StringComparison.Ordinal);
+        Assert.EndsWith("See 'gih batch status --help'.", line, StringComparison.Ordinal);
+    }
 }
