@@ -109,6 +109,7 @@ internal static class QuickStartApp
         InvalidRequestException or ReferenceImageException or ArgumentException => 2,
         UnauthorizedException or MissingApiKeyException => 3,
         InsufficientCreditsException or CreditLimitExceededException => 4,
+        NotFoundException { GenerationId: null } => 2,   // no generation asked for: the models or credits path is missing, so the address is wrong
         NotFoundException => 5,
         GenerationFailedException => 6,
         GenerationTimeoutException => 7,

@@ -31,6 +31,11 @@ internal static class CliApp
             ProcessTerminationTimeout = null,
         };
 
+        if (parseResult.Action is HelpAction && IsBatchStatus(parseResult.CommandResult.Command))
+        {
+            return WriteBatchStatusHelp(parseResult, invocation, environment);
+        }
+
         try
         {
             return await parseResult.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
@@ -41,6 +46,30 @@ internal static class CliApp
         {
             return FailureReport.Write(ex, context, parseResult, cancellationToken);
         }
+    }
+
+    private static bool IsBatchStatus(Command command) =>
+        command.Name == "status" && command.Parents.OfType<Command>().FirstOrDefault()?.Name == "batch";
+
+    /// <summary>
+    /// <c>gih batch status --help</c> without the batch's file: the parser's help shows a subcommand after its parent's
+    /// arguments (<c>gih batch &lt;file&gt; status</c>) and lists <c>&lt;file&gt;</c>, but the status of a shared batch takes no
+    /// file, and <c>gih batch status --postgres ...</c> is how it is run.
+    /// </summary>
+    private static int WriteBatchStatusHelp(ParseResult parseResult, InvocationConfiguration invocation, CliEnvironment environment)
+    {
+        using var text = new StringWriter();
+        var exitCode = parseResult.Invoke(new InvocationConfiguration { Output = text, Error = invocation.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+        var lines = text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
+        var arguments = lines.IndexOf("Arguments:");
+        if (arguments >= 0)
+        {
+            var end = lines.FindIndex(arguments, string.IsNullOrWhiteSpace);
+            lines.RemoveRange(arguments, (end < 0 ? lines.Count : end + 1) - arguments);
+        }
+
+        environment.Out.Write(string.Join(Environment.NewLine, lines).Replace("gih batch <file> status", "gih batch status", StringComparison.Ordinal));
+        return exitCode;
     }
 
     private static Command CreateRootCommand(CommandContext context)

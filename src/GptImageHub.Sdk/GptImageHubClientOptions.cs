@@ -7,6 +7,12 @@ namespace GptImageHub.Sdk;
 /// </summary>
 public sealed class GptImageHubClientOptions
 {
+    /// <summary>
+    /// The configuration values <c>AddGptImageHub(section)</c> could not convert, by path (never by value), reported with
+    /// the other settings' failures when the host starts; null when bound from code.
+    /// </summary>
+    internal List<string>? BindingFailures { get; set; }
+
     /// <summary>The environment variable read when <see cref="ApiKey"/> is not set.</summary>
     public const string ApiKeyEnvironmentVariable = "GPTIMAGEHUB_API_KEY";
 

@@ -42,7 +42,9 @@ internal static class OptionsRules
             failures.Add($"The API key (ApiKey or {GptImageHubClientOptions.ApiKeyEnvironmentVariable}) is {apiKey.Length} characters long, more than {MaxApiKeyLength}; a key is gih_live_ and 32 characters: check how it was copied.");
         }
 
-        baseAddress = CheckBaseAddress(options.BaseAddress ?? BaseAddressFromEnvironment(failures), options.AllowInsecureHttp, failures);
+        // Named as the user set it: an address from the environment is blamed on the variable, not on a property never set.
+        var addressSetting = options.BaseAddress is null ? GptImageHubClientOptions.BaseAddressEnvironmentVariable : nameof(GptImageHubClientOptions.BaseAddress);
+        baseAddress = CheckBaseAddress(options.BaseAddress ?? BaseAddressFromEnvironment(failures), options.AllowInsecureHttp, failures, addressSetting);
         RequirePositive(options.RequestTimeout, nameof(GptImageHubClientOptions.RequestTimeout), failures);
         RequirePositive(options.ServerWaitTimeout, nameof(GptImageHubClientOptions.ServerWaitTimeout), failures);
         if (options.MaxRetries is < 0 or > 10)
@@ -157,7 +159,7 @@ internal static class OptionsRules
         return address;
     }
 
-    private static Uri? CheckBaseAddress(Uri? baseAddress, bool allowInsecureHttp, List<string> failures)
+    private static Uri? CheckBaseAddress(Uri? baseAddress, bool allowInsecureHttp, List<string> failures, string setting)
     {
         if (baseAddress is null)
         {
@@ -167,27 +169,27 @@ internal static class OptionsRules
 
         if (!baseAddress.IsAbsoluteUri)
         {
-            failures.Add("BaseAddress must be an absolute http or https URI, such as https://www.gptimagehub.com/.");
+            failures.Add($"{setting} must be an absolute http or https URI, such as https://www.gptimagehub.com/.");
             return null;
         }
 
         var isHttps = baseAddress.Scheme == Uri.UriSchemeHttps;
         if (!isHttps && baseAddress.Scheme != Uri.UriSchemeHttp)
         {
-            failures.Add($"BaseAddress must use http or https, not '{baseAddress.Scheme}'.");
+            failures.Add($"{setting} must use http or https, not '{baseAddress.Scheme}'.");
             return null;
         }
 
         var valid = true;
         if (!isHttps && !allowInsecureHttp && !IsLoopback(baseAddress))
         {
-            failures.Add($"BaseAddress '{baseAddress.GetLeftPart(UriPartial.Authority)}' uses plain http to a host that is not loopback, which would send the API key in clear text. Use https, or set AllowInsecureHttp = true if you accept that risk.");
+            failures.Add($"{setting} '{baseAddress.GetLeftPart(UriPartial.Authority)}' uses plain http to a host that is not loopback, which would send the API key in clear text. Use https, or set AllowInsecureHttp = true if you accept that risk.");
             valid = false;
         }
 
         if (!string.IsNullOrEmpty(baseAddress.UserInfo) || !string.IsNullOrEmpty(baseAddress.Query) || !string.IsNullOrEmpty(baseAddress.Fragment))
         {
-            failures.Add("BaseAddress must not carry user info, a query or a fragment.");
+            failures.Add($"{setting} must not carry user info, a query or a fragment.");
             valid = false;
         }
 

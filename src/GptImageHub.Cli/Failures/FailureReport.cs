@@ -53,11 +53,13 @@ internal static class FailureReport
     {
         var command = parseResult.CommandResult.Command;
         var name = context.Environment.CommandName;
-        var help = command.Parents.Any() ? $"{name} {command.Name} --help" : $"{name} --help";
+        var help = UsageMessages.Typed(command, name) + " --help";
         var messages = parseResult.Errors.Select(e => UsageMessages.Rewrite(e.Message).TrimEnd('.') + ".");
         if (unknownOption is not null)
         {
-            messages = messages.Prepend(unknownOption);
+            // The word the unknown option displaced (the real prompt) and the option itself are what the parser calls
+            // "Unrecognized command or argument": said once, in the user's words, rather than three times.
+            messages = messages.Where(m => !UsageMessages.IsExplainedByUnknownOption(m)).Prepend(unknownOption);
         }
 
         var message = KeyMask.ApplyToUsage(string.Join(" ", messages), TypedWords(parseResult, context), context.Connection?.ApiKey) + $" See '{help}'.";
@@ -103,6 +105,9 @@ internal static class FailureReport
             MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", exception.Message),
             UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {exception.Message}{KeySource(context)}"),
             InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
+            // No generation was asked for (models, credits, a submit): the path itself is missing, so the address is wrong.
+            NotFoundException when GenerationIdOf(exception) is null && context.GenerationId is null =>
+                (ExitCodes.Usage, "usage", $"{EndSentence(exception.Message)} Fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file."),
             NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {exception.Message}"),
             GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
             GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),

@@ -62,14 +62,75 @@ internal static partial class UsageMessages
                 }
 
                 var command = parseResult.CommandResult.Command;
-                var suggestion = Closest(token.Value, command);
-                return $"Unknown option '{token.Value}' for '{commandName} {command.Name}'"
-                    + (suggestion is null ? "." : $" (did you mean {suggestion}?).")
-                    + $" An {argument.Argument.Name} that starts with '-' goes after '--': {commandName} {command.Name} -- \"{token.Value}\".";
+                var article = "aeiou".Contains(argument.Argument.Name[0], StringComparison.Ordinal) ? "An" : "A";
+                return Unknown(token.Value, command, commandName)
+                    + $" {article} {argument.Argument.Name} that starts with '-' goes after '--': {Typed(command, commandName)} -- \"{token.Value}\".";
             }
         }
 
+        // A mistyped command ("gih generat") names the closest one; the options after it are then unmatched too, and say nothing.
+        if (parseResult.CommandResult.Command is { } root && !root.Parents.Any() && parseResult.UnmatchedTokens.Count > 0
+            && parseResult.UnmatchedTokens[0] is { Length: > 0 } first && first[0] != '-')
+        {
+            var meant = root.Subcommands.Select(c => (c.Name, Distance: Distance(first, c.Name))).Where(c => c.Distance <= 2).OrderBy(c => c.Distance).Select(c => c.Name).FirstOrDefault();
+            return $"Unknown command '{first}'" + (meant is null ? "." : $" (did you mean {meant}?).");
+        }
+
+        // A command without an argument (models, credits) leaves the word unmatched rather than taking it: named the same
+        // way, with the closest real option, rather than the parser's "Unrecognized command or argument".
+        foreach (var word in parseResult.UnmatchedTokens)
+        {
+            var index = IndexOf(tokens, word);
+            if (word.Length < 2 || word[0] != '-' || (doubleDash >= 0 && (index < 0 || index > doubleDash))
+                || double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            return Unknown(word, parseResult.CommandResult.Command, commandName);
+        }
+
         return null;
+    }
+
+    /// <summary>Whether a parser error is one <see cref="UnknownOption"/> explains: an unmatched word, which the unknown option left or is.</summary>
+    public static bool IsExplainedByUnknownOption(string message) =>
+        message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)
+        || message.StartsWith("Required command was not provided", StringComparison.Ordinal);
+
+    /// <summary>
+    /// How to type a command: the program's name and every command from the root's child down
+    /// (<c>gih batch status</c>, not <c>gih status</c>).
+    /// </summary>
+    public static string Typed(Command command, string commandName)
+    {
+        var names = new List<string>();
+        for (var current = command; current is not null && current.Parents.Any(); current = current.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Insert(0, current.Name);
+        }
+
+        return names.Count == 0 ? commandName : commandName + " " + string.Join(" ", names);
+    }
+
+    private static string Unknown(string word, Command command, string commandName)
+    {
+        var suggestion = Closest(word, command);
+        var name = Typed(command, commandName);
+        return $"Unknown option '{word}' for '{name}'" + (suggestion is null ? "." : $" (did you mean {suggestion}?).");
+    }
+
+    private static int IndexOf(IReadOnlyList<Token> tokens, string word)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (string.Equals(tokens[i].Value, word, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static int IndexOf(IReadOnlyList<Token> tokens, Token token)

@@ -12,6 +12,11 @@ internal sealed class GptImageHubClientOptionsValidator : IValidateOptions<GptIm
     public ValidateOptionsResult Validate(string? name, GptImageHubClientOptions options)
     {
         var failures = OptionsRules.Check(options, out _, out _, keyFromEnvironment: Core.ClientCores.IsDefault(name ?? Options.DefaultName));
+        if (options.BindingFailures is { Count: > 0 } unreadable)
+        {
+            failures.InsertRange(0, unreadable);
+        }
+
         if (failures.Count == 0)
         {
             return ValidateOptionsResult.Success;

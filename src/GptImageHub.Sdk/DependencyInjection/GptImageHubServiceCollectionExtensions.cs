@@ -56,7 +56,7 @@ public static class GptImageHubServiceCollectionExtensions
             throw new ArgumentNullException(nameof(section));
         }
 
-        return AddGptImageHubCore(services, name: null, builder => builder.Bind(section));
+        return AddGptImageHubCore(services, name: null, builder => BindSection(builder, section));
     }
 
     /// <summary>
@@ -110,7 +110,17 @@ public static class GptImageHubServiceCollectionExtensions
             throw new ArgumentNullException(nameof(section));
         }
 
-        return AddGptImageHubCore(services, RequireName(name), builder => builder.Bind(section));
+        return AddGptImageHubCore(services, RequireName(name), builder => BindSection(builder, section));
+    }
+
+    /// <summary>
+    /// What <c>OptionsBuilder.Bind</c> does (bind, and rebind when the section reloads), through <see cref="SectionBinder"/>,
+    /// so that values that cannot be converted are all named at start, and none is quoted.
+    /// </summary>
+    private static void BindSection(OptionsBuilder<GptImageHubClientOptions> builder, IConfiguration section)
+    {
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<GptImageHubClientOptions>>(new ConfigurationChangeTokenSource<GptImageHubClientOptions>(builder.Name, section));
+        builder.Configure(options => SectionBinder.Bind(section, options));
     }
 
     private static IHttpClientBuilder AddGptImageHubCore(IServiceCollection services, string? name, Action<OptionsBuilder<GptImageHubClientOptions>> configureOptions)

@@ -38,7 +38,15 @@ internal static class ErrorMapper
     /// (UTF-8, invalid bytes replaced; empty when the body broke off: the status already says the
     /// call failed, and half a body adds nothing to act on).
     /// </summary>
-    public static GptImageHubException Map(HttpStatusCode status, ReadOnlySpan<byte> body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit, bool writtenBefore = false)
+    /// <param name="status">The answer's status.</param>
+    /// <param name="body">The error body read.</param>
+    /// <param name="retryAfter">The answer's Retry-After.</param>
+    /// <param name="generationId">The generation the call concerns.</param>
+    /// <param name="apiKey">The key, masked wherever the body quotes it.</param>
+    /// <param name="chargedSubmit">Whether the call is the charged POST.</param>
+    /// <param name="writtenBefore">Whether the body went more than once below the SDK.</param>
+    /// <param name="note">What the caller knows that the service's words do not say (a 404 on a path that always exists: a wrong base address), added to the message.</param>
+    public static GptImageHubException Map(HttpStatusCode status, ReadOnlySpan<byte> body, TimeSpan? retryAfter, string? generationId, string? apiKey, bool chargedSubmit, bool writtenBefore = false, string? note = null)
     {
         var read = body.Slice(0, Math.Min(body.Length, MaxErrorBodyBytes));
 #if NET
@@ -49,13 +57,14 @@ internal static class ErrorMapper
 
         // A key across the cut no longer matches whole: what the cut left of it is masked before anything quotes the text.
         text = (read.Length < body.Length ? SecretRedaction.RedactCutKey(text, apiKey) : text).Trim();
-        var exception = Create(status, text, retryAfter, generationId, apiKey);
+        var exception = Create(status, text, retryAfter, generationId, apiKey, note);
         exception.WrittenBefore = writtenBefore;
         return ChargeClassifier.Describe(exception, chargedSubmit);
     }
 
-    private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey)
+    private static GptImageHubException Create(HttpStatusCode status, string body, TimeSpan? retryAfter, string? generationId, string? apiKey, string? note)
     {
+        var suffix = note is null ? string.Empty : ": " + note + ".";
         var detail = TryParse(body);
         var code = detail?.Code;
         var statusText = "HTTP " + ((int)status).ToString(CultureInfo.InvariantCulture);
@@ -63,7 +72,7 @@ internal static class ErrorMapper
         if (detail is not null && code is not null && Table.TryGetValue((status, code), out var create))
         {
             var serverMessage = SecretRedaction.Redact(string.IsNullOrWhiteSpace(detail.Message) ? code : detail.Message!, apiKey);
-            return create(new ErrorDetails($"{serverMessage} ({statusText} {code})", status, code, generationId, retryAfter));
+            return create(new ErrorDetails($"{serverMessage} ({statusText} {code}){suffix}", status, code, generationId, retryAfter));
         }
 
         // An undocumented code goes into the message (and ErrorCode) as the server sent it: a key
@@ -73,6 +82,7 @@ internal static class ErrorMapper
         var described = detail is not null
             ? $"{SecretRedaction.Redact(detail.Message ?? "(no message)", apiKey)} ({statusText}{(code is null ? string.Empty : " " + code)})"
             : $"The service returned {statusText} {Describe(status)} with {Excerpt(body, apiKey)}.";
+        described = note is null ? described : described.TrimEnd('.') + suffix;
 
         if ((int)status == 429)
         {

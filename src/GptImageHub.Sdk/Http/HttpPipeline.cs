@@ -394,7 +394,8 @@ internal sealed class HttpPipeline
                 // The answer is to the attempt that wrote the body last; one below the SDK may have written it before.
                 var text = errorBody.Failure is null ? SecretRedaction.Redact(errorBody.Json, _settings.ApiKeyJsonForms) : default;
                 var writtenBefore = body is { Writes: > 1 } or { Copied: true };
-                return Failed(ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore), retryAfter);
+                var failure = ErrorMapper.Map(message.StatusCode, text, retryAfter, call.GenerationId, _settings.ApiKey, call.IsChargedSubmit, writtenBefore, MissingEndpoint(call, message.StatusCode));
+                return Failed(failure, retryAfter);
             }
         }
         catch (Exception ex)
@@ -569,6 +570,37 @@ internal sealed class HttpPipeline
 #endif
     }
 
+    /// <summary>
+    /// The transport's message with the reason it points to: <c>HttpClient</c> says "The SSL connection could not be
+    /// established, see inner exception.", and a one-line report (gih's, the quickstart's, a log's) shows no inner
+    /// exception, so the reason (an https address to a plain-http server, a certificate refused) is put in its place.
+    /// </summary>
+    private static string WithInnerReason(Exception ex)
+    {
+        const string SeeInner = ", see inner exception.";
+        var message = ex.Message;
+        return ex.InnerException is { } inner && message.EndsWith(SeeInner, StringComparison.Ordinal)
+            ? message.Remove(message.Length - SeeInner.Length) + ": " + WithInnerReason(inner)
+            : message;
+    }
+
+    /// <summary>
+    /// What a 404 on the models, credits or submit path means: these paths always exist at the service's root, so the base
+    /// address is wrong (most often it carries the API's own path, <c>.../api/v1/</c>). Said in the message, since the
+    /// service's bare "Not found" names no generation and nothing to change. A generation's read (its id) and a download
+    /// (another origin) get no note: there the 404 is about the thing asked for.
+    /// </summary>
+    private string? MissingEndpoint(ApiCall call, HttpStatusCode status) =>
+        status == HttpStatusCode.NotFound && call.OnApiOrigin && call.GenerationId is null
+            ? string.Format(
+                CultureInfo.InvariantCulture,
+                "{0} {1} does not exist at the base address {2}, which must be the service's root (such as {3}), not an API path",
+                call.Method,
+                call.Uri.AbsolutePath,
+                _settings.BaseAddress,
+                GptImageHubClientOptions.DefaultBaseAddress)
+            : null;
+
     private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, string? apiKey, bool writtenBefore = false)
     {
         var target = call.Method + " " + call.Uri.AbsolutePath;
@@ -590,7 +622,7 @@ internal sealed class HttpPipeline
         ex = SecretRedaction.Redact(ex, apiKey);
         return ChargeClassifier.Describe(
             new GptImageHubConnectionException(
-                string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, ex.Message),
+                string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, SecretRedaction.Redact(WithInnerReason(ex), apiKey)),
                 statusCode: null,
                 errorCode: null,
                 generationId,

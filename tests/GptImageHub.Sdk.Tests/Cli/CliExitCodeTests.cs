@@ -30,7 +30,7 @@ public sealed class CliExitCodeTests : CliTestBase
     }
 
     [Theory]
-    [InlineData("Unrecognized command or argument '--bogus'", "credits --bogus")]
+    [InlineData("Unknown option '--bogus' for 'gih credits'.", "credits --bogus")]
     [InlineData("Required command was not provided", "")]
     [InlineData("Required argument missing", "generate")]
     [InlineData("-n must be 1 to 4", "generate fox -n 9")]

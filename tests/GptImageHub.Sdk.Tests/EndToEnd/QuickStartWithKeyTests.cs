@@ -39,6 +39,7 @@ public sealed class QuickStartWithKeyTests : IAsyncLifetime
     [InlineData("refused", 3)]
     [InlineData("poor", 4)]
     [InlineData("unreachable", 8)]
+    [InlineData("api-path", 2)]
     public async Task A_service_error_is_one_line_and_the_exit_code_gih_uses(string situation, int expectedExitCode)
     {
         var key = situation switch
@@ -46,7 +47,12 @@ public sealed class QuickStartWithKeyTests : IAsyncLifetime
             "refused" => "gih_live_" + new string('x', 32),
             _ => _hub.CreateApiKey(credits: 3),
         };
-        var baseUrl = situation == "unreachable" ? "http://127.0.0.1:1/" : null;
+        var baseUrl = situation switch
+        {
+            "unreachable" => "http://127.0.0.1:1/",
+            "api-path" => new Uri(_hub.BaseAddress, "api/v1/").ToString(),   // pasted with the API's own path: the address, not a generation, is wrong
+            _ => null,
+        };
 
         var (exitCode, _, error) = await RunAsync(key, baseUrl);
 
