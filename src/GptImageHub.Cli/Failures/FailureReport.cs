@@ -105,9 +105,10 @@ internal static class FailureReport
             MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", exception.Message),
             UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {exception.Message}{KeySource(context)}"),
             InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
-            // No generation was asked for (models, credits, a submit): the path itself is missing, so the address is wrong.
+            // No generation was asked for (models, credits, a submit): the path itself is missing, so the address is wrong,
+            // or (a submit's) the model it names; the SDK's message says which may be.
             NotFoundException when GenerationIdOf(exception) is null && context.GenerationId is null =>
-                (ExitCodes.Usage, "usage", $"{EndSentence(exception.Message)} Fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file."),
+                (ExitCodes.Usage, "usage", $"{EndSentence(exception.Message)} If the address is wrong, fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file."),
             NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {exception.Message}"),
             GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
             GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),

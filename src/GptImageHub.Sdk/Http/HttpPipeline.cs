@@ -588,13 +588,16 @@ internal sealed class HttpPipeline
     /// What a 404 on the models, credits or submit path means: these paths always exist at the service's root, so the base
     /// address is wrong (most often it carries the API's own path, <c>.../api/v1/</c>). Said in the message, since the
     /// service's bare "Not found" names no generation and nothing to change. A generation's read (its id) and a download
-    /// (another origin) get no note: there the 404 is about the thing asked for.
+    /// (another origin) get no note: there the 404 is about the thing asked for. A submit's 404 may also be about what it
+    /// names (the service calls any missing resource notFound, a model among them), so its note says both.
     /// </summary>
     private string? MissingEndpoint(ApiCall call, HttpStatusCode status) =>
         status == HttpStatusCode.NotFound && call.OnApiOrigin && call.GenerationId is null
             ? string.Format(
                 CultureInfo.InvariantCulture,
-                "{0} {1} does not exist at the base address {2}, which must be the service's root (such as {3}), not an API path",
+                call.Method == HttpMethod.Post
+                    ? "{0} {1} was not found at the base address {2}: the model may not exist, or the address is not the service's root (such as {3}) but an API path"
+                    : "{0} {1} does not exist at the base address {2}, which must be the service's root (such as {3}), not an API path",
                 call.Method,
                 call.Uri.AbsolutePath,
                 _settings.BaseAddress,

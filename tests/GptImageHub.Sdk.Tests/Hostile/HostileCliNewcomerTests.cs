@@ -74,7 +74,7 @@ public sealed class HostileCliNewcomerTests : CliTestBase
         Assert.True(result.ExitCode == 2, result.ToString());
         var line = result.ErrorLine();
         Assert.Contains("/api/v1/api/v1/", line, StringComparison.Ordinal);
-        Assert.Contains($"does not exist at the base address {address}", line, StringComparison.Ordinal);
+        Assert.Contains($" at the base address {address}", line, StringComparison.Ordinal);
         Assert.Contains("--base-url", line, StringComparison.Ordinal);
         Assert.DoesNotContain("no such generation", line, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(100, Hub.Ledger.GetBalance(Key));

@@ -34,7 +34,7 @@ public sealed class HostileWrongAddressTests : IAsyncLifetime
 
         Assert.Contains($"GET /api/v1/api/v1/models does not exist at the base address {address}", models.Message, StringComparison.Ordinal);
         Assert.Contains($"GET /api/v1/api/v1/credits does not exist at the base address {address}", credits.Message, StringComparison.Ordinal);
-        Assert.Contains($"POST /api/v1/api/v1/images/generations does not exist at the base address {address}", submit.Message, StringComparison.Ordinal);
+        Assert.Contains($"POST /api/v1/api/v1/images/generations was not found at the base address {address}: the model may not exist, or the address is not the service's root", submit.Message, StringComparison.Ordinal);
         Assert.StartsWith("Not found (HTTP 404 notFound): ", models.Message, StringComparison.Ordinal);
         Assert.False(submit.PossiblyCharged);
         Assert.Null(submit.GenerationId);
