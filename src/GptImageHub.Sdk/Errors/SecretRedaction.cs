@@ -135,7 +135,7 @@ internal static class SecretRedaction
     /// The key as base64, which a proxy or a consumer's handler that reports the request's credentials writes: of the key
     /// alone, of <c>Bearer</c> and the key (the whole header value), and of the key as a Basic user name or password
     /// (<c>key:</c>, <c>:key</c>); each in the standard and the URL alphabet, without its padding (which
-    /// <see cref="ReplaceBase64"/> masks with it). None for a key shorter than <see cref="ShortestMaskedInAnswers"/>, whose
+    /// <see cref="Redact(string, string?)"/> masks with it). None for a key shorter than <see cref="ShortestMaskedInAnswers"/>, whose
     /// base64 is a word that ordinary text can hold. Only these exact encodings: the key inside a longer encoded text (a
     /// whole header block) starts at another bit offset, which no fixed string finds; an echo that honest is not the case.
     /// </summary>
@@ -159,10 +159,13 @@ internal static class SecretRedaction
         return forms;
     }
 
-    /// <summary><paramref name="text"/> with each <paramref name="form"/>, and the <c>=</c> padding after it, replaced by <see cref="Mask"/>.</summary>
-    private static string ReplaceBase64(string text, string form)
+    /// <summary>
+    /// <paramref name="text"/> with each <paramref name="marker"/>, and the characters right after it that
+    /// <paramref name="continues"/> takes (a key's rest, a base64 form's padding), replaced by <see cref="Mask"/>.
+    /// </summary>
+    private static string MaskRuns(string text, string marker, Func<char, bool> continues)
     {
-        var start = text.IndexOf(form, StringComparison.Ordinal);
+        var start = text.IndexOf(marker, StringComparison.Ordinal);
         if (start < 0)
         {
             return text;
@@ -172,15 +175,15 @@ internal static class SecretRedaction
         var position = 0;
         while (start >= 0)
         {
-            var end = start + form.Length;
-            while (end < text.Length && text[end] == '=')
+            var end = start + marker.Length;
+            while (end < text.Length && continues(text[end]))
             {
                 end++;
             }
 
             builder.Append(text, position, start - position).Append(Mask);
             position = end;
-            start = text.IndexOf(form, end, StringComparison.Ordinal);
+            start = end < text.Length ? text.IndexOf(marker, end, StringComparison.Ordinal) : -1;
         }
 
         return builder.Append(text, position, text.Length - position).ToString();
@@ -339,32 +342,11 @@ internal static class SecretRedaction
 
             foreach (var form in Base64Forms(apiKey!))
             {
-                text = ReplaceBase64(text, form);
+                text = MaskRuns(text, form, static c => c == '=');
             }
         }
 
-        var start = text.IndexOf(KeyPrefix, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        var position = 0;
-        while (start >= 0)
-        {
-            var end = start + KeyPrefix.Length;
-            while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_' || text[end] == '-'))
-            {
-                end++;
-            }
-
-            builder.Append(text, position, start - position).Append(Mask);
-            position = end;
-            start = end < text.Length ? text.IndexOf(KeyPrefix, end, StringComparison.Ordinal) : -1;
-        }
-
-        return builder.Append(text, position, text.Length - position).ToString();
+        return MaskRuns(text, KeyPrefix, static c => char.IsLetterOrDigit(c) || c == '_' || c == '-');
     }
 
     private sealed class Base64Cache(string key, string[] forms)
