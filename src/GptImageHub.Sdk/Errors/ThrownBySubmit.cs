@@ -10,7 +10,8 @@ namespace GptImageHub.Sdk.Errors;
 /// answer and then met a 429, or a second submit refused after the first was charged, passes on a real refusal
 /// of the SDK's, and an earlier call's refusal can be thrown again after a charged submit. The SDK's submits
 /// report to the watch through the execution context, so one that does not flow from the call (a decorator's
-/// background worker) is not seen, and its exception counts as possibly charged.
+/// background worker), or that runs after the call ended (a worker the call started), is not seen, and its exception
+/// counts as possibly charged.
 /// </summary>
 internal sealed class ThrownBySubmit
 {
