@@ -18,6 +18,8 @@ internal sealed class ClientSettings
         ApiKeyJsonForms = SecretRedaction.JsonForms(apiKey);
         BaseAddress = baseAddress;
         Endpoints = new ApiEndpoints(baseAddress);
+        ShownBaseAddress = SecretRedaction.RedactInAddress(baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped), apiKey);
+        _pathsHoldKey = !string.Equals(SecretRedaction.RedactInAddress(baseAddress.AbsolutePath, apiKey), baseAddress.AbsolutePath, StringComparison.Ordinal);
         GenerationMode = options.GenerationMode;
         RequestTimeout = options.RequestTimeout;
         ServerWaitTimeout = options.ServerWaitTimeout;
@@ -44,6 +46,22 @@ internal sealed class ClientSettings
     public Uri BaseAddress { get; }
 
     public ApiEndpoints Endpoints { get; }
+
+    /// <summary>The base address as messages name it: scheme, host and path, with a key in its path masked.</summary>
+    public string ShownBaseAddress { get; }
+
+    // Whether the base address's path holds the key (or a key-shaped word), so every path built on it must be masked
+    // before a message, log or trace names it; checked once, so that the usual address costs a call nothing.
+    private readonly bool _pathsHoldKey;
+
+    /// <summary>Sets <paramref name="call"/>'s <see cref="ApiCall.Path"/>, as messages, logs and traces name it, with the key masked when the base address's path holds it.</summary>
+    public void MaskPath(ApiCall call)
+    {
+        if (_pathsHoldKey)
+        {
+            call.Path = SecretRedaction.RedactInAddress(call.Uri.AbsolutePath, ApiKey);
+        }
+    }
 
     public GenerationMode GenerationMode { get; }
 

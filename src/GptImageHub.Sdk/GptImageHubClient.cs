@@ -158,7 +158,7 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
     /// <inheritdoc/>
     public async Task<ImageGeneration> GenerateImageAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
-        // A charged submit whose exceptions a batch never trusts: a decorator that calls it has possibly paid.
+        // A charged submit: a batch trusts only its submit's own exception (below), never one after the answer.
         ThrownBySubmit.Started();
         ThrowIfDisposed();
         ValidateBeforeSending(request);
@@ -167,7 +167,20 @@ public sealed class GptImageHubClient : IGptImageHubClient, IDisposable
         string? generationId = null;
         try
         {
-            var generation = await SubmitAsync(request, submitAsync: mode == GenerationMode.Polling, mode == GenerationMode.Polling ? _settings.RequestTimeout : _settings.ServerWaitTimeout, cancellationToken).ConfigureAwait(false);
+            ImageGeneration generation;
+            try
+            {
+                generation = await SubmitAsync(request, submitAsync: mode == GenerationMode.Polling, mode == GenerationMode.Polling ? _settings.RequestTimeout : _settings.ServerWaitTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ThrownBySubmit.Remember(ex))
+            {
+                // Never entered: the submit's own failure, before any job was named, is as trustworthy as
+                // StartImageGenerationAsync's. A batch's stop taken before sending (through a decorator) said not sent,
+                // and the batch, told nothing, journaled the item possibly charged and held it back for good. What
+                // fails after the answer (the wait) is never remembered, so it still counts as possibly charged.
+                throw;
+            }
+
             generationId = generation.Id;
             ThrownBySubmit.Paid(generationId);
             scope.Submitted(generation);

@@ -504,16 +504,26 @@ internal sealed class BatchRunner
             }
         }
 
-        /// <summary>Ends an item this run did not post: its slot freed, its result skipped with the reason.</summary>
-        private void Skip(string key, string reason)
+        /// <summary>
+        /// Ends an item this run did not post: its slot freed, <paramref name="handBack"/> (the claim of a copy the store
+        /// never heard submit) handed back, its result skipped with the reason.
+        /// </summary>
+        private void Skip(string key, string reason, BatchClaim? handBack = null)
         {
             if (TakeRepeatedResume(key) is var (item, generationId))
             {
                 // While this copy gave the item up (its claim lost to a worker that took this one for dead, say), the
                 // store offered it again to follow a job posted for it: followed in the copy's slot, never posted. Handed
-                // back instead, as other repeats are, this run reported the item skipped without that paid job's id.
+                // back instead, as other repeats are, this run reported the item skipped without that paid job's id. The
+                // copy's own claim is not handed back either: the store gave the item to this worker to follow, and a
+                // fleet store let go of it (no owner), so another worker could follow it too while this one did.
                 _poller.Track(item, generationId, pollNow: true);
                 return;
+            }
+
+            if (handBack is not null)
+            {
+                HandBack(handBack);
             }
 
             _limiter.Release();
@@ -574,15 +584,10 @@ internal sealed class BatchRunner
 
             if (skip is not null)
             {
-                if (!begun)
-                {
-                    // Skipped before the store heard of a submit (the batch stopped submitting, no price under a
-                    // budget): the claim is handed back, or a shared store keeps it this live worker's and never
-                    // calls it drained. Another worker, or a later run, may post it.
-                    HandBack(new BatchClaim(item.Key, BatchClaimKind.Submit));
-                }
-
-                Skip(item.Key, skip);
+                // Skipped before the store heard of a submit (the batch stopped submitting, no price under a budget): the
+                // claim is handed back, or a shared store keeps it this live worker's and never calls it drained. Another
+                // worker, or a later run, may post it. Unless Skip follows the item instead (see there).
+                Skip(item.Key, skip, begun ? null : new BatchClaim(item.Key, BatchClaimKind.Submit));
                 return;
             }
 

@@ -328,6 +328,21 @@ internal static class SecretRedaction
     }
 
     /// <summary>
+    /// <paramref name="text"/>, an address or its path as a <see cref="Uri"/> writes it, with the key masked as <see cref="Redact(string, string?)"/>
+    /// masks it, and as the address escapes it (a key with a character a path cannot hold as it is).
+    /// </summary>
+    public static string RedactInAddress(string text, string? apiKey)
+    {
+        if (!string.IsNullOrEmpty(apiKey) && Uri.EscapeDataString(apiKey) is var escaped && !string.Equals(escaped, apiKey, StringComparison.Ordinal)
+            && text.IndexOf(escaped, StringComparison.Ordinal) >= 0)
+        {
+            text = text.Replace(escaped, Mask);
+        }
+
+        return Redact(text, apiKey);
+    }
+
+    /// <summary>
     /// <paramref name="text"/> with <paramref name="apiKey"/>, its <see cref="Base64Forms"/> and every key-shaped word
     /// replaced by <see cref="Mask"/>.
     /// </summary>

@@ -10,7 +10,8 @@ namespace GptImageHub.Sdk.Errors;
 /// answer and then met a 429, or a second submit refused after the first was charged, passes on a real refusal
 /// of the SDK's, and an earlier call's refusal can be thrown again after a charged submit. The SDK's submits
 /// report to the watch through the execution context, so one that does not flow from the call (a decorator's
-/// background worker) is not seen, and its exception counts as possibly charged.
+/// background worker), or that runs after the call ended (a worker the call started), is not seen, and its exception
+/// counts as possibly charged.
 /// </summary>
 internal sealed class ThrownBySubmit
 {
@@ -21,13 +22,22 @@ internal sealed class ThrownBySubmit
     private readonly CancellationToken _stopBeforeSending;
     private int _started;
 
+    // Set when the watched call ends. The watch flows into every task the call starts, and a consumer's decorator may
+    // start one that outlives it (a worker that serves its later submits): that task must not take the batch's stop
+    // (cancelled when the batch ends, even a finished one), or every later submit through it, in a batch or not, was
+    // refused "stopped before sending"; nor report to a call that has ended.
+    private volatile bool _ended;
+
     private ThrownBySubmit(CancellationToken stopBeforeSending) => _stopBeforeSending = stopBeforeSending;
 
     /// <summary>
     /// The stop of the batch that watches this execution context (none outside a watch): the SDK's submits take it as a
     /// stop before sending, so a batch stopped while a consumer's decorator submits sends no retry and nothing not yet sent.
     /// </summary>
-    public static CancellationToken StopBeforeSending => Watching.Value?._stopBeforeSending ?? default;
+    public static CancellationToken StopBeforeSending => Current?._stopBeforeSending ?? default;
+
+    /// <summary>The watch of this execution context while its call lasts; none once it ended (<see cref="StopWatching"/>).</summary>
+    private static ThrownBySubmit? Current => Watching.Value is { _ended: false } watch ? watch : null;
 
     /// <summary>Watches the SDK's submits made from here on in this execution context, until <see cref="StopWatching"/>.</summary>
     /// <param name="stopBeforeSending">The batch's stop, which those submits take as <see cref="StopBeforeSending"/>.</param>
@@ -38,13 +48,21 @@ internal sealed class ThrownBySubmit
         return watch;
     }
 
-    /// <summary>Ends the watch of this execution context.</summary>
-    public static void StopWatching() => Watching.Value = null;
+    /// <summary>Ends the watch of this execution context, and for every task its call started that carries it on.</summary>
+    public static void StopWatching()
+    {
+        if (Watching.Value is { } watch)
+        {
+            watch._ended = true;
+        }
+
+        Watching.Value = null;
+    }
 
     /// <summary>An SDK submit starts: until it ends in an exception it remembers, it may have been charged.</summary>
     public static void Started()
     {
-        if (Watching.Value is { } watch)
+        if (Current is { } watch)
         {
             lock (watch._thrown)
             {
@@ -56,7 +74,7 @@ internal sealed class ThrownBySubmit
     /// <summary>Remembers <paramref name="exception"/> as one that ended an SDK submit; always false, for use as an exception filter that lets it pass.</summary>
     public static bool Remember(Exception exception)
     {
-        if (Watching.Value is { } watch)
+        if (Current is { } watch)
         {
             lock (watch._thrown)
             {
@@ -70,7 +88,7 @@ internal sealed class ThrownBySubmit
     /// <summary>An SDK submit's answer named the job <paramref name="generationId"/>: it was paid, whatever the caller's code does next.</summary>
     public static void Paid(string generationId)
     {
-        if (Watching.Value is { } watch)
+        if (Current is { } watch)
         {
             lock (watch._thrown)
             {

@@ -17,6 +17,19 @@ internal sealed class ApiCall
 
     public Uri Uri { get; }
 
+    /// <summary>
+    /// <see cref="Uri"/>'s path as messages, logs and traces name it. A base address may hold the key as a path segment
+    /// (a gateway's <c>https://proxy/KEY/</c>), and then every path built on it does: the pipeline sets the path with the
+    /// key masked before the first attempt (<see cref="ClientSettings.MaskPath"/>).
+    /// </summary>
+    public string Path
+    {
+        get => _path ?? Uri.AbsolutePath;
+        set => _path = value;
+    }
+
+    private string? _path;
+
     /// <summary>The limit from send to last byte read.</summary>
     public TimeSpan Timeout { get; }
 

@@ -241,6 +241,7 @@ internal sealed class HttpPipeline
 #endif
     private async ValueTask<Attempt<SentResponse>> SendCoreAsync(ApiCall call, bool acceptJson, CancellationToken cancellationToken)
     {
+        _settings.MaskPath(call);
         if (call.Authenticate && _settings.ApiKey is null)
         {
             return Attempt<SentResponse>.Failed(
@@ -269,7 +270,7 @@ internal sealed class HttpPipeline
         var started = logging || _logger.IsEnabled(LogLevel.Warning) ? _settings.TimeProvider.GetTimestamp() : 0;
         if (logging)
         {
-            Log.RequestStarting(_logger, method, call.Uri.AbsolutePath, call.GenerationId);
+            Log.RequestStarting(_logger, method, call.Path, call.GenerationId);
         }
 
         try
@@ -320,7 +321,7 @@ internal sealed class HttpPipeline
             activity?.SetTag(TelemetryTags.HttpStatusCode, status);
             if (logging)
             {
-                Log.RequestCompleted(_logger, method, call.Uri.AbsolutePath, status, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, call.GenerationId);
+                Log.RequestCompleted(_logger, method, call.Path, status, _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, call.GenerationId);
             }
 
             var retryAfter = RetryAfterHeader.Read(message.Headers, _settings.TimeProvider);
@@ -429,7 +430,7 @@ internal sealed class HttpPipeline
 
         if (_logger.IsEnabled(LogLevel.Warning))
         {
-            Log.RequestFailed(_logger, method, call.Uri.AbsolutePath, started == 0 ? 0 : _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
+            Log.RequestFailed(_logger, method, call.Path, started == 0 ? 0 : _settings.TimeProvider.GetElapsedTime(started).TotalMilliseconds, errorType, call.GenerationId);
         }
     }
 
@@ -439,7 +440,7 @@ internal sealed class HttpPipeline
         var traced = QuietActivity.Start(method, ActivityKind.Client);
         if (traced.Activity is { } activity)
         {
-            var path = call.Uri.AbsolutePath;
+            var path = call.Path;
             activity.SetTag(TelemetryTags.HttpMethod, method);
             activity.SetTag(TelemetryTags.ServerAddress, call.Uri.Host);
             activity.SetTag(TelemetryTags.ServerPort, call.Uri.Port);
@@ -538,7 +539,7 @@ internal sealed class HttpPipeline
 
     private static ClientDisposedException Disposed(ApiCall call, bool requestSent, bool httpClientDisposed, Exception? innerException, string? generationId = null) =>
         ChargeClassifier.Describe(
-            ClientDisposedException.Create(call.Method + " " + call.Uri.AbsolutePath, generationId ?? call.GenerationId, requestSent, httpClientDisposed, innerException),
+            ClientDisposedException.Create(call.Method + " " + call.Path, generationId ?? call.GenerationId, requestSent, httpClientDisposed, innerException),
             call.IsChargedSubmit);
 
     /// <summary>
@@ -599,14 +600,14 @@ internal sealed class HttpPipeline
                     ? "{0} {1} was not found at the base address {2}: the model may not exist, or the address is not the service's root (such as {3}) but an API path"
                     : "{0} {1} does not exist at the base address {2}, which must be the service's root (such as {3}), not an API path",
                 call.Method,
-                call.Uri.AbsolutePath,
-                _settings.BaseAddress,
+                call.Path,
+                _settings.ShownBaseAddress,
                 GptImageHubClientOptions.DefaultBaseAddress)
             : null;
 
     private static GptImageHubConnectionException TransportFailure(ApiCall call, CallTimeout? timeout, Exception ex, HttpStatusCode? status, TimeSpan? retryAfter, string? generationId, string? apiKey, bool writtenBefore = false)
     {
-        var target = call.Method + " " + call.Uri.AbsolutePath;
+        var target = call.Method + " " + call.Path;
         if (ex is OperationCanceledException)
         {
             var limit = timeout is { TimedOut: true } ? call.Timeout : (TimeSpan?)null;

@@ -115,7 +115,7 @@ internal sealed class RetryStrategy
                 {
                     if (args.Context.Properties.TryGetValue(CallKey, out var call))
                     {
-                        Log.Retrying(logger, call.Method.Method, call.Uri.AbsolutePath, args.RetryDelay.TotalMilliseconds, (args.Outcome.Result as IAttemptOutcome)?.Failure?.GetType().Name ?? "none", args.AttemptNumber + 1);
+                        Log.Retrying(logger, call.Method.Method, call.Path, args.RetryDelay.TotalMilliseconds, (args.Outcome.Result as IAttemptOutcome)?.Failure?.GetType().Name ?? "none", args.AttemptNumber + 1);
                     }
 
                     return default;
