@@ -18,7 +18,7 @@ internal sealed class ClientSettings
         ApiKeyJsonForms = SecretRedaction.JsonForms(apiKey);
         BaseAddress = baseAddress;
         Endpoints = new ApiEndpoints(baseAddress);
-        ShownBaseAddress = SecretRedaction.RedactInAddress(baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped), apiKey);
+        ShownBaseAddress = SecretRedaction.ShownAddress(baseAddress, apiKey);
         _pathsHoldKey = !string.Equals(SecretRedaction.RedactInAddress(baseAddress.AbsolutePath, apiKey), baseAddress.AbsolutePath, StringComparison.Ordinal);
         GenerationMode = options.GenerationMode;
         RequestTimeout = options.RequestTimeout;

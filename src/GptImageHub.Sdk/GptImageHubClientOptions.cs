@@ -108,5 +108,5 @@ public sealed class GptImageHubClientOptions
     /// address would be), and with the key masked if it is written in the rest.
     /// </remarks>
     public override string ToString() =>
-        $"GptImageHubClientOptions {{ BaseAddress = {(BaseAddress is null ? "(not set)" : Errors.SecretRedaction.Redact(BaseAddress.IsAbsoluteUri ? BaseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : BaseAddress.OriginalString, ApiKey))}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}, GenerationMode = {GenerationMode} }}";
+        $"GptImageHubClientOptions {{ BaseAddress = {(BaseAddress is null ? "(not set)" : Errors.SecretRedaction.ShownAddress(BaseAddress, ApiKey))}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "(set)")}, GenerationMode = {GenerationMode} }}";
 }

@@ -328,6 +328,15 @@ internal static class SecretRedaction
     }
 
     /// <summary>
+    /// <paramref name="address"/> as messages and <see cref="GptImageHubClientOptions.ToString"/> show it: scheme, host
+    /// and path (never its user info, query or fragment, where a key pasted into an address would be), with the key masked
+    /// (<see cref="RedactInAddress"/>). A relative address is shown as written, masked the same way.
+    /// </summary>
+    public static string ShownAddress(Uri address, string? apiKey) => RedactInAddress(
+        address.IsAbsoluteUri ? address.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : address.OriginalString,
+        apiKey);
+
+    /// <summary>
     /// <paramref name="text"/>, an address or its path as a <see cref="Uri"/> writes it, with the key masked as <see cref="Redact(string, string?)"/>
     /// masks it, and as the address escapes it (a key with a character a path cannot hold as it is).
     /// </summary>

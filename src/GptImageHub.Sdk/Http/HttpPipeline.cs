@@ -623,10 +623,11 @@ internal sealed class HttpPipeline
         }
 
         // The handler quotes what it could not parse; a server that echoes the key there must not put it in the message.
+        // The whole chain is masked, so the reasons WithInnerReason takes from it need no second pass.
         ex = SecretRedaction.Redact(ex, apiKey);
         return ChargeClassifier.Describe(
             new GptImageHubConnectionException(
-                string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, SecretRedaction.Redact(WithInnerReason(ex), apiKey)),
+                string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, WithInnerReason(ex)),
                 statusCode: null,
                 errorCode: null,
                 generationId,
