@@ -510,14 +510,10 @@ internal sealed class BatchRunner
         /// </summary>
         private void Skip(string key, string reason, BatchClaim? handBack = null)
         {
-            if (TakeRepeatedResume(key) is var (item, generationId))
+            if (FollowRepeatedResume(key))
             {
-                // While this copy gave the item up (its claim lost to a worker that took this one for dead, say), the
-                // store offered it again to follow a job posted for it: followed in the copy's slot, never posted. Handed
-                // back instead, as other repeats are, this run reported the item skipped without that paid job's id. The
-                // copy's own claim is not handed back either: the store gave the item to this worker to follow, and a
-                // fleet store let go of it (no owner), so another worker could follow it too while this one did.
-                _poller.Track(item, generationId, pollNow: true);
+                // The copy's own claim is not handed back: the store gave the item to this worker to follow, and a fleet
+                // store let go of it (no owner), so another worker could follow it too while this one did.
                 return;
             }
 
@@ -546,6 +542,9 @@ internal sealed class BatchRunner
         {
             var (credits, skip) = await PriceAsync(item).ConfigureAwait(false);
             var begun = skip is null;
+
+            // Set when the store heard of a submit this copy then gave up before its POST: how it is recorded not sent.
+            (string Error, string Reason)? unsent = null;
             if (skip is null)
             {
                 try
@@ -563,7 +562,7 @@ internal sealed class BatchRunner
                     // possibly charged (unknown, never posted again, its credits counted), though nothing was sent. It is
                     // recorded not sent, within the record grace; a store that cannot in time leaves it unknown, never worse.
                     skip = CanceledSkip;
-                    await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = nameof(OperationCanceledException), Message = skip }).ConfigureAwait(false);
+                    unsent = (nameof(OperationCanceledException), skip);
                 }
                 catch (Exception ex)
                 {
@@ -578,8 +577,14 @@ internal sealed class BatchRunner
                 // Disposed since the price was taken: the POST is not made, and the store learns that, so the
                 // "submitting" record just written does not leave the item unknown for the next run.
                 skip = ClientDisposedSkip;
+                unsent = (nameof(ObjectDisposedException), skip);
                 _admission.Stop(skip);
-                await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = nameof(ObjectDisposedException), Message = skip }).ConfigureAwait(false);
+            }
+
+            if (unsent is { } givenUp)
+            {
+                await SkipUnsentAsync(item, givenUp.Error, givenUp.Reason).ConfigureAwait(false);
+                return;
             }
 
             if (skip is not null)
@@ -609,8 +614,7 @@ internal sealed class BatchRunner
                 if (outcome == SubmitOutcome.NotSent && ex is OperationCanceledException && _stopping.IsCancellationRequested)
                 {
                     // Stopped while the submit prepared: skipped as a stop before the POST is, and recorded not sent.
-                    await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = nameof(OperationCanceledException), Message = CanceledSkip }).ConfigureAwait(false);
-                    Skip(item.Key, CanceledSkip);
+                    await SkipUnsentAsync(item, nameof(OperationCanceledException), CanceledSkip).ConfigureAwait(false);
                     return;
                 }
 
@@ -689,6 +693,26 @@ internal sealed class BatchRunner
                 0 => (thrownId, thrownId is not null && !watch.SawSubmit, paidIds),
                 _ => (thrownId is not null && paidIds.Contains(thrownId, StringComparer.Ordinal) ? thrownId : paidIds[paidIds.Count - 1], false, paidIds),
             };
+        }
+
+        /// <summary>
+        /// Ends a copy the store heard submit, given up before its POST: recorded not sent, so the next run does not
+        /// hold the item back as possibly charged, then skipped.
+        /// </summary>
+        /// <remarks>
+        /// Unless the store offered the item meanwhile to follow a job posted for it (by a worker that took this one for
+        /// dead): that job is followed, and nothing is recorded. A not-sent record over that worker's submitted one, in a
+        /// store that keeps the last record, read the item as never sent, and the next run posted it again.
+        /// </remarks>
+        private async Task SkipUnsentAsync(BatchItem item, string error, string reason)
+        {
+            if (FollowRepeatedResume(item.Key))
+            {
+                return;
+            }
+
+            await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = error, Message = reason }).ConfigureAwait(false);
+            Skip(item.Key, reason);
         }
 
         /// <summary>A posted item's job, named by the service: recorded with its id, then polled to its outcome.</summary>
@@ -864,20 +888,33 @@ internal sealed class BatchRunner
             return failure;
         }
 
-        /// <summary>The item and job of a <see cref="BatchClaimKind.Resume"/> offered while a copy had the item, taken off the repeats.</summary>
-        private (BatchItem Item, string GenerationId)? TakeRepeatedResume(string key)
+        /// <summary>
+        /// Follows, in the slot of a copy that gives the item up, a <see cref="BatchClaimKind.Resume"/> the store offered
+        /// while that copy had it (its claim lost to a worker that took this one for dead, posted it, and died); false
+        /// when none was offered.
+        /// </summary>
+        /// <remarks>
+        /// Handed back instead, as other repeats are once the copy ends, the run reported the item skipped without the
+        /// id of the job it had been told was paid for.
+        /// </remarks>
+        private bool FollowRepeatedResume(string key)
         {
+            BatchItem? item;
+            string generationId;
             lock (_items)
             {
-                if (_repeats.TryGetValue(key, out var repeat) && repeat is { Kind: BatchClaimKind.Resume, GenerationId: { } generationId }
-                    && _items.TryGetValue(key, out var item))
+                if (!_repeats.TryGetValue(key, out var repeat) || repeat is not { Kind: BatchClaimKind.Resume, GenerationId: { } id }
+                    || !_items.TryGetValue(key, out item))
                 {
-                    _repeats.Remove(key);
-                    return (item, generationId);
+                    return false;
                 }
+
+                _repeats.Remove(key);
+                generationId = id;
             }
 
-            return null;
+            _poller.Track(item, generationId, pollNow: true);
+            return true;
         }
 
         private void Forget(string key)
