@@ -510,13 +510,20 @@ internal sealed class BatchRunner
         /// </summary>
         private void Skip(string key, string reason, BatchClaim? handBack = null)
         {
-            if (FollowRepeatedResume(key))
+            if (TakeRepeatedResume(key) is var (item, generationId))
             {
                 // The copy's own claim is not handed back: the store gave the item to this worker to follow, and a fleet
                 // store let go of it (no owner), so another worker could follow it too while this one did.
+                _poller.Track(item, generationId, pollNow: true);
                 return;
             }
 
+            EndSkipped(key, reason, handBack);
+        }
+
+        /// <summary>Ends a skipped item that follows no offered job: the rest of <see cref="Skip"/>.</summary>
+        private void EndSkipped(string key, string reason, BatchClaim? handBack = null)
+        {
             if (handBack is not null)
             {
                 HandBack(handBack);
@@ -700,19 +707,27 @@ internal sealed class BatchRunner
         /// hold the item back as possibly charged, then skipped.
         /// </summary>
         /// <remarks>
-        /// Unless the store offered the item meanwhile to follow a job posted for it (by a worker that took this one for
-        /// dead): that job is followed, and nothing is recorded. A not-sent record over that worker's submitted one, in a
-        /// store that keeps the last record, read the item as never sent, and the next run posted it again.
+        /// Unless the store offers the item meanwhile to follow a job posted for it (by a worker that took this one for
+        /// dead), which is then followed. A not-sent record over that worker's submitted one, in a store that keeps the
+        /// last record, read the item as never sent, and the next run posted it again: none is made once the offer is
+        /// here, and one made as it came is followed by the job's submitted record again.
         /// </remarks>
         private async Task SkipUnsentAsync(BatchItem item, string error, string reason)
         {
-            if (FollowRepeatedResume(item.Key))
+            if (TakeRepeatedResume(item.Key) is not var (offered, generationId))
             {
+                await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = error, Message = reason }).ConfigureAwait(false);
+                if (TakeRepeatedResume(item.Key) is not var (late, lateId))
+                {
+                    EndSkipped(item.Key, reason);
+                    return;
+                }
+
+                await FollowAsync(late, lateId, pollNow: true).ConfigureAwait(false);
                 return;
             }
 
-            await RecordAsync(new BatchRecord(item.Key, BatchJournalEvent.NotSent) { Error = error, Message = reason }).ConfigureAwait(false);
-            Skip(item.Key, reason);
+            _poller.Track(offered, generationId, pollNow: true);
         }
 
         /// <summary>A posted item's job, named by the service: recorded with its id, then polled to its outcome.</summary>
@@ -889,32 +904,27 @@ internal sealed class BatchRunner
         }
 
         /// <summary>
-        /// Follows, in the slot of a copy that gives the item up, a <see cref="BatchClaimKind.Resume"/> the store offered
-        /// while that copy had it (its claim lost to a worker that took this one for dead, posted it, and died); false
-        /// when none was offered.
+        /// The item and job of a <see cref="BatchClaimKind.Resume"/> the store offered while a copy had the item (its claim
+        /// lost to a worker that took this one for dead, posted it, and died), taken off the repeats: the copy that gives
+        /// the item up follows it in its slot, never posting.
         /// </summary>
         /// <remarks>
         /// Handed back instead, as other repeats are once the copy ends, the run reported the item skipped without the
         /// id of the job it had been told was paid for.
         /// </remarks>
-        private bool FollowRepeatedResume(string key)
+        private (BatchItem Item, string GenerationId)? TakeRepeatedResume(string key)
         {
-            BatchItem? item;
-            string generationId;
             lock (_items)
             {
-                if (!_repeats.TryGetValue(key, out var repeat) || repeat is not { Kind: BatchClaimKind.Resume, GenerationId: { } id }
-                    || !_items.TryGetValue(key, out item))
+                if (_repeats.TryGetValue(key, out var repeat) && repeat is { Kind: BatchClaimKind.Resume, GenerationId: { } generationId }
+                    && _items.TryGetValue(key, out var item))
                 {
-                    return false;
+                    _repeats.Remove(key);
+                    return (item, generationId);
                 }
-
-                _repeats.Remove(key);
-                generationId = id;
             }
 
-            _poller.Track(item, generationId, pollNow: true);
-            return true;
+            return null;
         }
 
         private void Forget(string key)

@@ -11,7 +11,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// worker posted for it, already recorded submitted. The copy recorded the item not sent, over that worker's record,
 /// then followed the job: a store that keeps the last record (the file journal does; the PostgreSQL store refuses a
 /// not-sent record from a worker that does not hold the item) read the item as never sent, and the next run posted it
-/// again, paying twice (promise 1). The offer is now followed without the not-sent record.
+/// again, paying twice (promise 1). The offer is now followed without the not-sent record, and an offer that comes
+/// while that record is written is followed with the job's submitted record written again after it.
 /// </summary>
 public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory("gih-hostile-resume-stopped-")
 {
@@ -20,13 +21,17 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
         StopWhileStoreWritesSubmitting,
         ClientDisposed,
         StopWhileSubmitPrepares,
+
+        /// <summary>The client disposed, and the job offered only while the copy's not-sent record is written.</summary>
+        ClientDisposedOfferedDuringTheNotSentRecord,
     }
 
     [Theory]
     [InlineData(GiveUp.StopWhileStoreWritesSubmitting)]
     [InlineData(GiveUp.ClientDisposed)]
     [InlineData(GiveUp.StopWhileSubmitPrepares)]
-    public async Task A_copy_given_up_before_its_post_while_another_workers_paid_job_is_offered_never_records_it_not_sent(GiveUp giveUp)
+    [InlineData(GiveUp.ClientDisposedOfferedDuringTheNotSentRecord)]
+    public async Task A_copy_given_up_before_its_post_while_another_workers_paid_job_is_offered_follows_that_job_and_never_leaves_it_not_sent(GiveUp giveUp)
     {
         var key = Hub.CreateApiKey(credits: 1000);
         var item = Items(1, "resume-stopped")[0];
@@ -56,12 +61,13 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
                 Hub.Faults.DelayNext(TimeSpan.FromSeconds(60), endpoint: EmulatorEndpoint.Models);
             }
 
-            var store = new OfferWhileGivingUpStore(new FileBatchStore(Journal), paidId, holdSubmitRecord: giveUp != GiveUp.StopWhileSubmitPrepares);
+            var late = giveUp == GiveUp.ClientDisposedOfferedDuringTheNotSentRecord;
+            var store = new OfferWhileGivingUpStore(new FileBatchStore(Journal), paidId, holdSubmitRecord: giveUp != GiveUp.StopWhileSubmitPrepares, offerLate: late);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(T);
             var run = CollectUntilErrorAsync(client.GenerateBatchAsync([item], new BatchOptions { Store = store, MaxConcurrency = 2 }, stop.Token));
 
-            await store.AskedAgain.WaitAsync(TimeSpan.FromSeconds(10), T);
-            if (giveUp == GiveUp.ClientDisposed)
+            await (late ? store.SubmitRecordBegun : store.AskedAgain).WaitAsync(TimeSpan.FromSeconds(10), T);
+            if (giveUp is GiveUp.ClientDisposed or GiveUp.ClientDisposedOfferedDuringTheNotSentRecord)
             {
                 client.Dispose();
             }
@@ -73,7 +79,9 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
             store.Proceed();
             var (first, _) = await run.WaitAsync(TimeSpan.FromSeconds(15), T);
 
-            Assert.DoesNotContain(store.Records, r => r.Key == item.Key && r.Event == BatchJournalEvent.NotSent);
+            // The store's last word on the item is the paid job's, never not sent.
+            Assert.NotEqual(BatchJournalEvent.NotSent, store.Records.Last(r => r.Key == item.Key).Event);
+            Assert.Equal(late, store.Records.Any(r => r.Event == BatchJournalEvent.NotSent));
             var result = Assert.Single(first);
             Assert.Equal(paidId, result.GenerationId);
         }
@@ -94,19 +102,24 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
 
     /// <summary>
     /// Forwards to the file store. Once the item's submit record has begun (held there until <see cref="Proceed"/> when
-    /// <c>holdSubmitRecord</c>, else written), the next claim offers the item as a <see cref="BatchClaimKind.Resume"/> of
-    /// the other worker's job, after writing that worker's submitted record; the claim after it sets <see cref="AskedAgain"/>.
+    /// <c>holdSubmitRecord</c>, else written), or with <c>offerLate</c> once its not-sent record has (written only after),
+    /// the next claim offers the item as a <see cref="BatchClaimKind.Resume"/> of the other worker's job, after writing
+    /// that worker's submitted record; the claim after it sets <see cref="AskedAgain"/>. Never drained before the offer.
     /// </summary>
-    private sealed class OfferWhileGivingUpStore(BatchStore inner, string generationId, bool holdSubmitRecord) : ForwardingBatchStore(inner)
+    private sealed class OfferWhileGivingUpStore(BatchStore inner, string generationId, bool holdSubmitRecord, bool offerLate) : ForwardingBatchStore(inner)
     {
         private readonly TaskCompletionSource _askedAgain = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _submitRecordBegun = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _proceed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly string _generationId = generationId;
         private readonly bool _holdSubmitRecord = holdSubmitRecord;
+        private readonly bool _offerLate = offerLate;
         private volatile string? _begun;
         private volatile bool _offered;
 
         public Task AskedAgain => _askedAgain.Task;
+
+        public Task SubmitRecordBegun => _submitRecordBegun.Task;
 
         public System.Collections.Concurrent.ConcurrentQueue<BatchRecord> Records { get; } = new();
 
@@ -121,16 +134,20 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
                 if (store._begun is { } key && !store._offered)
                 {
                     store._offered = true;
-                    await Inner.RecordAsync(new BatchRecord(key, BatchJournalEvent.Submitted) { GenerationId = store._generationId }, cancellationToken);
+                    var others = new BatchRecord(key, BatchJournalEvent.Submitted) { GenerationId = store._generationId };
+                    store.Records.Enqueue(others);
+                    await Inner.RecordAsync(others, cancellationToken);
                     return new BatchClaims([new BatchClaim(key, BatchClaimKind.Resume) { GenerationId = store._generationId }], Drained: false);
                 }
 
                 if (store._offered)
                 {
                     store._askedAgain.TrySetResult();
+                    return await Inner.ClaimAsync(maxCount, cancellationToken);
                 }
 
-                return await Inner.ClaimAsync(maxCount, cancellationToken);
+                // Not drained before the offer, or the runner could stop asking before the item's copy gets there.
+                return await Inner.ClaimAsync(maxCount, cancellationToken) with { Drained = false };
             }
 
             public override async ValueTask<BatchSubmitStart> BeginSubmitAsync(string key, long? credits, CancellationToken cancellationToken)
@@ -142,15 +159,22 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
                     return start;
                 }
 
-                store._begun = key;
+                store._begun = store._offerLate ? null : key;
+                store._submitRecordBegun.TrySetResult();
                 await store._proceed.Task.WaitAsync(cancellationToken);
                 return BatchSubmitStart.Recorded;
             }
 
-            public override ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken)
+            public override async ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken)
             {
+                if (store._offerLate && record.Event == BatchJournalEvent.NotSent)
+                {
+                    store._begun = record.Key;
+                    await store._askedAgain.Task.WaitAsync(cancellationToken);
+                }
+
                 store.Records.Enqueue(record);
-                return Inner.RecordAsync(record, cancellationToken);
+                await Inner.RecordAsync(record, cancellationToken);
             }
         }
     }
