@@ -132,12 +132,14 @@ internal static class SecretRedaction
     }
 
     /// <summary>
-    /// The key as base64, which a proxy or a consumer's handler that reports the request's credentials writes: of the key
-    /// alone, of <c>Bearer</c> and the key (the whole header value), and of the key as a Basic user name or password
-    /// (<c>key:</c>, <c>:key</c>); each in the standard and the URL alphabet, without its padding (which
-    /// <see cref="Redact(string, string?)"/> masks with it). None for a key shorter than <see cref="ShortestMaskedInAnswers"/>, whose
-    /// base64 is a word that ordinary text can hold. Only these exact encodings: the key inside a longer encoded text (a
-    /// whole header block) starts at another bit offset, which no fixed string finds; an echo that honest is not the case.
+    /// The key as base64 writes it wherever it stands in the encoded text, which a proxy or a consumer's handler that
+    /// reports the request's credentials writes: the key alone, <c>Bearer</c> and the key (the whole header value), the key
+    /// as a Basic user name or password (<c>user:key</c>, <c>key:</c>), or inside a whole encoded header block. Base64
+    /// turns three bytes into four characters, so the key's characters depend only on where its first byte falls among
+    /// each three: one form for each of the three places, the characters that hold nothing but the key's bits (the one
+    /// or two at each end that share bits with the text around it are left out); each in the standard and the URL
+    /// alphabet. None for a key shorter than <see cref="ShortestMaskedInAnswers"/>, whose base64 is a word that ordinary
+    /// text can hold.
     /// </summary>
     /// <remarks>Computed once for the last key asked about: a client masks with its one key, on error paths only.</remarks>
     private static string[] Base64Forms(string apiKey)
@@ -148,16 +150,29 @@ internal static class SecretRedaction
             return cached.Forms;
         }
 
+        var key = Encoding.UTF8.GetBytes(apiKey);
         var forms = apiKey.Length < ShortestMaskedInAnswers
             ? []
-            : new[] { apiKey, "Bearer " + apiKey, apiKey + ":", ":" + apiKey }
-                .Select(secret => Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)).TrimEnd('='))
+            : Enumerable.Range(0, 3)
+                .Select(place =>
+                {
+                    // The key after `place` bytes of anything: six bits a character, so the first character that holds
+                    // only the key's bits is the ceiling of 8 * place / 6, and the last whole one ends the key's bits.
+                    var shifted = new byte[place + key.Length];
+                    key.CopyTo(shifted, place);
+                    var first = ((place * 8) + 5) / 6;
+                    return Convert.ToBase64String(shifted).Substring(first, (shifted.Length * 8 / 6) - first);
+                })
                 .SelectMany(standard => new[] { standard, standard.Replace('+', '-').Replace('/', '_') })
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
         s_base64Forms = new Base64Cache(apiKey, forms);
         return forms;
     }
+
+    /// <summary>A character of base64 in either alphabet, or its padding.</summary>
+    private static bool IsBase64(char c) =>
+        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/' or '-' or '_' or '=';
 
     /// <summary>
     /// <paramref name="text"/> with each <paramref name="marker"/>, and the characters right after it that
@@ -366,7 +381,9 @@ internal static class SecretRedaction
 
             foreach (var form in Base64Forms(apiKey!))
             {
-                text = MaskRuns(text, form, static c => c == '=');
+                // To the end of the encoded text: what follows the key there (its last bits, the padding, the rest of
+                // an encoded header block) is masked with it.
+                text = MaskRuns(text, form, IsBase64);
             }
         }
 

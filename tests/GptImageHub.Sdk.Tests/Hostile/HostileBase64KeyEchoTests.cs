@@ -8,7 +8,8 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// A proxy, gateway or consumer's handler that reports the request's credentials writes them as base64: the key as a
 /// Basic user name or password, or the whole <c>Authorization</c> value (<c>Bearer key</c>) encoded. The SDK masked the
 /// key only as written, so its base64 went into the exception's message, its <c>ToString</c>, every log of it and the
-/// batch journal, where anyone decodes it in a second. The exact base64 forms are masked now, with their padding.
+/// batch journal, where anyone decodes it in a second. The key's base64 is masked now wherever it starts in the encoded
+/// text (a Basic user name before it, a whole header block around it), to the end of that text.
 /// </summary>
 public sealed class HostileBase64KeyEchoTests
 {
@@ -66,6 +67,36 @@ public sealed class HostileBase64KeyEchoTests
         Assert.Equal(SubmitOutcome.PossiblyCharged, ChargeClassifier.Classify(ex));
     }
 
+    /// <summary>Texts that hold the key after 0, 1 and 2 bytes (mod 3) of something else, as a handler encodes them.</summary>
+    public static TheoryData<string> LongerEncodedTexts() =>
+    [
+        "user:" + Key,
+        "ab:" + Key,
+        "a:" + Key,
+        "Authorization: Bearer " + Key + "\r\nX-Request-Id: 42\r\n",
+        "Host: api.example\r\nAuthorization: Bearer " + Key,
+        "x" + Key + "y",
+        "xy" + Key + "~~~~~~~~~~~~",
+        "\u00e9" + Key,
+    ];
+
+    [Theory]
+    [MemberData(nameof(LongerEncodedTexts))]
+    public void A_key_inside_a_longer_base64_text_is_masked_wherever_it_starts(string encoded)
+    {
+        var b64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(encoded));
+        foreach (var echo in new[] { b64, b64.TrimEnd('=').Replace('+', '-').Replace('/', '_') })
+        {
+            var text = "proxy saw: Basic " + echo + " (refused)";
+
+            var masked = SecretRedaction.Redact(text, Key);
+
+            Assert.Contains(SecretRedaction.Mask, masked, StringComparison.Ordinal);
+            Assert.EndsWith(" (refused)", masked, StringComparison.Ordinal);
+            AssertNoKeyBytes(masked, Key);
+        }
+    }
+
     [Theory]
     [InlineData("c2hvcnQ=")]
     [InlineData("Z2loX2xpdmVfVDNzdEszeU5ldmVyTGVha3MwMTIzNDU2Nzg5YWJj")]
@@ -88,6 +119,25 @@ public sealed class HostileBase64KeyEchoTests
         foreach (var form in Encoded(key))
         {
             Assert.DoesNotContain(form, text, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// No twelve bytes of the key readable in <paramref name="text"/> as base64, in either alphabet, wherever they stood
+    /// among the encoded bytes: every run of 16 characters that encodes them, at each of the three byte offsets, is absent.
+    /// </summary>
+    internal static void AssertNoKeyBytes(string text, string key)
+    {
+        var bytes = Encoding.UTF8.GetBytes(key);
+        for (var skip = 0; skip < 3; skip++)
+        {
+            // Twelve bytes starting at each of the first three offsets of the key encode as 16 characters of their own.
+            for (var from = skip; from + 12 <= bytes.Length; from += 3)
+            {
+                var window = Convert.ToBase64String(bytes, from, 12);
+                Assert.DoesNotContain(window, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(window.Replace('+', '-').Replace('/', '_'), text, StringComparison.Ordinal);
+            }
         }
     }
 
