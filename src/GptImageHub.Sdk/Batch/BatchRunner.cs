@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Diagnostics;
 using GptImageHub.Sdk.Errors;
 using Microsoft.Extensions.Logging;
@@ -217,7 +218,7 @@ internal sealed class BatchRunner
             try
             {
                 var settings = new BatchRunSettings { CreditBudget = _options.CreditBudget, ResubmitUnknown = _options.ResubmitUnknown, TimeProvider = _runner._time, RunStopped = _stopping };
-                _session = await store.OpenAsync(settings, _stopping).ConfigureAwait(false);
+                _session = await OpenAsync(store, settings).ConfigureAwait(false);
                 try
                 {
                     count = await EnqueueAsync(items).ConfigureAwait(false);
@@ -244,7 +245,9 @@ internal sealed class BatchRunner
                 }
                 finally
                 {
-                    await _session.DisposeAsync().ConfigureAwait(false);
+                    // Its failure is the store's, reported at the end as any other; a store that does not let go is not
+                    // waited for past the grace after a stop.
+                    await WithinGraceAsync(static (session, _, _) => session.DisposeAsync(), false).ConfigureAwait(false);
                 }
             }
             finally
@@ -259,6 +262,42 @@ internal sealed class BatchRunner
             }
 
             _stopping.ThrowIfCancellationRequested();
+        }
+
+        /// <summary>
+        /// Opens the run's session. A store that ignores the stop is not waited for past it: a session it opens later is
+        /// let go as it arrives, since no run will use it.
+        /// </summary>
+        private async Task<BatchStoreSession> OpenAsync(BatchStore store, BatchRunSettings settings)
+        {
+            var opening = store.OpenAsync(settings, _stopping);
+            if (opening.IsCompleted)
+            {
+                return await opening.ConfigureAwait(false);
+            }
+
+            var opened = opening.AsTask();
+            try
+            {
+                return await CancelableWait.WaitAsync(opened, _stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!opened.IsCompleted)
+            {
+                _ = opened.ContinueWith(static late => CloseLateAsync(late.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw;
+            }
+
+            static async Task CloseLateAsync(BatchStoreSession session)
+            {
+                try
+                {
+                    await session.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The run has ended: no one is left to tell.
+                }
+            }
         }
 
         /// <summary>Waits for every submit and record started so far, and for those they start in turn.</summary>
@@ -343,12 +382,12 @@ internal sealed class BatchRunner
                 count++;
                 if (chunk.Count == EnqueueChunk)
                 {
-                    await _session.EnqueueAsync(chunk, isLastChunk: false, _stopping).ConfigureAwait(false);
+                    await CancelableWait.WaitAsync(_session.EnqueueAsync(chunk, isLastChunk: false, _stopping), _stopping).ConfigureAwait(false);
                     chunk = new List<BatchStoreItem>(EnqueueChunk);
                 }
             }
 
-            await _session.EnqueueAsync(chunk, isLastChunk: true, _stopping).ConfigureAwait(false);
+            await CancelableWait.WaitAsync(_session.EnqueueAsync(chunk, isLastChunk: true, _stopping), _stopping).ConfigureAwait(false);
             return count;
         }
 
@@ -369,7 +408,7 @@ internal sealed class BatchRunner
                 BatchClaims claims;
                 try
                 {
-                    claims = await _session.ClaimAsync(slots, _stopping).ConfigureAwait(false);
+                    claims = await CancelableWait.WaitAsync(_session.ClaimAsync(slots, _stopping), _stopping).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
                 {
@@ -557,7 +596,7 @@ internal sealed class BatchRunner
                 try
                 {
                     // Durable before the POST: a submit whose "submitting" record failed is never sent.
-                    var start = await _session.BeginSubmitAsync(item.Key, credits, _stopping).ConfigureAwait(false);
+                    var start = await CancelableWait.WaitAsync(_session.BeginSubmitAsync(item.Key, credits, _stopping), _stopping).ConfigureAwait(false);
                     if (start != BatchSubmitStart.Recorded)
                     {
                         skip = _admission.Refused(start, credits ?? 0);
@@ -827,7 +866,11 @@ internal sealed class BatchRunner
         /// <see cref="RecordGrace"/>, counted from the stop or from the record's start if that is later (a submit in flight
         /// is let finish however long the service takes): a stopped batch still ends during an outage, its result keeping the id.
         /// </remarks>
-        private async Task RecordAsync(BatchRecord record)
+        private Task RecordAsync(BatchRecord record) =>
+            WithinGraceAsync(static (session, record, recording) => session.RecordAsync(record, recording), record);
+
+        /// <summary>A store step that outlives the stop by <see cref="RecordGrace"/>, as <see cref="RecordAsync"/> explains.</summary>
+        private async Task WithinGraceAsync<T>(Func<BatchStoreSession, T, CancellationToken, ValueTask> step, T argument)
         {
 #if NET8_0_OR_GREATER
             using var grace = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _runner._time);
@@ -836,7 +879,7 @@ internal sealed class BatchRunner
             using var grace = _runner._time.CreateCancellationTokenSource(Timeout.InfiniteTimeSpan);
 #endif
             using var onStop = _stopping.Register(static grace => ((CancellationTokenSource)grace!).CancelAfter(RecordGrace), grace);
-            await StoreAsync(static (session, record, recording) => session.RecordAsync(record, recording), record, grace.Token).ConfigureAwait(false);
+            await StoreAsync(step, argument, grace.Token).ConfigureAwait(false);
         }
 
         /// <summary>Hands back a claim on another worker's item, which this one cannot build; a store that cannot is a failed store (<see cref="ReleaseOwnClaimAsync"/> for this worker's own).</summary>
@@ -866,7 +909,8 @@ internal sealed class BatchRunner
             var token = until ?? _stopping;
             try
             {
-                await step(_session, argument, token).ConfigureAwait(false);
+                // A store that ignores the token is not waited for past it: the batch stays stoppable.
+                await CancelableWait.WaitAsync(step(_session, argument, token), token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

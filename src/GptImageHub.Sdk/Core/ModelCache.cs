@@ -60,7 +60,7 @@ internal sealed class ModelCache
             if (mine is null)
             {
                 // Null: the fetch joined was stopped by its own caller; start or join the next one.
-                if (await WaitAsync(shared, cancellationToken).ConfigureAwait(false) is { } joined)
+                if (await CancelableWait.WaitAsync(shared, cancellationToken).ConfigureAwait(false) is { } joined)
                 {
                     return joined;
                 }
@@ -119,22 +119,6 @@ internal sealed class ModelCache
     /// <summary>Whether a fetch ended by its caller's cancellation or its client's disposal (clients share one cache): not the joiners' outcome.</summary>
     private static bool StoppedByItsCaller(Exception ex, CancellationToken cancellationToken) =>
         (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is ObjectDisposedException or ClientDisposedException;
-
-    private static async Task<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
-    {
-#if NET6_0_OR_GREATER
-        return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
-#else
-        var canceled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (cancellationToken.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(true), canceled))
-        {
-            await Task.WhenAny(task, canceled.Task).ConfigureAwait(false);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return await task.ConfigureAwait(false);
-#endif
-    }
 
     private sealed record Entry(IReadOnlyList<ImageModel> Models, long FetchedAt);
 }
