@@ -208,17 +208,19 @@ internal static class BatchCommand
             var store = Store(parseResult, postgres, batchName) ?? throw new UsageException("gih batch status needs --postgres CONNECTION_STRING --batch-name NAME.");
             await using (store.ConfigureAwait(false))
             {
-                // The store waits out a database outage without end; a status read is a question, not a batch: it gives up.
+                // The store waits out a database outage without end; a status read is a question, not a batch: a database
+                // that refuses the connection (or a host that does not exist) fails it at once, and one that does not
+                // answer gives up after 30 s. Both are an unreachable service (exit 8), not a usage error.
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(30));
                 BatchStatus status;
                 try
                 {
-                    status = await store.GetStatusAsync(timeout.Token).ConfigureAwait(false);
+                    status = await store.GetStatusAsync(unreachableIsFinal: true, timeout.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new UsageException("gih batch status: the --postgres database did not answer within 30 s; check the connection string.");
+                    throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{store.BatchName}' did not answer within 30 s.", ex);
                 }
 
                 var json = BatchStatusJson.From(store.BatchName, status);
