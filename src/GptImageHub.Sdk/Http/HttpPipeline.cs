@@ -246,7 +246,7 @@ internal sealed class HttpPipeline
         {
             return Attempt<SentResponse>.Failed(
                 new MissingApiKeyException(
-                    $"No API key is configured. Set GptImageHubClientOptions.ApiKey or the {GptImageHubClientOptions.ApiKeyEnvironmentVariable} environment variable.",
+                    _settings.MissingKeyMessage,
                     statusCode: null,
                     errorCode: null,
                     call.GenerationId),
