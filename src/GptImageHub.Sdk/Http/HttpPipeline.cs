@@ -493,10 +493,12 @@ internal sealed class HttpPipeline
     /// caller's own cancellation, which is rethrown as it is. A compressed answer whose bytes turn
     /// corrupt part-way makes the handler's inflater throw <see cref="InvalidDataException"/>, which
     /// is no <see cref="IOException"/>: it is the answer breaking off like a cut, and a charged
-    /// submit's must still name the job its first bytes named.
+    /// submit's must still name the job its first bytes named. SocketsHttpHandler lets a bare
+    /// <see cref="System.Net.Sockets.SocketException"/> out too (a connection reset as it is accepted, thrown by its
+    /// connect step's <c>Socket.RemoteEndPoint</c>), which is no <see cref="IOException"/> either.
     /// </summary>
     private bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
-        ex is HttpRequestException or IOException or InvalidDataException
+        ex is HttpRequestException or IOException or InvalidDataException or System.Net.Sockets.SocketException
         || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
         || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
 
