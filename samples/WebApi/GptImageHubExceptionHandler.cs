@@ -20,7 +20,11 @@ internal sealed partial class GptImageHubExceptionHandler(IProblemDetailsService
             InvalidRequestException e => (StatusCodes.Status400BadRequest, "Invalid image request", e.Message),
             ReferenceImageException e => (StatusCodes.Status400BadRequest, "Invalid reference image", e.Message),
             ArgumentException e => (StatusCodes.Status400BadRequest, "Invalid image request", WithoutParameterNoise(e)),
-            NotFoundException => (StatusCodes.Status404NotFound, "No such generation", null),
+            // A 404 about a generation names it: the caller's id is unknown to the service. One that names none came from
+            // a path that always exists at the service's root (models, credits, the submit), so the configured
+            // GptImageHub:BaseAddress is wrong: this server's fault, not the caller's. (A wrong address also turns
+            // GET /images/{id} into a 404 that names the id; the SDK cannot tell that one apart, and neither can this.)
+            NotFoundException { GenerationId: not null } => (StatusCodes.Status404NotFound, "No such generation", null),
             GenerationTimeoutException => (StatusCodes.Status504GatewayTimeout, "The generation is still running",
                 "Read it later with GET /images/{generationId}; it is not submitted again."),
             RateLimitedException => (StatusCodes.Status503ServiceUnavailable, "GPT Image Hub is rate limiting", null),

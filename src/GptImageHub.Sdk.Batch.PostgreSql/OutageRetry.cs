@@ -11,7 +11,12 @@ namespace GptImageHub.Sdk.Batch.PostgreSql;
 /// failing. Every statement the store runs is idempotent for its worker, so running one again after a
 /// cut that hid its commit (an ambiguous commit) changes nothing the first run did.
 /// </summary>
-internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time, TimeSpan maxDelay, string batchName)
+/// <remarks>
+/// With <paramref name="unreachableIsFinal"/>, a database that cannot be reached at all (a refused port, an unknown
+/// host) ends the call at once with <see cref="DatabaseUnreachableException"/>: a one-off question (a status read)
+/// waits only for what may pass by itself (a timeout, a server starting up), not for a wrong host or port.
+/// </remarks>
+internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time, TimeSpan maxDelay, string batchName, bool unreachableIsFinal = false)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
 
@@ -32,6 +37,11 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (unreachableIsFinal && IsUnreachable(ex))
+                {
+                    throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{batchName}' cannot be reached: {ex.Message} ({UnreachableReason(ex)})", ex);
+                }
+
                 if (!IsTransient(ex))
                 {
                     if (ex is NpgsqlException)
@@ -72,4 +82,32 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
         IOException or SocketException or TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// Whether the database's machine said no to the connection itself, or its name does not resolve: nothing that
+    /// passes by waiting, unlike a timeout or a server that is starting up. Npgsql wraps the socket's error.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) => SocketErrorOf(exception) is
+        SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NoData
+        or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable;
+
+    private static string UnreachableReason(Exception exception) => SocketErrorOf(exception) switch
+    {
+        SocketError.ConnectionRefused => "nothing listens at that host and port",
+        SocketError.HostNotFound or SocketError.NoData => "no such host",
+        _ => "no route to that host",
+    };
+
+    private static SocketError? SocketErrorOf(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
+    }
 }

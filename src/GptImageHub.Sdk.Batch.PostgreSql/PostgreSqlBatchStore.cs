@@ -100,9 +100,17 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
     /// <summary>Reads the batch's counts per state, its credits reserved and spent, its budget and its unknown keys.</summary>
     /// <param name="cancellationToken">Stops the reading, including its waits through an outage.</param>
     /// <returns>The status; all zero for a batch no worker has opened.</returns>
-    public override async ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken)
+    public override ValueTask<BatchStatus> GetStatusAsync(CancellationToken cancellationToken) =>
+        GetStatusAsync(unreachableIsFinal: false, cancellationToken);
+
+    /// <summary>
+    /// Reads the status; with <paramref name="unreachableIsFinal"/>, a database that cannot be reached at all (refused,
+    /// unknown host) ends it at once with <see cref="DatabaseUnreachableException"/> instead of being waited for
+    /// (<c>gih batch status</c>: a question, not a batch that must ride out a restart).
+    /// </summary>
+    internal async ValueTask<BatchStatus> GetStatusAsync(bool unreachableIsFinal, CancellationToken cancellationToken)
     {
-        var retry = new OutageRetry(_dataSource, TimeProvider.System, _options.MaxRetryDelay, BatchName);
+        var retry = new OutageRetry(_dataSource, TimeProvider.System, _options.MaxRetryDelay, BatchName, unreachableIsFinal);
         await EnsureSchemaAsync(retry, cancellationToken).ConfigureAwait(false);
         return await retry.RunAsync("read the status", ReadStatusAsync, cancellationToken).ConfigureAwait(false);
     }

@@ -11,9 +11,10 @@ namespace GptImageHub.Sdk;
 /// </summary>
 internal sealed class ClientSettings
 {
-    private ClientSettings(GptImageHubClientOptions options, string? apiKey, Uri baseAddress)
+    private ClientSettings(GptImageHubClientOptions options, string? apiKey, Uri baseAddress, string missingKeyMessage)
     {
         ApiKey = apiKey;
+        MissingKeyMessage = missingKeyMessage;
         AuthorizationHeader = apiKey is null ? null : "Bearer " + apiKey;
         ApiKeyJsonForms = SecretRedaction.JsonForms(apiKey);
         BaseAddress = baseAddress;
@@ -36,6 +37,9 @@ internal sealed class ClientSettings
     public static string UserAgent { get; } = CreateUserAgent();
 
     public string? ApiKey { get; }
+
+    /// <summary>The message of the <see cref="MissingApiKeyException"/> a call that needs a key gets when <see cref="ApiKey"/> is null: it names where to set one.</summary>
+    public string MissingKeyMessage { get; }
 
     /// <summary>The <c>Authorization</c> value, built once: the key is checked for white space and control characters, so it is a valid header as it is.</summary>
     public string? AuthorizationHeader { get; }
@@ -102,7 +106,19 @@ internal sealed class ClientSettings
             throw OptionsRules.Refuse(failures, nameof(options));
         }
 
-        return new ClientSettings(options, apiKey, baseAddress!);
+        return new ClientSettings(options, apiKey, baseAddress!, MissingKeyAdvice(options, keyFromEnvironment));
+    }
+
+    /// <summary>
+    /// What a call that needs the key says when there is none: where this client's registration reads it (a configuration
+    /// path, a delegate, the property), and the environment variable only for a client that reads it (not a named DI client).
+    /// </summary>
+    private static string MissingKeyAdvice(GptImageHubClientOptions options, bool keyFromEnvironment)
+    {
+        var setting = options.ApiKeySetting ?? "GptImageHubClientOptions.ApiKey";
+        return keyFromEnvironment
+            ? $"No API key is configured. Set {setting}, or the {GptImageHubClientOptions.ApiKeyEnvironmentVariable} environment variable."
+            : $"No API key is configured for this named client. Set {setting}; a named client never reads {GptImageHubClientOptions.ApiKeyEnvironmentVariable}, the default client's key.";
     }
 
     /// <summary>Whether <paramref name="uri"/> has the API's scheme, host and port, the only origin that may see the key.</summary>

@@ -13,6 +13,13 @@ public sealed class GptImageHubClientOptions
     /// </summary>
     internal List<string>? BindingFailures { get; set; }
 
+    /// <summary>
+    /// Where the registration that made these options takes the key from, as messages name it: the configuration path
+    /// (<c>GptImageHub:ApiKey</c>) for <c>AddGptImageHub(section)</c>, the delegate for <c>AddGptImageHub(o => ...)</c>;
+    /// null for options built in code (<see cref="ApiKey"/> is named then).
+    /// </summary>
+    internal string? ApiKeySetting { get; set; }
+
     /// <summary>The environment variable read when <see cref="ApiKey"/> is not set.</summary>
     public const string ApiKeyEnvironmentVariable = "GPTIMAGEHUB_API_KEY";
 

@@ -30,16 +30,21 @@ internal static class OptionsRules
             ? (keyFromEnvironment ? Environment.GetEnvironmentVariable(GptImageHubClientOptions.ApiKeyEnvironmentVariable) : null)
             : options.ApiKey;
         apiKey = string.IsNullOrWhiteSpace(apiKey) ? null : apiKey!.Trim();
+
+        // Named where it came from, as the registration names it (GptImageHub:ApiKey, a delegate), or the variable.
+        var keySource = string.IsNullOrWhiteSpace(options.ApiKey)
+            ? GptImageHubClientOptions.ApiKeyEnvironmentVariable
+            : options.ApiKeySetting ?? nameof(GptImageHubClientOptions.ApiKey);
         if (apiKey is not null && apiKey.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c > '\u007e'))
         {
             // Never echo the key itself: the message may end up in a log.
-            failures.Add($"The API key (ApiKey or {GptImageHubClientOptions.ApiKeyEnvironmentVariable}) contains white space, control or non-ASCII characters; check how it was copied.");
+            failures.Add($"The API key (from {keySource}) contains white space, control or non-ASCII characters; check how it was copied.");
         }
         else if (apiKey is { Length: > MaxApiKeyLength })
         {
             // A file's contents or a whole clipboard pasted as the key: every request would carry it in a header the
             // service refuses as too large (a 431, which is no documented refusal, so each submit reads as possibly charged).
-            failures.Add($"The API key (ApiKey or {GptImageHubClientOptions.ApiKeyEnvironmentVariable}) is {apiKey.Length} characters long, more than {MaxApiKeyLength}; a key is gih_live_ and 32 characters: check how it was copied.");
+            failures.Add($"The API key (from {keySource}) is {apiKey.Length} characters long, more than {MaxApiKeyLength}; a key is gih_live_ and 32 characters: check how it was copied.");
         }
 
         // Named as the user set it: an address from the environment is blamed on the variable, not on a property never set.

@@ -208,17 +208,19 @@ internal static class BatchCommand
             var store = Store(parseResult, postgres, batchName) ?? throw new UsageException("gih batch status needs --postgres CONNECTION_STRING --batch-name NAME.");
             await using (store.ConfigureAwait(false))
             {
-                // The store waits out a database outage without end; a status read is a question, not a batch: it gives up.
+                // The store waits out a database outage without end; a status read is a question, not a batch: a database
+                // that refuses the connection (or a host that does not exist) fails it at once, and one that does not
+                // answer gives up after 30 s. Both are an unreachable service (exit 8), not a usage error.
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(30));
                 BatchStatus status;
                 try
                 {
-                    status = await store.GetStatusAsync(timeout.Token).ConfigureAwait(false);
+                    status = await store.GetStatusAsync(unreachableIsFinal: true, timeout.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new UsageException("gih batch status: the --postgres database did not answer within 30 s; check the connection string.");
+                    throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{store.BatchName}' did not answer within 30 s.", ex);
                 }
 
                 var json = BatchStatusJson.From(store.BatchName, status);
@@ -281,8 +283,15 @@ internal static class BatchCommand
                 // Paid for and still running. The SDK's reason names its own WaitForGenerationAsync; a gih user gets the
                 // gih command. A stop is no failure of the item (the run exits 130); a wait that gave up (7) or polls that
                 // kept failing (8, 9) are, and the batch exits with them as the README's table says.
+                // The id is named once, in the command that resumes it (the line's generation_id has it too): the SDK's
+                // timeout message names it again, with the item's key and its own resume advice, so a timeout is said here.
                 var cause = result.Error is { } waitError && waitError is not OperationCanceledException ? FailureReport.ExitCodeOf(waitError, context) : default(int?);
-                var why = result.Error is OperationCanceledException or null ? "the batch stopped waiting" : $"the wait ended: {result.Error.Message}";
+                var why = result.Error switch
+                {
+                    OperationCanceledException or null => "the batch stopped waiting",
+                    GenerationTimeoutException => "the wait gave up at its time limit",
+                    _ => $"the wait ended: {result.Error.Message}",
+                };
                 return (
                     new BatchItemJson(
                         result.Key,
@@ -290,7 +299,7 @@ internal static class BatchCommand
                         generationId,
                         [],
                         null,
-                        $"submitted and paid for as generation {generationId}, not finished ({why}); run the same command again to get its images without paying again, or: {ResumeHint.WaitCommand(context, generationId, directory)}",
+                        $"submitted and paid for, not finished ({why}); run the same command again to get its images without paying again, or: {ResumeHint.WaitCommand(context, generationId, directory)}",
                         result.FromJournal),
                     cause);
             default:

@@ -40,6 +40,13 @@ internal static class EmulatorCommand
             {
                 hub = await GptImageHubEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C is how this command ends, while it starts as once it serves: the user stopped a server on
+                // purpose and nothing failed, so it exits 0 either way (130 is for work a Ctrl+C cut short).
+                human?.Line("Emulator stopped.");
+                return ExitCodes.Ok;
+            }
             catch (IOException ex) when (options.Port != 0)
             {
                 // Kestrel's bind failure (the port is taken) is an IOException, which read as "a file could not be written".
@@ -66,7 +73,7 @@ internal static class EmulatorCommand
                 }
 
                 if (parseResult.GetValue(open)
-                    && await BrowserLauncher.TryOpenAsync(hub.DashboardAddress, context.Environment.GetVariable, cancellationToken).ConfigureAwait(false) is { } problem)
+                    && await TryOpenAsync(hub.DashboardAddress, context, cancellationToken).ConfigureAwait(false) is { } problem)
                 {
                     // No browser here is no reason to stop: the address is printed above.
                     await context.Environment.Error.WriteLineAsync(problem).ConfigureAwait(false);
@@ -82,6 +89,19 @@ internal static class EmulatorCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Opens the dashboard; a Ctrl+C meanwhile is the usual stop (the wait below ends at once), not a failure.</summary>
+    private static async Task<string?> TryOpenAsync(Uri dashboard, CommandContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BrowserLauncher.TryOpenAsync(dashboard, context.Environment.GetVariable, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static Option<int> NonNegativeMilliseconds(string name, string description) =>

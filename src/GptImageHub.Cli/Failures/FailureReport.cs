@@ -3,6 +3,7 @@ using GptImageHub.Cli.Commands;
 using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
 using GptImageHub.Sdk;
+using GptImageHub.Sdk.Batch.PostgreSql;
 
 namespace GptImageHub.Cli.Failures;
 
@@ -113,6 +114,7 @@ internal static class FailureReport
             GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
             GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),
             GptImageHubConnectionException => (ExitCodes.Network, "network", $"Could not reach {context.Connection?.BaseAddress}: {exception.Message}"),
+            DatabaseUnreachableException => (ExitCodes.Network, "network", $"{EndSentence(exception.Message)} Check the host and port in --postgres, and that the server is running."),
             GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {exception.Message}"),
             NotReadyException => (ExitCodes.Failure, "error", exception.Message),
             IOException or UnauthorizedAccessException => (ExitCodes.Failure, "error", $"A file could not be written: {exception.Message}"),

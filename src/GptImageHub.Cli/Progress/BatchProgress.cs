@@ -146,7 +146,9 @@ internal sealed class BatchProgress
         else
         {
             text += item.Reason ?? "no reason given";
-            text += item.GenerationId is null ? string.Empty : $" (generation {item.GenerationId})";
+
+            // An incomplete item's reason ends with the gih wait command, which names the id already.
+            text += item.GenerationId is null || (item.Status == "incomplete" && item.Reason is not null) ? string.Empty : $" (generation {item.GenerationId})";
         }
 
         return item.FromJournal ? text + " (from the journal)" : text;

@@ -31,7 +31,7 @@ public static class GptImageHubServiceCollectionExtensions
             throw new ArgumentNullException(nameof(configure));
         }
 
-        return AddGptImageHubCore(services, name: null, builder => builder.Configure(configure));
+        return AddGptImageHubCore(services, name: null, builder => ConfigureByDelegate(builder, configure, "AddGptImageHub(options => ...)"));
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public static class GptImageHubServiceCollectionExtensions
             throw new ArgumentNullException(nameof(configure));
         }
 
-        return AddGptImageHubCore(services, RequireName(name), builder => builder.Configure(configure));
+        return AddGptImageHubCore(services, RequireName(name), builder => ConfigureByDelegate(builder, configure, $"AddGptImageHub(\"{name}\", options => ...)"));
     }
 
     /// <summary>
@@ -121,6 +121,13 @@ public static class GptImageHubServiceCollectionExtensions
     {
         builder.Services.AddSingleton<IOptionsChangeTokenSource<GptImageHubClientOptions>>(new ConfigurationChangeTokenSource<GptImageHubClientOptions>(builder.Name, section));
         builder.Configure(options => SectionBinder.Bind(section, options));
+    }
+
+    /// <summary>The delegate, after which the key's absence is blamed on it (<see cref="GptImageHubClientOptions.ApiKeySetting"/>).</summary>
+    private static void ConfigureByDelegate(OptionsBuilder<GptImageHubClientOptions> builder, Action<GptImageHubClientOptions> configure, string registration)
+    {
+        builder.Configure(options => options.ApiKeySetting = $"options.ApiKey in {registration}");
+        builder.Configure(configure);
     }
 
     private static IHttpClientBuilder AddGptImageHubCore(IServiceCollection services, string? name, Action<OptionsBuilder<GptImageHubClientOptions>> configureOptions)

@@ -13,6 +13,7 @@ internal static class SectionBinder
 {
     public static void Bind(IConfiguration section, GptImageHubClientOptions options)
     {
+        options.ApiKeySetting = KeySetting(section);
         try
         {
             section.Bind(options);
@@ -49,6 +50,17 @@ internal static class SectionBinder
         failures.Sort(StringComparer.Ordinal);
         new ConfigurationBuilder().AddInMemoryCollection(good).Build().Bind(options);
         options.BindingFailures = failures;
+    }
+
+    /// <summary>
+    /// The key's configuration path, and the environment variable that sets it through the host's environment provider
+    /// (<c>GptImageHub:ApiKey</c>, <c>GptImageHub__ApiKey</c>); a section without a path (a root) names <c>ApiKey</c>.
+    /// </summary>
+    private static string KeySetting(IConfiguration section)
+    {
+        var path = (section is IConfigurationSection { Path: { Length: > 0 } prefix } ? prefix + ConfigurationPath.KeyDelimiter : string.Empty)
+            + nameof(GptImageHubClientOptions.ApiKey);
+        return $"{path} in configuration (environment variable {path.Replace(ConfigurationPath.KeyDelimiter, "__")})";
     }
 
     /// <summary>The short name of the type the binder's message names ("... to type 'System.TimeSpan'." -> TimeSpan).</summary>

@@ -246,7 +246,7 @@ internal sealed class HttpPipeline
         {
             return Attempt<SentResponse>.Failed(
                 new MissingApiKeyException(
-                    $"No API key is configured. Set GptImageHubClientOptions.ApiKey or the {GptImageHubClientOptions.ApiKeyEnvironmentVariable} environment variable.",
+                    _settings.MissingKeyMessage,
                     statusCode: null,
                     errorCode: null,
                     call.GenerationId),
@@ -493,10 +493,12 @@ internal sealed class HttpPipeline
     /// caller's own cancellation, which is rethrown as it is. A compressed answer whose bytes turn
     /// corrupt part-way makes the handler's inflater throw <see cref="InvalidDataException"/>, which
     /// is no <see cref="IOException"/>: it is the answer breaking off like a cut, and a charged
-    /// submit's must still name the job its first bytes named.
+    /// submit's must still name the job its first bytes named. SocketsHttpHandler lets a bare
+    /// <see cref="System.Net.Sockets.SocketException"/> out too (a connection reset as it is accepted, thrown by its
+    /// connect step's <c>Socket.RemoteEndPoint</c>), which is no <see cref="IOException"/> either.
     /// </summary>
     private bool IsTransportFailure(Exception ex, CancellationToken callerToken) =>
-        ex is HttpRequestException or IOException or InvalidDataException
+        ex is HttpRequestException or IOException or InvalidDataException or System.Net.Sockets.SocketException
         || (ex is OperationCanceledException && !callerToken.IsCancellationRequested)
         || (ex is ObjectDisposedException && (IsDisposed || IsHttpClientDisposed(ex)));
 
@@ -586,6 +588,35 @@ internal sealed class HttpPipeline
     }
 
     /// <summary>
+    /// The likeliest cause of a TLS handshake that failed on an <c>https://</c> address: the server speaks plain HTTP (the
+    /// emulator, a local proxy), so what came back was no TLS record. Said only for that case; the address itself is not
+    /// repeated (the message's reader has it, and it may carry the key).
+    /// </summary>
+    private static string PlainHttpHint(ApiCall call, Exception ex) =>
+        call.Uri.IsAbsoluteUri && call.Uri.Scheme == Uri.UriSchemeHttps && IsTlsHandshakeFailure(ex)
+            ? " If that server speaks plain HTTP (as the emulator does), the address needs http:// instead of https://."
+            : string.Empty;
+
+    private static bool IsTlsHandshakeFailure(Exception ex)
+    {
+        for (Exception? current = ex; current is not null; current = current.InnerException)
+        {
+#if NET
+            if (current is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
+            {
+                return true;
+            }
+#endif
+            if (current is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// What a 404 on the models, credits or submit path means: these paths always exist at the service's root, so the base
     /// address is wrong (most often it carries the API's own path, <c>.../api/v1/</c>). Said in the message, since the
     /// service's bare "Not found" names no generation and nothing to change. A generation's read (its id) and a download
@@ -622,12 +653,15 @@ internal sealed class HttpPipeline
                 call.IsChargedSubmit);
         }
 
+        // Judged on the chain as thrown: the masked copy below need not keep its exception types.
+        var hint = PlainHttpHint(call, ex);
+
         // The handler quotes what it could not parse; a server that echoes the key there must not put it in the message.
         // The whole chain is masked, so the reasons WithInnerReason takes from it need no second pass.
         ex = SecretRedaction.Redact(ex, apiKey);
         return ChargeClassifier.Describe(
             new GptImageHubConnectionException(
-                string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}", target, WithInnerReason(ex)),
+                string.Format(CultureInfo.InvariantCulture, "{0} failed: {1}{2}", target, WithInnerReason(ex), hint),
                 statusCode: null,
                 errorCode: null,
                 generationId,

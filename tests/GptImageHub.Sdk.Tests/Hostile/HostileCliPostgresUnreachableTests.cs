@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+using GptImageHub.Sdk.Tests.Cli;
+
+namespace GptImageHub.Sdk.Tests.Hostile;
+
+/// <summary>
+/// <c>gih batch status</c> against a database whose port refuses the connection: the store's outage retry took the
+/// refusal for a restart and tried again until the command's 30 s cap, which then said "usage" (exit 2). A refused
+/// connection (or an unknown host) is final for a question asked once: it now fails at once, one line naming the
+/// host and port (never the password), exit 8 as any unreachable service.
+/// </summary>
+public sealed class HostileCliPostgresUnreachableTests : CliTestBase
+{
+    [Fact]
+    public async Task Batch_status_against_a_refusing_port_fails_at_once_as_unreachable_without_the_password()
+    {
+        var port = ClosedPort();
+        // Far below the 30 s the command allows a database that does not answer: a refusal must not wait at all.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(10));
+
+        var result = await RunAsync(
+            ["batch", "status", "--postgres", $"Host=127.0.0.1;Port={port};Username=gih;Password=pw-never-shown;Database=batches", "--batch-name", "b"],
+            terminal: false,
+            patience.Token);
+
+        Assert.True(result.ExitCode == 8, result.ToString());
+        var line = result.ErrorLine();
+        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("--postgres", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-never-shown", result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_status_json_against_a_refusing_port_is_one_network_error_document()
+    {
+        var port = ClosedPort();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(10));
+
+        var result = await RunAsync(
+            ["batch", "status", "--json", "--postgres", $"Host=127.0.0.1;Port={port};Username=gih;Password=pw-never-shown;Database=batches", "--batch-name", "b"],
+            terminal: false,
+            patience.Token);
+
+        var error = result.Json().GetProperty("error");
+        Assert.Equal(("network", 8), (error.GetProperty("kind").GetString(), error.GetProperty("exit_code").GetInt32()));
+    }
+
+    /// <summary>A loopback port that was free a moment ago: connecting to it is refused at once.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
