@@ -46,7 +46,7 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
                 {
                     if (ex is NpgsqlException)
                     {
-                        throw new IOException($"The PostgreSQL batch store could not {doing} for batch '{batchName}': {ex.Message}", ex);
+                        throw new DatabaseRefusedException($"The PostgreSQL batch store could not {doing} for batch '{batchName}': {ex.Message}", ex);
                     }
 
                     throw;
