@@ -106,6 +106,13 @@ internal static class BatchCommand
             var models = items.Select(i => i.Request.Model).Distinct(StringComparer.Ordinal).ToList();
             var progress = new BatchProgress(context.CreateHumanOutput(parseResult), environment.Out, tally);
             using var hub = context.Connect(parseResult, requireKey: true);
+            if (store is not null)
+            {
+                // A batch rides out a database outage, without end: a database gih never reached (a port or host
+                // mistyped) would have it wait in silence. Reached once first, it fails at once as gih batch status does.
+                await ReachAsync(store, cancellationToken).ConfigureAwait(false);
+            }
+
             OutDirectory.Create(directory); // once gih can connect, before any POST (as gih generate)
             progress.Start(fileGiven, journalPath, directory, outGiven is null);
             try
@@ -194,6 +201,25 @@ internal static class BatchCommand
         }
     }
 
+    /// <summary>
+    /// The batch's status, read once. The store waits out a database outage without end; this is a question, not a batch:
+    /// a database that refuses the connection (or a host that does not exist) fails it at once, and one that does not
+    /// answer gives up after 30 s. Both are an unreachable service (exit 8), not a usage error.
+    /// </summary>
+    private static async Task<BatchStatus> ReachAsync(PostgreSqlBatchStore store, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            return await store.GetStatusAsync(unreachableIsFinal: true, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{store.BatchName}' did not answer within 30 s.", ex);
+        }
+    }
+
     /// <summary><c>gih batch status --postgres CONNECTION_STRING --batch-name NAME</c>: counts per state, spend, and the unknown keys.</summary>
     private static Command CreateStatus(CommandContext context)
     {
@@ -208,21 +234,7 @@ internal static class BatchCommand
             var store = Store(parseResult, postgres, batchName) ?? throw new UsageException("gih batch status needs --postgres CONNECTION_STRING --batch-name NAME.");
             await using (store.ConfigureAwait(false))
             {
-                // The store waits out a database outage without end; a status read is a question, not a batch: a database
-                // that refuses the connection (or a host that does not exist) fails it at once, and one that does not
-                // answer gives up after 30 s. Both are an unreachable service (exit 8), not a usage error.
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                BatchStatus status;
-                try
-                {
-                    status = await store.GetStatusAsync(unreachableIsFinal: true, timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{store.BatchName}' did not answer within 30 s.", ex);
-                }
-
+                var status = await ReachAsync(store, cancellationToken).ConfigureAwait(false);
                 var json = BatchStatusJson.From(store.BatchName, status);
                 if (context.IsJson(parseResult))
                 {
