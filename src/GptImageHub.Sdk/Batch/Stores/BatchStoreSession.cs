@@ -5,6 +5,12 @@ namespace GptImageHub.Sdk.Batch;
 /// enqueues the caller's items, claims work, and records each step. Methods may be called
 /// concurrently. See <see cref="BatchStore"/> for the contract.
 /// </summary>
+/// <remarks>
+/// The runner stops waiting for a call once its token is cancelled, whether or not the call ends: a store that ignores
+/// its token cannot keep a stopped batch from ending. What such a call does after that (a record that lands late) is
+/// the store's; each record must still be right whenever it lands. <see cref="DisposeAsync"/> is waited for up to the
+/// same few seconds after a stop as a record.
+/// </remarks>
 public abstract class BatchStoreSession : IAsyncDisposable
 {
     /// <summary>Adds items to the batch, idempotently by key.</summary>
@@ -47,7 +53,7 @@ public abstract class BatchStoreSession : IAsyncDisposable
     /// Stops the call. The runner does not cancel it when the caller stops the batch: a record is a step of a job that
     /// may be paid for, so it is still written, and the token is cancelled only if that takes more than a few seconds
     /// after the stop, or after the record began when a submit in flight was answered later (an outage), so that a
-    /// stopped batch still ends. A store that ignores the token is waited for: a stopped batch ends when its record does.
+    /// stopped batch still ends. A store that ignores the token is not waited for past it: the record may land later, or never.
     /// </param>
     /// <returns>A task that completes once the record is durable.</returns>
     /// <exception cref="IOException">The record could not be made durable.</exception>
