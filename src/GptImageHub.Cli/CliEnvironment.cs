@@ -15,6 +15,9 @@ internal sealed class CliEnvironment
     /// <summary>Standard error: one line per failure.</summary>
     public required TextWriter Error { get; init; }
 
+    /// <summary>Opens standard input (<c>gih batch -</c> reads its items there).</summary>
+    public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
+
     /// <summary>Reads an environment variable; null when it is not set.</summary>
     public required Func<string, string?> GetVariable { get; init; }
 

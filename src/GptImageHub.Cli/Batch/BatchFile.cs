@@ -36,6 +36,23 @@ internal static class BatchFile
         return Parse(Lines(bytes, displayPath), displayPath, defaultModel);
     }
 
+    /// <summary>Parses the whole of <paramref name="input"/> (standard input) into batch items, in order.</summary>
+    /// <exception cref="UsageException">The input cannot be read, or a line is malformed; the message names the line.</exception>
+    public static IReadOnlyList<BatchItem> Read(Stream input, string displayPath, string defaultModel)
+    {
+        using var bytes = new MemoryStream();
+        try
+        {
+            input.CopyTo(bytes);
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"The batch on {displayPath} could not be read: {ex.Message}", ex);
+        }
+
+        return Parse(Lines(bytes.ToArray(), displayPath), displayPath, defaultModel);
+    }
+
     /// <summary>
     /// The file's lines. UTF-8 is decoded strictly, line by line, so that a byte that is not UTF-8 (a file saved in a
     /// legacy code page) names its line: decoded leniently it became U+FFFD, and the service was paid for a prompt

@@ -22,13 +22,19 @@ internal static class BatchCommand
 
     public const string JournalSuffix = ".journal.jsonl";
 
+    /// <summary>The file argument that reads the batch from standard input.</summary>
+    private const string StandardInput = "-";
+
+    /// <summary>Standard input, as messages name the batch read from it.</summary>
+    private const string StandardInputName = "standard input";
+
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp"];
 
     public static Command Create(CommandContext context)
     {
         var file = new Argument<string>("file")
         {
-            Description = "One prompt per line, or one JSON object per line: {\"key\", \"prompt\", \"model\", \"size\", \"quality\", \"aspect_ratio\", \"n\"}. Blank lines and lines starting with # are ignored.",
+            Description = "One prompt per line, or one JSON object per line: {\"key\", \"prompt\", \"model\", \"size\", \"quality\", \"aspect_ratio\", \"n\"}. Blank lines and lines starting with # are ignored. - reads it from standard input (with --journal or --postgres).",
         };
         var concurrency = new Option<int>("--concurrency")
         {
@@ -70,8 +76,16 @@ internal static class BatchCommand
         {
             var environment = context.Environment;
             var fileGiven = parseResult.GetValue(file)!;
-            var path = environment.ResolvePath(fileGiven);
-            if (!File.Exists(path))
+            var fromInput = fileGiven == StandardInput;
+            var path = environment.ResolvePath(fromInput ? "." : fileGiven);
+            if (fromInput && parseResult.GetValue(journal) is null && parseResult.GetValue(postgres) is null)
+            {
+                // The journal is named after the batch file, and standard input has no name: without one, a rerun could
+                // not find what the first run paid for.
+                throw new UsageException("gih batch - reads the batch from standard input: give --journal FILE (or --postgres) too, so that the same command can resume it.");
+            }
+
+            if (!fromInput && !File.Exists(path))
             {
                 throw new UsageException(Directory.Exists(path)
                     ? $"'{fileGiven}' is a folder; give the batch file in it (one prompt per line, or one JSON object per line)."
@@ -79,7 +93,18 @@ internal static class BatchCommand
             }
 
             // The whole file is checked before connecting, so a bad line costs no request at all.
-            var items = BatchFile.Read(path, fileGiven, parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable));
+            var defaultModel = parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable);
+            IReadOnlyList<BatchItem> items;
+            if (fromInput)
+            {
+                using var input = environment.OpenInput();
+                items = BatchFile.Read(input, StandardInputName, defaultModel);
+            }
+            else
+            {
+                items = BatchFile.Read(path, fileGiven, defaultModel);
+            }
+
             var store = Store(parseResult, postgres, batchName, parseResult.GetValue(lease));
             await using var releaseStore = ((IAsyncDisposable?)store ?? NoStore.Instance).ConfigureAwait(false);
             if (store is not null && parseResult.GetValue(journal) is not null)
@@ -114,7 +139,7 @@ internal static class BatchCommand
             }
 
             OutDirectory.Create(directory); // once gih can connect, before any POST (as gih generate)
-            progress.Start(fileGiven, journalPath, directory, outGiven is null);
+            progress.Start(fromInput ? StandardInputName : fileGiven, journalPath, directory, outGiven is null);
             try
             {
                 using var stopNotice = cancellationToken.Register(progress.Stopping);
