@@ -171,6 +171,73 @@ internal static class SecretRedaction
         return forms;
     }
 
+    /// <summary>Where the key's base64 ends in <paramref name="text"/>, its <paramref name="form"/> ending at <paramref name="end"/>: with the character holding its last bits, and the padding.</summary>
+    private static int KeyEnd(string text, int end, Base64Form form)
+    {
+        if (form.SpillsOver && end < text.Length && IsBase64(text[end]))
+        {
+            end++;
+        }
+
+        while (end < text.Length && text[end] == '=')
+        {
+            end++;
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with the key's base64 masked where line breaks split it: base64 written as MIME and PEM
+    /// write it (<see cref="Base64FormattingOptions.InsertLineBreaks"/>, 76 characters a line), which left the key's
+    /// bytes readable on either side of the break. Matched with the breaks left out; masked from its start to its end.
+    /// </summary>
+    private static string MaskWrapped(string text, Base64Form[] forms)
+    {
+        var joined = new StringBuilder(text.Length);
+        var at = new List<int>(text.Length + 1);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is not ('\r' or '\n'))
+            {
+                joined.Append(text[i]);
+                at.Add(i);
+            }
+        }
+
+        at.Add(text.Length);
+        var flat = joined.ToString();
+        var spans = new List<(int Start, int End)>();
+        foreach (var form in forms)
+        {
+            for (var start = flat.IndexOf(form.Text, StringComparison.Ordinal); start >= 0; start = flat.IndexOf(form.Text, start + 1, StringComparison.Ordinal))
+            {
+                var end = KeyEnd(flat, start + form.Text.Length, form);
+                spans.Add((at[start], at[end - 1] + 1));
+            }
+        }
+
+        if (spans.Count == 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var (start, end) in spans.OrderBy(span => span.Start))
+        {
+            if (end <= position)
+            {
+                continue;
+            }
+
+            builder.Append(text, position, Math.Max(0, start - position)).Append(Mask);
+            position = end;
+        }
+
+        return builder.Append(text, position, text.Length - position).ToString();
+    }
+
     /// <summary>A character of base64 in either alphabet, its padding aside.</summary>
     private static bool IsBase64(char c) =>
         c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/' or '-' or '_';
@@ -397,20 +464,12 @@ internal static class SecretRedaction
                 // the encoded text is not the key, and a run of base64 goes on through '/': masked to its end, an address
                 // that held the key's base64 (a proxy's path) lost the rest of its path in every message, the id of the
                 // generation a poll named with it.
-                text = MaskRuns(text, form.Text, (text, end) =>
-                {
-                    if (form.SpillsOver && end < text.Length && IsBase64(text[end]))
-                    {
-                        end++;
-                    }
+                text = MaskRuns(text, form.Text, (text, end) => KeyEnd(text, end, form));
+            }
 
-                    while (end < text.Length && text[end] == '=')
-                    {
-                        end++;
-                    }
-
-                    return end;
-                });
+            if (text.IndexOf('\n') >= 0)
+            {
+                text = MaskWrapped(text, Base64Forms(apiKey!));
             }
         }
 
