@@ -749,7 +749,8 @@ internal sealed class BatchRunner
         /// Unless the store offers the item meanwhile to follow a job posted for it (by a worker that took this one for
         /// dead), which is then followed. A not-sent record over that worker's submitted one, in a store that keeps the
         /// last record, read the item as never sent, and the next run posted it again: none is made once the offer is
-        /// here, and one made as it came is followed by the job's submitted record again.
+        /// here, and one made as it came is followed by the job's submitted record again. The job's submitted record is
+        /// written again in either case, after the copy's own "submitting" one.
         /// </remarks>
         private async Task SkipUnsentAsync(BatchItem item, string error, string reason)
         {
@@ -766,7 +767,10 @@ internal sealed class BatchRunner
                 return;
             }
 
-            _poller.Track(offered, generationId, pollNow: true);
+            // Recorded again: this copy's own "submitting" record may have landed after the other worker's submitted one
+            // (the copy gave up only once it was written, as when the client was disposed), and left as the store's last
+            // word it made every later run report the paid job unknown instead of following it.
+            await FollowAsync(offered, generationId, pollNow: true).ConfigureAwait(false);
         }
 
         /// <summary>A posted item's job, named by the service: recorded with its id, then polled to its outcome.</summary>

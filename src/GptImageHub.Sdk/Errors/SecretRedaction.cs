@@ -116,7 +116,7 @@ internal static class SecretRedaction
         }
 
         var longest = 0;
-        foreach (var form in Base64Forms(apiKey!).Prepend(apiKey!))
+        foreach (var form in Base64Forms(apiKey!).Select(form => form.Text).Prepend(apiKey!))
         {
             for (var length = Math.Min(form.Length - 1, text.Length); length > Math.Max(longest, 3); length--)
             {
@@ -139,10 +139,10 @@ internal static class SecretRedaction
     /// each three: one form for each of the three places, the characters that hold nothing but the key's bits (the one
     /// or two at each end that share bits with the text around it are left out); each in the standard and the URL
     /// alphabet. None for a key shorter than <see cref="ShortestMaskedInAnswers"/>, whose base64 is a word that ordinary
-    /// text can hold.
+    /// text can hold. Each says whether the key's last bits spill into one more character, shared with what follows.
     /// </summary>
     /// <remarks>Computed once for the last key asked about: a client masks with its one key, on error paths only.</remarks>
-    private static string[] Base64Forms(string apiKey)
+    private static Base64Form[] Base64Forms(string apiKey)
     {
         var cached = s_base64Forms;
         if (cached is not null && ReferenceEquals(cached.Key, apiKey))
@@ -161,24 +161,107 @@ internal static class SecretRedaction
                     var shifted = new byte[place + key.Length];
                     key.CopyTo(shifted, place);
                     var first = ((place * 8) + 5) / 6;
-                    return Convert.ToBase64String(shifted).Substring(first, (shifted.Length * 8 / 6) - first);
+                    var text = Convert.ToBase64String(shifted).Substring(first, (shifted.Length * 8 / 6) - first);
+                    return new Base64Form(text, shifted.Length * 8 % 6 != 0);
                 })
-                .SelectMany(standard => new[] { standard, standard.Replace('+', '-').Replace('/', '_') })
-                .Distinct(StringComparer.Ordinal)
+                .SelectMany(standard => new[] { standard, standard with { Text = standard.Text.Replace('+', '-').Replace('/', '_') } })
+                .Distinct()
                 .ToArray();
         s_base64Forms = new Base64Cache(apiKey, forms);
         return forms;
     }
 
-    /// <summary>A character of base64 in either alphabet, or its padding.</summary>
+    /// <summary>Where the key's base64 ends in <paramref name="text"/>, its <paramref name="form"/> ending at <paramref name="end"/>: with the character holding its last bits, and the padding.</summary>
+    private static int KeyEnd(string text, int end, Base64Form form)
+    {
+        if (form.SpillsOver && end < text.Length && IsBase64(text[end]))
+        {
+            end++;
+        }
+
+        while (end < text.Length && text[end] == '=')
+        {
+            end++;
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with the key's base64 masked where line breaks split it: base64 written as MIME and PEM
+    /// write it (<see cref="Base64FormattingOptions.InsertLineBreaks"/>, 76 characters a line), which left the key's
+    /// bytes readable on either side of the break. Matched with the breaks left out; masked from its start to its end.
+    /// </summary>
+    private static string MaskWrapped(string text, Base64Form[] forms)
+    {
+        var joined = new StringBuilder(text.Length);
+        var at = new List<int>(text.Length + 1);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is not ('\r' or '\n'))
+            {
+                joined.Append(text[i]);
+                at.Add(i);
+            }
+        }
+
+        at.Add(text.Length);
+        var flat = joined.ToString();
+        var spans = new List<(int Start, int End)>();
+        foreach (var form in forms)
+        {
+            for (var start = flat.IndexOf(form.Text, StringComparison.Ordinal); start >= 0; start = flat.IndexOf(form.Text, start + 1, StringComparison.Ordinal))
+            {
+                var end = KeyEnd(flat, start + form.Text.Length, form);
+                spans.Add((at[start], at[end - 1] + 1));
+            }
+        }
+
+        if (spans.Count == 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var (start, end) in spans.OrderBy(span => span.Start))
+        {
+            if (end <= position)
+            {
+                continue;
+            }
+
+            builder.Append(text, position, Math.Max(0, start - position)).Append(Mask);
+            position = end;
+        }
+
+        return builder.Append(text, position, text.Length - position).ToString();
+    }
+
+    /// <summary>A character of base64 in either alphabet, its padding aside.</summary>
     private static bool IsBase64(char c) =>
-        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/' or '-' or '_' or '=';
+        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/' or '-' or '_';
 
     /// <summary>
     /// <paramref name="text"/> with each <paramref name="marker"/>, and the characters right after it that
     /// <paramref name="continues"/> takes (a key's rest, a base64 form's padding), replaced by <see cref="Mask"/>.
     /// </summary>
-    private static string MaskRuns(string text, string marker, Func<char, bool> continues)
+    private static string MaskRuns(string text, string marker, Func<char, bool> continues) =>
+        MaskRuns(text, marker, (text, end) =>
+        {
+            while (end < text.Length && continues(text[end]))
+            {
+                end++;
+            }
+
+            return end;
+        });
+
+    /// <summary>
+    /// <paramref name="text"/> with each <paramref name="marker"/>, and what <paramref name="rest"/> (given the text and
+    /// the marker's end, it returns the run's end) takes after it, replaced by <see cref="Mask"/>.
+    /// </summary>
+    private static string MaskRuns(string text, string marker, Func<string, int, int> rest)
     {
         var start = text.IndexOf(marker, StringComparison.Ordinal);
         if (start < 0)
@@ -190,11 +273,7 @@ internal static class SecretRedaction
         var position = 0;
         while (start >= 0)
         {
-            var end = start + marker.Length;
-            while (end < text.Length && continues(text[end]))
-            {
-                end++;
-            }
+            var end = rest(text, start + marker.Length);
 
             builder.Append(text, position, start - position).Append(Mask);
             position = end;
@@ -381,19 +460,29 @@ internal static class SecretRedaction
 
             foreach (var form in Base64Forms(apiKey!))
             {
-                // To the end of the encoded text: what follows the key there (its last bits, the padding, the rest of
-                // an encoded header block) is masked with it.
-                text = MaskRuns(text, form, IsBase64);
+                // With the character that holds the key's last bits, if any, and the padding: no further. What follows in
+                // the encoded text is not the key, and a run of base64 goes on through '/': masked to its end, an address
+                // that held the key's base64 (a proxy's path) lost the rest of its path in every message, the id of the
+                // generation a poll named with it.
+                text = MaskRuns(text, form.Text, (text, end) => KeyEnd(text, end, form));
+            }
+
+            if (text.IndexOf('\n') >= 0)
+            {
+                text = MaskWrapped(text, Base64Forms(apiKey!));
             }
         }
 
         return MaskRuns(text, KeyPrefix, static c => char.IsLetterOrDigit(c) || c == '_' || c == '-');
     }
 
-    private sealed class Base64Cache(string key, string[] forms)
+    private sealed class Base64Cache(string key, Base64Form[] forms)
     {
         public string Key { get; } = key;
 
-        public string[] Forms { get; } = forms;
+        public Base64Form[] Forms { get; } = forms;
     }
+
+    /// <summary>A form of the key's base64 (<see cref="Base64Forms"/>), and whether its last bits spill into one more character.</summary>
+    private sealed record Base64Form(string Text, bool SpillsOver);
 }
