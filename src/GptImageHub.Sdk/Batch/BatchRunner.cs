@@ -281,8 +281,9 @@ internal sealed class BatchRunner
             {
                 return await CancelableWait.WaitAsync(opened, _stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!opened.IsCompleted)
+            catch (OperationCanceledException)
             {
+                // Also when it opened just as the stop came: no run uses it either way.
                 _ = opened.ContinueWith(static late => CloseLateAsync(late.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
                 throw;
             }

@@ -29,9 +29,10 @@ internal static class CancelableWait
             await work.ConfigureAwait(false);
 #endif
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !work.IsCompleted)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Left running: a failure it ends with later is observed, not raised as an unobserved task exception.
+            // Left running (or ended just as the token fired): a failure it ends with is observed, not raised as an
+            // unobserved task exception.
             _ = work.ContinueWith(static left => left.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
