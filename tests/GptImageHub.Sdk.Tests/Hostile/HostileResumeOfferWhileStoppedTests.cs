@@ -11,8 +11,10 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 /// worker posted for it, already recorded submitted. The copy recorded the item not sent, over that worker's record,
 /// then followed the job: a store that keeps the last record (the file journal does; the PostgreSQL store refuses a
 /// not-sent record from a worker that does not hold the item) read the item as never sent, and the next run posted it
-/// again, paying twice (promise 1). The offer is now followed without the not-sent record, and an offer that comes
-/// while that record is written is followed with the job's submitted record written again after it.
+/// again, paying twice (promise 1). And a copy whose own "submitting" record landed after that worker's submitted one
+/// (the client disposed once it was written) left "submitting" as the store's last word: every later run reported the
+/// paid job unknown instead of following it. The offer is now followed without the not-sent record, with the job's
+/// submitted record written again after the copy's own records, whenever the offer comes.
 /// </summary>
 public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory("gih-hostile-resume-stopped-")
 {
@@ -101,8 +103,8 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
     }
 
     /// <summary>
-    /// Forwards to the file store. Once the item's submit record has begun (held there until <see cref="Proceed"/> when
-    /// <c>holdSubmitRecord</c>, else written), or with <c>offerLate</c> once its not-sent record has (written only after),
+    /// Forwards to the file store. Once the item's submit record has begun (held there until <see cref="Proceed"/>, then
+    /// written, when <c>holdSubmitRecord</c>; else written at once), or with <c>offerLate</c> once its not-sent record has (written only after),
     /// the next claim offers the item as a <see cref="BatchClaimKind.Resume"/> of the other worker's job, after writing
     /// that worker's submitted record; the claim after it sets <see cref="AskedAgain"/>. Never drained before the offer.
     /// </summary>
@@ -162,7 +164,9 @@ public sealed class HostileResumeOfferWhileStoppedTests() : EmulatorAndDirectory
                 store._begun = store._offerLate ? null : key;
                 store._submitRecordBegun.TrySetResult();
                 await store._proceed.Task.WaitAsync(cancellationToken);
-                return BatchSubmitStart.Recorded;
+
+                // Written now, after the other worker's submitted record (written with the offer).
+                return await Inner.BeginSubmitAsync(key, credits, cancellationToken);
             }
 
             public override async ValueTask RecordAsync(BatchRecord record, CancellationToken cancellationToken)
