@@ -38,19 +38,38 @@ internal static class BatchFile
 
     /// <summary>Parses the whole of <paramref name="input"/> (standard input) into batch items, in order.</summary>
     /// <exception cref="UsageException">The input cannot be read, or a line is malformed; the message names the line.</exception>
-    public static IReadOnlyList<BatchItem> Read(Stream input, string displayPath, string defaultModel)
+    /// <exception cref="OperationCanceledException">Stopped (Ctrl+C) before the input ended, or as it ended.</exception>
+    public static async Task<IReadOnlyList<BatchItem>> ReadAsync(Stream input, string displayPath, string defaultModel, CancellationToken cancellationToken)
     {
-        using var bytes = new MemoryStream();
+        // A read of standard input blocks and heeds no token (a terminal, a producer that never ends): it runs aside,
+        // and Ctrl+C ends the wait for it; the process leaves it behind as it exits.
+        var copy = Task.Run(
+            () =>
+            {
+                using var bytes = new MemoryStream();
+                input.CopyTo(bytes);
+                return bytes.ToArray();
+            },
+            CancellationToken.None);
+        byte[] read;
         try
         {
-            input.CopyTo(bytes);
+            read = await copy.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Observed, so that the read left behind fails nothing when the stream it reads is closed under it.
+            _ = copy.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
         }
         catch (IOException ex)
         {
             throw new UsageException($"The batch on {displayPath} could not be read: {ex.Message}", ex);
         }
 
-        return Parse(Lines(bytes.ToArray(), displayPath), displayPath, defaultModel);
+        // The same Ctrl+C ends the producer piped in (one process group), cutting its last line: a stop, not a bad line.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Parse(Lines(read, displayPath), displayPath, defaultModel);
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ internal static class BatchCommand
             if (fromInput)
             {
                 using var input = environment.OpenInput();
-                items = BatchFile.Read(input, StandardInputName, defaultModel);
+                items = await BatchFile.ReadAsync(input, StandardInputName, defaultModel, cancellationToken).ConfigureAwait(false);
             }
             else
             {

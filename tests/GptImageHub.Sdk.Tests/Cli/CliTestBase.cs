@@ -62,7 +62,7 @@ public abstract class CliTestBase : IAsyncLifetime
     private protected Task<CliResult> RunWithKeyAsync(params string[] args) =>
         RunAsync([.. args, "--base-url", Hub.BaseAddress.ToString(), "--api-key", Key], terminal: false, Ct);
 
-    private protected async Task<CliResult> RunAsync(string[] args, bool terminal, CancellationToken cancellationToken, CapturedWriter? stdout = null, string input = "")
+    private protected async Task<CliResult> RunAsync(string[] args, bool terminal, CancellationToken cancellationToken, CapturedWriter? stdout = null, string input = "", Func<Stream>? openInput = null)
     {
         stdout ??= new CapturedWriter();
         var stderr = new CapturedWriter();
@@ -77,7 +77,7 @@ public abstract class CliTestBase : IAsyncLifetime
             CommandName = CommandName,
 
             // Never the test process's own standard input.
-            OpenInput = () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(input)),
+            OpenInput = openInput ?? (() => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(input))),
         };
         var exitCode = await CliApp.RunAsync(args, environment, cancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
