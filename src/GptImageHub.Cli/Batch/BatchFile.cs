@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using GptImageHub.Cli.Failures;
 using GptImageHub.Sdk;
+using GptImageHub.Sdk.Core;
 
 namespace GptImageHub.Cli.Batch;
 
@@ -54,13 +55,8 @@ internal static class BatchFile
         byte[] read;
         try
         {
-            read = await copy.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Observed, so that the read left behind fails nothing when the stream it reads is closed under it.
-            _ = copy.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw;
+            // The read left behind has its failure observed (the stream closed under it as the process exits).
+            read = await CancelableWait.WaitAsync(copy, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
