@@ -6,6 +6,7 @@ using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
 using GptImageHub.Cli.Progress;
 using GptImageHub.Sdk;
+using GptImageHub.Sdk.Core;
 using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Batch.PostgreSql;
 
@@ -237,7 +238,8 @@ internal static class BatchCommand
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         try
         {
-            return await store.GetStatusAsync(unreachableIsFinal: true, timeout.Token).ConfigureAwait(false);
+            // Not waited for past the token: a driver stuck in a silent server's handshake must not outlast Ctrl+C.
+            return await CancelableWait.WaitAsync(store.GetStatusAsync(unreachableIsFinal: true, timeout.Token), timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
