@@ -80,6 +80,7 @@ public sealed class HostileCliBatchStandardInputTests : CliTestBase
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Single(Hub.Ledger.GenerationRequests);
+        Assert.Equal(1, Hub.Ledger.CountGenerationRequests("un renard roux é"));
     }
 
     [Fact]
