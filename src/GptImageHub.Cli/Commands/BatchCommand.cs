@@ -93,19 +93,6 @@ internal static class BatchCommand
                     : $"The batch file '{fileGiven}' does not exist.");
             }
 
-            // The whole file is checked before connecting, so a bad line costs no request at all.
-            var defaultModel = parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable);
-            IReadOnlyList<BatchItem> items;
-            if (fromInput)
-            {
-                using var input = environment.OpenInput();
-                items = await BatchFile.ReadAsync(input, StandardInputName, defaultModel, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                items = BatchFile.Read(path, fileGiven, defaultModel);
-            }
-
             var store = Store(parseResult, postgres, batchName, parseResult.GetValue(lease));
             await using var releaseStore = ((IAsyncDisposable?)store ?? NoStore.Instance).ConfigureAwait(false);
             if (store is not null && parseResult.GetValue(journal) is not null)
@@ -128,10 +115,25 @@ internal static class BatchCommand
                 ResubmitUnknown = parseResult.GetValue(resubmitUnknown),
             };
 
+            using var hub = context.Connect(parseResult, requireKey: true);
+
+            // Read once every option is known to be usable: standard input may be a producer that runs for hours. The
+            // whole batch is checked before connecting, so a bad line costs no request at all.
+            var defaultModel = parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable);
+            IReadOnlyList<BatchItem> items;
+            if (fromInput)
+            {
+                using var input = environment.OpenInput();
+                items = await BatchFile.ReadAsync(input, StandardInputName, defaultModel, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                items = BatchFile.Read(path, fileGiven, defaultModel);
+            }
+
             var tally = new BatchTally(items.Count, options.MaxConcurrency);
             var models = items.Select(i => i.Request.Model).Distinct(StringComparer.Ordinal).ToList();
             var progress = new BatchProgress(context.CreateHumanOutput(parseResult), environment.Out, tally);
-            using var hub = context.Connect(parseResult, requireKey: true);
             if (store is not null)
             {
                 // A batch rides out a database outage, without end: a database gih never reached (a port or host

@@ -25,13 +25,29 @@ public sealed class CliBatchStandardInputTests : CliTestBase
         Assert.Equal(2, Hub.Ledger.GenerationRequests.Count);
     }
 
-    [Fact]
-    public async Task Standard_input_without_a_journal_is_refused_before_any_request()
+    [Theory]
+    [InlineData("--journal", "")]
+    [InlineData("not both", "--journal|run.jsonl|--postgres|Host=127.0.0.1;Username=gih;Password=pw-never-shown|--batch-name|b")]
+    [InlineData("--batch-name NAME", "--postgres|Host=127.0.0.1;Username=gih;Password=pw-never-shown")]
+    [InlineData("give --postgres too", "--journal|run.jsonl|--batch-name|b")]
+    [InlineData("not valid", "--postgres|Host=127.0.0.1;Nonsense=1|--batch-name|b")]
+    public async Task Options_that_cannot_run_are_refused_before_standard_input_is_read(string named, string options)
     {
-        var result = await RunAsync(["batch", "-", "--base-url", Hub.BaseAddress.ToString(), "--api-key", Key], terminal: false, Ct, input: "a red fox\n");
+        // Standard input may be a terminal or a producer that runs for hours: a command that cannot run must not wait for it.
+        var reads = 0;
+        var input = new MemoryStream("a red fox\n"u8.ToArray());
+        string[] args = ["batch", "-", .. options.Split('|', StringSplitOptions.RemoveEmptyEntries), "--base-url", Hub.BaseAddress.ToString(), "--api-key", Key];
+
+        var result = await RunAsync(args, terminal: false, Ct, openInput: () =>
+        {
+            reads++;
+            return input;
+        });
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("--journal", result.ErrorLine(), StringComparison.Ordinal);
+        Assert.Contains(named, result.ErrorLine(), StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-never-shown", result.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, reads);
         Assert.Empty(Hub.Ledger.GenerationRequests);
     }
 
