@@ -20,6 +20,11 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
 
+    // What Npgsql's failover data source says, with no code and no inner exception, when it skipped every host: each was
+    // marked offline by an earlier failure (for Host Recheck Seconds), or none has the target session attributes yet (a
+    // standby being promoted). Both pass by themselves. Npgsql's messages are not localized.
+    private const string NoSuitableHost = "No suitable host was found.";
+
     private long _retries;
 
     /// <summary>How many times a call was tried again (for tests).</summary>
@@ -39,14 +44,14 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
                 cancellationToken.ThrowIfCancellationRequested();
                 if (unreachableIsFinal && IsUnreachable(ex))
                 {
-                    throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{batchName}' cannot be reached: {ex.Message} ({UnreachableReason(ex)})", ex);
+                    throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{batchName}' cannot be reached: {UnreachableReasons(ex)}", ex);
                 }
 
                 if (!IsTransient(ex))
                 {
                     if (ex is NpgsqlException)
                     {
-                        throw new DatabaseRefusedException($"The PostgreSQL batch store could not {doing} for batch '{batchName}': {ex.Message}", ex);
+                        throw new DatabaseRefusedException($"The PostgreSQL batch store could not {doing} for batch '{batchName}': {Reasons(ex)}", ex);
                     }
 
                     throw;
@@ -56,7 +61,8 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
                 onRetry?.Invoke();
 
                 // A restarted server leaves every pooled connection broken: drop the idle ones now
-                // rather than failing once on each of them.
+                // rather than failing once on each of them. (A failover data source keeps skipping the hosts
+                // it saw fail for the connection string's Host Recheck Seconds: that setting is the user's.)
                 dataSource.Clear();
             }
 
@@ -71,13 +77,19 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
     /// Whether a failure means "the database is not reachable right now" rather than "this call is wrong".
     /// Npgsql's own <see cref="NpgsqlException.IsTransient"/> covers network failures, timeouts and some
     /// server states; it leaves out an administrator's or a crash shutdown (57P01, 57P02), which is exactly
-    /// what a restart sends to open connections, and a deadlock (40P01), so those are added here.
+    /// what a restart sends to open connections, and a deadlock (40P01), so those are added here. It also says
+    /// "not transient" for a failover connection string (<c>Host=a,b</c>) whose hosts all failed, since it wraps
+    /// their failures in an <see cref="AggregateException"/>. That is transient when each host's failure is: a host
+    /// that refused (a database or role it does not have) would refuse again when the others are back, as the hosts
+    /// of one cluster share their databases and roles. And when it skipped every host (<see cref="NoSuitableHost"/>).
     /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient
             || postgres.SqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01" or "53300"
             || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } hosts } => hosts.InnerExceptions.All(IsTransient),
+        NpgsqlException { InnerException: null, Message: NoSuitableHost } => true,
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or SocketException or TimeoutException,
         IOException or SocketException or TimeoutException => true,
         _ => false,
@@ -85,11 +97,26 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
 
     /// <summary>
     /// Whether the database's machine said no to the connection itself, or its name does not resolve: nothing that
-    /// passes by waiting, unlike a timeout or a server that is starting up. Npgsql wraps the socket's error.
+    /// passes by waiting, unlike a timeout or a server that is starting up. Npgsql wraps the socket's error. With a
+    /// failover connection string, every host must be unreachable: one that timed out may still answer.
     /// </summary>
-    public static bool IsUnreachable(Exception exception) => SocketErrorOf(exception) is
+    public static bool IsUnreachable(Exception exception) => HostFailures(exception).All(failure => SocketErrorOf(failure) is
         SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NoData
-        or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable;
+        or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable);
+
+    /// <summary>Each host's failure and why, as <c>Failed to connect to 127.0.0.1:5432 (nothing listens at that host and port)</c>.</summary>
+    private static string UnreachableReasons(Exception exception) =>
+        string.Join("; ", HostFailures(exception).Select(failure => $"{failure.Message} ({UnreachableReason(failure)})"));
+
+    /// <summary>
+    /// What each host said: a failover connection string's own message only says to read its inner exceptions, and a
+    /// one-line report (gih's) shows no inner exception.
+    /// </summary>
+    private static string Reasons(Exception exception) => string.Join("; ", HostFailures(exception).Select(failure => failure.Message));
+
+    /// <summary>The failure of each host tried: one for a plain connection string, one per host for a failover one.</summary>
+    private static Exception[] HostFailures(Exception exception) =>
+        exception is NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } hosts } ? [.. hosts.InnerExceptions] : [exception];
 
     private static string UnreachableReason(Exception exception) => SocketErrorOf(exception) switch
     {

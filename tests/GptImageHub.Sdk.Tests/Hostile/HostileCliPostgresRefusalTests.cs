@@ -1,5 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Cli;
+using Npgsql;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -12,18 +15,29 @@ namespace GptImageHub.Sdk.Tests.Hostile;
 public sealed class HostileCliPostgresRefusalTests(PostgreSqlServer server) : CliTestBase
 {
     [Theory]
-    [InlineData("status")]
-    [InlineData("run")]
-    public async Task A_database_that_refuses_is_named_as_the_database_not_a_file(string command)
+    [InlineData("status", false)]
+    [InlineData("run", false)]
+    [InlineData("status", true)]
+    [InlineData("run", true)]
+    public async Task A_database_that_refuses_is_named_as_the_database_not_a_file(string command, bool failover)
     {
         server.Require();
-        var missing = server.ConnectionString!.Replace("Database=postgres", "Database=no_such_batch_database", StringComparison.Ordinal);
-        Assert.NotEqual(server.ConnectionString, missing);
-        string[] args = command == "status"
-            ? ["batch", "status", "--postgres", missing, "--batch-name", "b"]
-            : ["batch", await WritePromptsAsync(), "--postgres", missing, "--batch-name", "b", "--api-key", Key, "--base-url", Hub.BaseAddress.ToString()];
+        var missing = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "no_such_batch_database" };
+        if (failover)
+        {
+            // A failover connection string whose first host is down: Npgsql's own message then only says to read the
+            // inner exceptions, which gih's one line does not show; and a refusal must not be waited out as an outage.
+            missing.Host = $"127.0.0.2:{ClosedPort()},{missing.Host}:{missing.Port}";
+        }
 
-        var result = await RunAsync(args, terminal: false, Ct);
+        string[] args = command == "status"
+            ? ["batch", "status", "--postgres", missing.ConnectionString, "--batch-name", "b"]
+            : ["batch", await WritePromptsAsync(), "--postgres", missing.ConnectionString, "--batch-name", "b", "--api-key", Key, "--base-url", Hub.BaseAddress.ToString()];
+
+        // Far below the 30 s gih gives a database that does not answer: a refusal is not waited out.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(15));
+        var result = await RunAsync(args, terminal: false, patience.Token);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var line = result.ErrorLine();
@@ -31,6 +45,15 @@ public sealed class HostileCliPostgresRefusalTests(PostgreSqlServer server) : Cl
         Assert.Contains("no_such_batch_database", line, StringComparison.Ordinal);
         Assert.Contains("--postgres", line, StringComparison.Ordinal);
         Assert.Empty(Hub.Ledger.GenerationRequests);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private async Task<string> WritePromptsAsync()

@@ -34,6 +34,25 @@ public sealed class HostileCliPostgresUnreachableTests : CliTestBase
     }
 
     [Fact]
+    public async Task Batch_status_against_a_failover_string_whose_hosts_all_refuse_fails_at_once_naming_each_host()
+    {
+        var (first, second) = (ClosedPort(), ClosedPort());
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(10));
+
+        var result = await RunAsync(
+            ["batch", "status", "--postgres", $"Host=127.0.0.1:{first},127.0.0.2:{second};Username=gih;Password=pw-never-shown;Database=batches", "--batch-name", "b"],
+            terminal: false,
+            patience.Token);
+
+        Assert.True(result.ExitCode == 8, result.ToString());
+        var line = result.ErrorLine();
+        Assert.Contains($"127.0.0.1:{first} (nothing listens", line, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.2:{second} (nothing listens", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-never-shown", result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Batch_status_json_against_a_refusing_port_is_one_network_error_document()
     {
         var port = ClosedPort();
