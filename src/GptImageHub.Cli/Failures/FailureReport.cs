@@ -3,6 +3,7 @@ using GptImageHub.Cli.Commands;
 using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
 using GptImageHub.Sdk;
+using GptImageHub.Sdk.Errors;
 using GptImageHub.Sdk.Batch.PostgreSql;
 
 namespace GptImageHub.Cli.Failures;
@@ -118,25 +119,11 @@ internal static class FailureReport
             GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {exception.Message}"),
             NotReadyException => (ExitCodes.Failure, "error", exception.Message),
             // The batch may pass on the store's failure inside its own.
-            _ when Cause<DatabaseRefusedException>(exception) is { } refused =>
+            _ when ExceptionCauses.Find<DatabaseRefusedException>(exception) is { } refused =>
                 (ExitCodes.Failure, "error", $"{EndSentence(refused.Message)} Check --postgres: the database, user and password it names, and that user's permissions."),
             IOException or UnauthorizedAccessException => (ExitCodes.Failure, "error", $"A file could not be written: {exception.Message}"),
             _ => (ExitCodes.Failure, "error", $"Unexpected error: {exception.Message} (run with --verbose for details)"),
         };
-
-    private static T? Cause<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is T cause)
-            {
-                return cause;
-            }
-        }
-
-        return null;
-    }
 
     private static string? GenerationIdOf(Exception exception) => exception switch
     {

@@ -597,24 +597,11 @@ internal sealed class HttpPipeline
             ? " If that server speaks plain HTTP (as the emulator does), the address needs http:// instead of https://."
             : string.Empty;
 
-    private static bool IsTlsHandshakeFailure(Exception ex)
-    {
-        for (Exception? current = ex; current is not null; current = current.InnerException)
-        {
+    private static bool IsTlsHandshakeFailure(Exception ex) =>
 #if NET
-            if (current is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
-            {
-                return true;
-            }
+        ExceptionCauses.Find<HttpRequestException>(ex, request => request.HttpRequestError == HttpRequestError.SecureConnectionError) is not null ||
 #endif
-            if (current is System.Security.Authentication.AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        ExceptionCauses.Find<System.Security.Authentication.AuthenticationException>(ex) is not null;
 
     /// <summary>
     /// What a 404 on the models, credits or submit path means: these paths always exist at the service's root, so the base
