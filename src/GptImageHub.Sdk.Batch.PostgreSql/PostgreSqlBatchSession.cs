@@ -422,6 +422,14 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             throw new ArgumentException("A submitted record carries its generation id.", nameof(record));
         }
 
+        // The id is the service's text, and PostgreSQL keeps no NUL: refused, the record of a paid job failed the store,
+        // and the item stayed "submitting" with no id (reported unknown, and posted again under ResubmitUnknown). Kept as
+        // near as PostgreSQL can keep it (U+FFFD in place), the same way on every write, so the item is never posted again.
+        if (record.GenerationId is { } id && GenerationJson.Storable(id) is var storable && !ReferenceEquals(storable, id))
+        {
+            record = record with { GenerationId = storable };
+        }
+
         var generation = record.Generation is { } g ? GenerationJson.Write(g) : null;
         var target = ItemStates.FromEvent(record.Event);
         var (state, generationId, applied) = await _retry.RunAsync(
