@@ -46,7 +46,8 @@ internal sealed class LenientDateTimeOffsetJsonConverter : JsonConverter<DateTim
 /// <summary>
 /// Reads a model's price list: an object of tier to credits (<c>{"1K": 8}</c>), or a single number
 /// that applies to every tier and is stored under <see cref="ImageModel.AnyTier"/>. Entries that
-/// are not whole numbers are left out rather than guessed.
+/// are not whole numbers are left out rather than guessed, and so are negative ones: a price below
+/// nothing would let a credit budget admit items it has no room for.
 /// </summary>
 internal sealed class CreditsPerImageJsonConverter : JsonConverter<IReadOnlyDictionary<string, int>>
 {
@@ -56,7 +57,7 @@ internal sealed class CreditsPerImageJsonConverter : JsonConverter<IReadOnlyDict
     {
         switch (reader.TokenType)
         {
-            case JsonTokenType.Number when reader.TryGetInt32(out var single):
+            case JsonTokenType.Number when reader.TryGetInt32(out var single) && single >= 0:
                 return new Dictionary<string, int>(1, StringComparer.Ordinal) { [ImageModel.AnyTier] = single };
             case JsonTokenType.StartObject:
                 var prices = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -97,7 +98,7 @@ internal sealed class CreditsPerImageJsonConverter : JsonConverter<IReadOnlyDict
         price = 0;
         return reader.TokenType switch
         {
-            JsonTokenType.Number => reader.TryGetInt32(out price),
+            JsonTokenType.Number => reader.TryGetInt32(out price) && price >= 0,
             JsonTokenType.String => int.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out price),
             _ => false,
         };
