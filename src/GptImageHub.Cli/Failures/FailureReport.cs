@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using GptImageHub.Cli.Commands;
 using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
@@ -95,27 +96,31 @@ internal static class FailureReport
         }
     }
 
-    private static (int ExitCode, string Kind, string Message) Classify(Exception exception, CommandContext context, CancellationToken cancellationToken) =>
-        exception switch
+    private static (int ExitCode, string Kind, string Message) Classify(Exception exception, CommandContext context, CancellationToken cancellationToken)
+    {
+        var said = Said(exception, context);
+        return exception switch
         {
             OperationCanceledException when exception is GenerationCanceledException || cancellationToken.IsCancellationRequested =>
                 (ExitCodes.Cancelled, "cancelled", "Cancelled."),
             UsageException => (ExitCodes.Usage, "usage", exception.Message),
             ArgumentException argument => (ExitCodes.Usage, "usage", WithoutParameterName(argument)),
-            InvalidRequestException or ReferenceImageException => (ExitCodes.Usage, "usage", exception.Message),
-            MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", exception.Message),
-            UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {exception.Message}{KeySource(context)}"),
-            InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
+            InvalidRequestException or ReferenceImageException => (ExitCodes.Usage, "usage", said),
+            MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", said),
+            UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {said}{KeySource(context)}"),
+            InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {said} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
             // No generation was asked for (models, credits, a submit): the path itself is missing, so the address is wrong,
             // or (a submit's) the model it names; the SDK's message says which may be.
-            NotFoundException when GenerationIdOf(exception) is null && context.GenerationId is null =>
-                (ExitCodes.Usage, "usage", $"{EndSentence(exception.Message)} If the address is wrong, fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file."),
-            NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {exception.Message}"),
-            GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
+            // A 404 that is not the service's own JSON (a web site's page, a proxy's empty answer) says the same: no API there.
+            NotFoundException or GptImageHubException { StatusCode: HttpStatusCode.NotFound }
+                when GenerationIdOf(exception) is null && context.GenerationId is null =>
+                (ExitCodes.Usage, "usage", $"{EndSentence(said)} If the address is wrong, fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file."),
+            NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {said}"),
+            GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", said),
             GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),
-            GptImageHubConnectionException => (ExitCodes.Network, "network", $"Could not reach {context.Connection?.BaseAddress}: {exception.Message}"),
+            GptImageHubConnectionException => (ExitCodes.Network, "network", $"Could not reach {context.Connection?.BaseAddress}: {said}"),
             DatabaseUnreachableException => (ExitCodes.Network, "network", $"{EndSentence(exception.Message)} Check the host and port in --postgres, and that the server is running."),
-            GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {exception.Message}"),
+            GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {said}"),
             NotReadyException => (ExitCodes.Failure, "error", exception.Message),
             // The batch may pass on the store's failure inside its own.
             _ when Cause<DatabaseRefusedException>(exception) is { } refused =>
@@ -123,6 +128,22 @@ internal static class FailureReport
             IOException or UnauthorizedAccessException => (ExitCodes.Failure, "error", $"A file could not be written: {exception.Message}"),
             _ => (ExitCodes.Failure, "error", $"Unexpected error: {exception.Message} (run with --verbose for details)"),
         };
+    }
+
+    /// <summary>
+    /// The failure's message, with a possibly charged submit's advice in gih's words: the SDK's names its own
+    /// GetCreditsAsync and WaitForGenerationAsync, which a gih user cannot run.
+    /// </summary>
+    private static string Said(Exception exception, CommandContext context) => exception switch
+    {
+        GptImageHubException { PossiblyCharged: true, GenerationId: null } hub =>
+            $"{EndSentence(hub.Description)} The request was possibly charged: it may have reached the service before this failure, so check the balance with: {ResumeHint.CreditsCommand(context)} before sending it again.",
+
+        // The line goes on with the command that resumes the job (Write).
+        GptImageHubException { PossiblyCharged: true } hub =>
+            $"{EndSentence(hub.Description)} The request was possibly charged: generation {hub.GenerationId} exists, so do not send the request again.",
+        _ => exception.Message,
+    };
 
     private static T? Cause<T>(Exception exception)
         where T : Exception
