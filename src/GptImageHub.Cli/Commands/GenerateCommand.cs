@@ -106,6 +106,7 @@ internal static class GenerateCommand
 
             var (generation, progress) = await WaitProgress.RunAsync(
                 human, hub.PollCounter, operation.Id, p => operation.WaitForCompletionAsync(p, cancellationToken)).ConfigureAwait(false);
+            context.GenerationSucceeded = true;
             var files = await hub.Client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);
 
             if (human is null)

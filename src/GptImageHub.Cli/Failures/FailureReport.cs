@@ -33,7 +33,9 @@ internal static class FailureReport
         {
             message = EndSentence(message) + (exitCode == ExitCodes.GenerationFailed
                 ? $" Inspect it with: {ResumeHint.GetCommand(context, generationId)}"
-                : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}");
+                : context.GenerationSucceeded && generationId == context.GenerationId && context.ResumeDirectory is { } directory
+                    ? $" Generation {generationId} succeeded and is paid for; save its images with: {ResumeHint.DownloadCommand(context, generationId, directory)}"
+                    : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}");
         }
 
         Emit(context, parseResult, kind, message, exitCode, generationId);
