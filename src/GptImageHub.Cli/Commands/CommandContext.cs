@@ -37,6 +37,9 @@ internal sealed class CommandContext
     /// </summary>
     public string? ModelFromSettings { get; set; }
 
+    /// <summary>Where <see cref="ModelFromSettings"/> was read (the variable, the config file), or null for the SDK's default.</summary>
+    public string? ModelSource { get; set; }
+
     /// <summary>The connection settings of the last <see cref="Connect"/>, so an auth failure can say where the key came from.</summary>
     public ConnectionSettings? Connection { get; private set; }
 

@@ -42,7 +42,13 @@ internal static class GenerateCommand
             var environment = context.Environment;
             var outGiven = parseResult.GetValue(outDirectory);
             var directory = OutDirectory.Resolve(environment, outGiven);
-            var modelId = parseResult.GetValue(model) ?? (context.ModelFromSettings = DefaultModelSetting.Resolve(environment.GetVariable));
+            var modelId = parseResult.GetValue(model);
+            if (modelId is null)
+            {
+                (modelId, context.ModelSource) = DefaultModelSetting.ResolveWithSource(environment.GetVariable);
+                context.ModelFromSettings = modelId;
+            }
+
             var request = new ImageGenerationRequest(modelId, parseResult.GetValue(prompt)!)
             {
                 Size = parseResult.GetValue(size) is { } s ? new ImageSize(s) : default(ImageSize?),

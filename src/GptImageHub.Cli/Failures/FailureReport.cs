@@ -107,7 +107,8 @@ internal static class FailureReport
                 (ExitCodes.Cancelled, "cancelled", "Cancelled."),
             UsageException => (ExitCodes.Usage, "usage", exception.Message),
             ArgumentException argument => (ExitCodes.Usage, "usage", WithoutParameterName(argument)),
-            InvalidRequestException or ReferenceImageException => (ExitCodes.Usage, "usage", said),
+            InvalidRequestException => (ExitCodes.Usage, "usage", context.ModelSource is null ? said : EndSentence(said) + ModelNote(context)),
+            ReferenceImageException => (ExitCodes.Usage, "usage", said),
             MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", said),
             UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {said}{KeySource(context)}"),
             InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {said} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
@@ -116,7 +117,7 @@ internal static class FailureReport
             // A 404 that is not the service's own JSON (a web site's page, a proxy's empty answer) says the same: no API there.
             NotFoundException or GptImageHubException { StatusCode: HttpStatusCode.NotFound }
                 when GenerationIdOf(exception) is null && context.GenerationId is null =>
-                (ExitCodes.Usage, "usage", $"{EndSentence(said)} If the address is wrong, fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file."),
+                (ExitCodes.Usage, "usage", $"{EndSentence(said)} If the address is wrong, fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file.{ModelNote(context)}"),
             NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {said}"),
             GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", said),
             GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),
@@ -131,6 +132,15 @@ internal static class FailureReport
             _ => (ExitCodes.Failure, "error", $"Unexpected error: {exception.Message} (run with --verbose for details)"),
         };
     }
+
+    /// <summary>
+    /// Where the model of a refused request came from when the command line did not name it (the service's refusal quotes
+    /// a model the user never typed there), and what to do.
+    /// </summary>
+    private static string ModelNote(CommandContext context) =>
+        context.ModelSource is { } source
+            ? $" The model {context.ModelFromSettings} came from {source}: pass --model, or change it there ('{context.Environment.CommandName} models' lists the models)."
+            : string.Empty;
 
     /// <summary>
     /// The failure's message, with a possibly charged submit's advice in gih's words: the SDK's names its own
