@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using GptImageHub.Emulator;
 using GptImageHub.Sdk;
 
@@ -110,6 +111,7 @@ internal static class QuickStartApp
         UnauthorizedException or MissingApiKeyException => 3,
         InsufficientCreditsException or CreditLimitExceededException => 4,
         NotFoundException { GenerationId: null } => 2,   // no generation asked for: the models or credits path is missing, so the address is wrong
+        GptImageHubException { StatusCode: HttpStatusCode.NotFound, GenerationId: null } => 2,   // the same, from a web page's or a proxy's 404, not the service's JSON
         NotFoundException => 5,
         GenerationFailedException => 6,
         GenerationTimeoutException => 7,

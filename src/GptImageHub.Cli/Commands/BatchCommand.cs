@@ -175,7 +175,7 @@ internal static class BatchCommand
             progress.Finish(exitCode, stopped: false, journalPath, directory);
             if (exitCode != ExitCodes.Ok)
             {
-                environment.Error.WriteLine($"gih: {Outcome(tally, options.CreditBudget)} (journal: {journalPath})");
+                environment.Error.WriteLine($"gih: {Outcome(context, tally, options.CreditBudget)} (journal: {journalPath})");
                 environment.Error.Flush();
             }
 
@@ -343,6 +343,18 @@ internal static class BatchCommand
                         $"submitted and paid for, not finished ({why}); run the same command again to get its images without paying again, or: {ResumeHint.WaitCommand(context, generationId, directory)}",
                         result.FromJournal),
                     cause);
+            case BatchItemStatus.Unknown when generationId is null:
+                // The SDK's reason names its BatchOptions.ResubmitUnknown; a gih user gets gih's option.
+                return (
+                    new BatchItemJson(
+                        result.Key,
+                        status,
+                        null,
+                        [],
+                        null,
+                        $"possibly charged: the submit may have reached the service, but its generation id never came back; it is not submitted again unless you run the same command with --resubmit-unknown (check the balance first with: {ResumeHint.CreditsCommand(context)})",
+                        result.FromJournal),
+                    null);
             default:
                 return (new BatchItemJson(result.Key, status, generationId, [], null, result.Reason, result.FromJournal), null);
         }
@@ -352,13 +364,13 @@ internal static class BatchCommand
     /// "N of M items did not succeed (...)" with what to change, and the succeeded items whose images
     /// were not saved: a run whose only failures are local still names them, instead of "0 of M".
     /// </summary>
-    private static string Outcome(BatchTally tally, long? budget)
+    private static string Outcome(CommandContext context, BatchTally tally, long? budget)
     {
         var parts = new List<string>(2);
         if (tally.Succeeded < tally.Total)
         {
             var notFinished = tally.NotFinished > 0 ? $", {tally.NotFinished} not finished" : string.Empty;
-            parts.Add($"{tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown{notFinished})" + RerunHint(tally, budget));
+            parts.Add($"{tally.Total - tally.Succeeded} of {tally.Total} items did not succeed ({tally.Failed} failed, {tally.Skipped} skipped, {tally.Unknown} unknown{notFinished})" + RerunHint(context, tally, budget));
         }
 
         if (tally.NotSaved > 0)
@@ -369,18 +381,31 @@ internal static class BatchCommand
         return string.Join("; ", parts);
     }
 
-    /// <summary>What to change to submit the items that were not: a rerun with the same <c>--budget</c> would skip them again.</summary>
-    private static string RerunHint(BatchTally tally, long? budget)
+    /// <summary>
+    /// What to change to submit the items that were not: a rerun with the same <c>--budget</c> would skip them again, and a
+    /// rerun without <c>--resubmit-unknown</c> reports the unknown items as unknown again, forever.
+    /// </summary>
+    private static string RerunHint(CommandContext context, BatchTally tally, long? budget)
     {
-        if (tally.Succeeded + tally.Failed == tally.Total)
+        var hint = string.Empty;
+        if (tally.Total - tally.Succeeded - tally.Failed - tally.Unknown > 0)
         {
-            return string.Empty;
+            hint = budget is { } credits && tally.Skipped > 0
+                ? $"; to submit the skipped items, run the same command with a --budget above {credits.ToString(System.Globalization.CultureInfo.InvariantCulture)} (it counts the whole batch, items already done included, and they are not paid again)"
+                : "; run the same command again to submit the items not submitted";
         }
 
-        return budget is { } credits && tally.Skipped > 0
-            ? $"; to submit the skipped items, run the same command with a --budget above {credits.ToString(System.Globalization.CultureInfo.InvariantCulture)} (it counts the whole batch, items already done included, and they are not paid again)"
-            : "; run the same command again to submit the items not submitted";
+        if (tally.Unknown > 0)
+        {
+            hint += $"; {UnknownAdvice(context)}";
+        }
+
+        return hint;
     }
+
+    /// <summary>What an item whose submit may have been charged, its id never received, needs from the user.</summary>
+    private static string UnknownAdvice(CommandContext context) =>
+        $"the unknown items may already be paid for and are not submitted again: check the balance with: {ResumeHint.CreditsCommand(context)}, and to pay for them again run the same command with --resubmit-unknown";
 
     private static string SaveHint(CommandContext context, string? generationId, string directory) =>
         generationId is null ? string.Empty : "; save them with: " + ResumeHint.DownloadCommand(context, generationId, directory);

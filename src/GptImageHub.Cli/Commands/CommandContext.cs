@@ -25,11 +25,20 @@ internal sealed class CommandContext
     public string? ResumeDirectory { get; set; }
 
     /// <summary>
+    /// Whether <see cref="GenerationId"/> has succeeded: a failure after it (saving its images) has nothing left to wait
+    /// for, and its hint is the download that saves the images, not a wait for a job that no longer runs.
+    /// </summary>
+    public bool GenerationSucceeded { get; set; }
+
+    /// <summary>
     /// The model of a run that names none, when it came from <c>GPTIMAGEHUB_DEFAULT_MODEL</c> or the config file: a
     /// key written there by mistake is quoted back by the service's refusal of an unknown model, and a usage error
     /// masks it like a word typed on the command line (<see cref="Failures.KeyMask.ApplyToUsage"/>).
     /// </summary>
     public string? ModelFromSettings { get; set; }
+
+    /// <summary>Where <see cref="ModelFromSettings"/> was read (the variable, the config file), or null for the SDK's default.</summary>
+    public string? ModelSource { get; set; }
 
     /// <summary>The connection settings of the last <see cref="Connect"/>, so an auth failure can say where the key came from.</summary>
     public ConnectionSettings? Connection { get; private set; }

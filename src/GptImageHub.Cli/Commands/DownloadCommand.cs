@@ -36,6 +36,7 @@ internal static class DownloadCommand
             // again, as generate and wait do; the failures above name it in their own words.
             context.GenerationId = generation.Id;
             context.ResumeDirectory = directory;
+            context.GenerationSucceeded = true;
             var files = await hub.Client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);
             if (context.CreateHumanOutput(parseResult) is { } human)
             {

@@ -42,7 +42,13 @@ internal static class GenerateCommand
             var environment = context.Environment;
             var outGiven = parseResult.GetValue(outDirectory);
             var directory = OutDirectory.Resolve(environment, outGiven);
-            var modelId = parseResult.GetValue(model) ?? (context.ModelFromSettings = DefaultModelSetting.Resolve(environment.GetVariable));
+            var modelId = parseResult.GetValue(model);
+            if (modelId is null)
+            {
+                (modelId, context.ModelSource) = DefaultModelSetting.ResolveWithSource(environment.GetVariable);
+                context.ModelFromSettings = modelId;
+            }
+
             var request = new ImageGenerationRequest(modelId, parseResult.GetValue(prompt)!)
             {
                 Size = parseResult.GetValue(size) is { } s ? new ImageSize(s) : default(ImageSize?),
@@ -106,6 +112,7 @@ internal static class GenerateCommand
 
             var (generation, progress) = await WaitProgress.RunAsync(
                 human, hub.PollCounter, operation.Id, p => operation.WaitForCompletionAsync(p, cancellationToken)).ConfigureAwait(false);
+            context.GenerationSucceeded = true;
             var files = await hub.Client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);
 
             if (human is null)

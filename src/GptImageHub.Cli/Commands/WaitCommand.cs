@@ -27,6 +27,7 @@ internal static class WaitCommand
             using var hub = context.Connect(parseResult, requireKey: true);
             var (generation, progress) = await WaitProgress.RunAsync(
                 human, hub.PollCounter, generationId, p => hub.Client.WaitForGenerationAsync(generationId, p, cancellationToken)).ConfigureAwait(false);
+            context.GenerationSucceeded = true;
             var files = directory is null ? null : await hub.Client.SaveImagesAsync(generation, directory, cancellationToken).ConfigureAwait(false);
 
             if (human is null)

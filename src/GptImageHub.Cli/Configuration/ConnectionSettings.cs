@@ -101,6 +101,14 @@ internal sealed record ConnectionSettings(string? ApiKey, string? ApiKeySource, 
                 : $"The base URL '{value}' ({source}) is not an absolute http or https URL, such as https://www.gptimagehub.com/.");
         }
 
+        // Before the message below, which repeats the value: user info is a password as often as not. The SDK refuses
+        // these parts too, but names its own BaseAddress, which a gih user never set.
+        if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            throw new UsageException(
+                $"The base URL ({source}) must not carry user info, a query or a fragment (the value given is not repeated: it may hold a secret); give the service's root, such as https://www.gptimagehub.com/.");
+        }
+
         if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
         {
             throw new UsageException(

@@ -15,19 +15,28 @@ internal static class DefaultModelSetting
 
     /// <summary>Resolves the model by precedence: environment, config file, SDK default.</summary>
     /// <exception cref="Failures.UsageException">The config file is unreadable.</exception>
-    public static string Resolve(Func<string, string?> getVariable)
+    public static string Resolve(Func<string, string?> getVariable) => ResolveWithSource(getVariable).Model;
+
+    /// <summary>
+    /// Resolves the model by precedence, with where it came from in the user's words (the variable, or <c>"defaultModel"
+    /// in PATH</c>; null for the SDK's default): a model the service refuses was not typed on the command line, so the
+    /// failure names the place to fix.
+    /// </summary>
+    /// <exception cref="Failures.UsageException">The config file is unreadable.</exception>
+    public static (string Model, string? Source) ResolveWithSource(Func<string, string?> getVariable)
     {
         if (getVariable(EnvironmentVariable) is { } fromEnvironment && !string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return fromEnvironment.Trim();
+            return (fromEnvironment.Trim(), EnvironmentVariable);
         }
 
-        if (UserConfigFile.Read(UserConfigFile.Locate(getVariable)).DefaultModel is { } fromFile && !string.IsNullOrWhiteSpace(fromFile))
+        var path = UserConfigFile.Locate(getVariable);
+        if (UserConfigFile.Read(path).DefaultModel is { } fromFile && !string.IsNullOrWhiteSpace(fromFile))
         {
-            return fromFile.Trim();
+            return (fromFile.Trim(), $"\"defaultModel\" in {path}");
         }
 
-        return new GptImageHubClientOptions().DefaultModel
-            ?? throw new InvalidOperationException("GptImageHubClientOptions.DefaultModel has no default.");
+        return (new GptImageHubClientOptions().DefaultModel
+            ?? throw new InvalidOperationException("GptImageHubClientOptions.DefaultModel has no default."), null);
     }
 }

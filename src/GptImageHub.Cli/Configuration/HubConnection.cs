@@ -35,7 +35,9 @@ internal sealed class HubConnection : IDisposable
     /// <exception cref="ArgumentException">The SDK refused a setting, such as plain http to a host that is not loopback.</exception>
     public static HubConnection Open(ConnectionSettings settings, Action<GptImageHubClientOptions>? configure)
     {
-        var options = new GptImageHubClientOptions { ApiKey = settings.ApiKey, BaseAddress = settings.BaseAddress };
+        // The SDK names the key's source in its refusals (a stray space, a non-ASCII character): the place gih read it
+        // from, not the SDK property a gih user never set.
+        var options = new GptImageHubClientOptions { ApiKey = settings.ApiKey, BaseAddress = settings.BaseAddress, ApiKeySetting = settings.ApiKeySource };
         configure?.Invoke(options);
 
         var polls = new PollCountingHandler(new SocketsHttpHandler

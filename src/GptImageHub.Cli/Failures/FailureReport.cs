@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using GptImageHub.Cli.Commands;
 using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
@@ -33,7 +34,9 @@ internal static class FailureReport
         {
             message = EndSentence(message) + (exitCode == ExitCodes.GenerationFailed
                 ? $" Inspect it with: {ResumeHint.GetCommand(context, generationId)}"
-                : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}");
+                : context.GenerationSucceeded && generationId == context.GenerationId && context.ResumeDirectory is { } directory
+                    ? $" Generation {generationId} succeeded and is paid for; save its images with: {ResumeHint.DownloadCommand(context, generationId, directory)}"
+                    : $" Generation {generationId} keeps running on the service; resume with: {ResumeHint.WaitCommand(context, generationId, context.ResumeDirectory)}");
         }
 
         Emit(context, parseResult, kind, message, exitCode, generationId);
@@ -96,27 +99,32 @@ internal static class FailureReport
         }
     }
 
-    private static (int ExitCode, string Kind, string Message) Classify(Exception exception, CommandContext context, CancellationToken cancellationToken) =>
-        exception switch
+    private static (int ExitCode, string Kind, string Message) Classify(Exception exception, CommandContext context, CancellationToken cancellationToken)
+    {
+        var said = Said(exception, context);
+        return exception switch
         {
             OperationCanceledException when exception is GenerationCanceledException || cancellationToken.IsCancellationRequested =>
                 (ExitCodes.Cancelled, "cancelled", "Cancelled."),
             UsageException => (ExitCodes.Usage, "usage", exception.Message),
             ArgumentException argument => (ExitCodes.Usage, "usage", WithoutParameterName(argument)),
-            InvalidRequestException or ReferenceImageException => (ExitCodes.Usage, "usage", exception.Message),
-            MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", exception.Message),
-            UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {exception.Message}{KeySource(context)}"),
-            InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {exception.Message} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
+            InvalidRequestException => (ExitCodes.Usage, "usage", context.ModelSource is null ? said : EndSentence(said) + ModelNote(context)),
+            ReferenceImageException => (ExitCodes.Usage, "usage", said),
+            MissingApiKeyException when context.Connection?.ApiKey is null => (ExitCodes.Auth, "auth", said),
+            UnauthorizedException => (ExitCodes.Auth, "auth", $"The API key was refused: {said}{KeySource(context)}"),
+            InsufficientCreditsException => (ExitCodes.Credits, "credits", $"Not enough credits: {said} Check the balance with: {ResumeHint.CreditsCommand(context)}"),
             // No generation was asked for (models, credits, a submit): the path itself is missing, so the address is wrong,
             // or (a submit's) the model it names; the SDK's message says which may be.
-            NotFoundException when GenerationIdOf(exception) is null && context.GenerationId is null =>
-                (ExitCodes.Usage, "usage", $"{EndSentence(exception.Message)} If the address is wrong, fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file."),
-            NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {exception.Message}"),
-            GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", exception.Message),
+            // A 404 that is not the service's own JSON (a web site's page, a proxy's empty answer) says the same: no API there.
+            NotFoundException or GptImageHubException { StatusCode: HttpStatusCode.NotFound }
+                when GenerationIdOf(exception) is null && context.GenerationId is null =>
+                (ExitCodes.Usage, "usage", $"{EndSentence(said)} If the address is wrong, fix --base-url, GPTIMAGEHUB_BASE_URL or \"baseUrl\" in the config file.{ModelNote(context)}"),
+            NotFoundException => (ExitCodes.NotFound, "not_found", $"Not found: {said}"),
+            GenerationFailedException => (ExitCodes.GenerationFailed, "generation_failed", said),
             GenerationTimeoutException => (ExitCodes.Timeout, "timeout", "Gave up waiting: the generation had not finished within the time limit."),
-            GptImageHubConnectionException => (ExitCodes.Network, "network", $"Could not reach {context.Connection?.BaseAddress}: {exception.Message}"),
+            GptImageHubConnectionException => (ExitCodes.Network, "network", $"Could not reach {context.Connection?.BaseAddress}: {said}"),
             DatabaseUnreachableException => (ExitCodes.Network, "network", $"{EndSentence(exception.Message)} Check the host and port in --postgres, and that the server is running."),
-            GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {exception.Message}"),
+            GptImageHubException => (ExitCodes.Service, "service", $"The service failed: {said}"),
             NotReadyException => (ExitCodes.Failure, "error", exception.Message),
             // The batch may pass on the store's failure inside its own.
             _ when ExceptionCauses.Find<DatabaseRefusedException>(exception) is { } refused =>
@@ -124,6 +132,31 @@ internal static class FailureReport
             IOException or UnauthorizedAccessException => (ExitCodes.Failure, "error", $"A file could not be written: {exception.Message}"),
             _ => (ExitCodes.Failure, "error", $"Unexpected error: {exception.Message} (run with --verbose for details)"),
         };
+    }
+
+    /// <summary>
+    /// Where the model of a refused request came from when the command line did not name it (the service's refusal quotes
+    /// a model the user never typed there), and what to do.
+    /// </summary>
+    private static string ModelNote(CommandContext context) =>
+        context.ModelSource is { } source
+            ? $" The model {context.ModelFromSettings} came from {source}: pass --model, or change it there ('{context.Environment.CommandName} models' lists the models)."
+            : string.Empty;
+
+    /// <summary>
+    /// The failure's message, with a possibly charged submit's advice in gih's words: the SDK's names its own
+    /// GetCreditsAsync and WaitForGenerationAsync, which a gih user cannot run.
+    /// </summary>
+    private static string Said(Exception exception, CommandContext context) => exception switch
+    {
+        GptImageHubException { PossiblyCharged: true, GenerationId: null } hub =>
+            $"{EndSentence(hub.Description)} The request was possibly charged: it may have reached the service before this failure, so check the balance with: {ResumeHint.CreditsCommand(context)} before sending it again.",
+
+        // The line goes on with the command that resumes the job (Write).
+        GptImageHubException { PossiblyCharged: true } hub =>
+            $"{EndSentence(hub.Description)} The request was possibly charged: generation {hub.GenerationId} exists, so do not send the request again.",
+        _ => exception.Message,
+    };
 
     private static string? GenerationIdOf(Exception exception) => exception switch
     {

@@ -4,9 +4,9 @@ using GptImageHub.Cli.Failures;
 namespace GptImageHub.Cli.Output;
 
 /// <summary>
-/// The folder <c>gih generate</c> and <c>gih batch</c> save images in, made before anything is submitted: a folder that
-/// cannot be made (a file of that name, no permission) was found only when the first images were saved, after the
-/// service had been paid.
+/// The folder <c>gih generate</c> and <c>gih batch</c> save images in, made and tried with a file before anything is
+/// submitted: a folder that cannot be made (a file of that name, no permission) or takes no file (a read-only mount) was
+/// found only when the first images were saved, after the service had been paid.
 /// </summary>
 internal static class OutDirectory
 {
@@ -14,13 +14,20 @@ internal static class OutDirectory
     public static string Resolve(CliEnvironment environment, string? given) =>
         environment.ResolvePath(given ?? GenerateCommand.DefaultOutDirectory);
 
-    /// <summary>Makes the folder <paramref name="directory"/> (a full path) and its parents.</summary>
-    /// <exception cref="UsageException">The folder cannot be made; nothing has been submitted.</exception>
+    /// <summary>Makes the folder <paramref name="directory"/> (a full path) and its parents, and checks that it takes a file.</summary>
+    /// <exception cref="UsageException">The folder cannot be made or written to; nothing has been submitted.</exception>
     public static void Create(string directory)
     {
         try
         {
             Directory.CreateDirectory(directory);
+
+            // A folder that exists is no proof that it takes files (a read-only mount, no write permission): found only at
+            // the first save, that cost a paid generation. An empty file, deleted as it closes, is the one sure test.
+            using (new FileStream(
+                Path.Combine(directory, $".gih-write-check-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose))
+            {
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

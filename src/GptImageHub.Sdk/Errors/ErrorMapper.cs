@@ -81,7 +81,7 @@ internal static class ErrorMapper
         code = code is null ? null : SecretRedaction.Redact(code, apiKey);
         var described = detail is not null
             ? $"{SecretRedaction.Redact(detail.Message ?? "(no message)", apiKey)} ({statusText}{(code is null ? string.Empty : " " + code)})"
-            : $"The service returned {statusText} {Describe(status)} with {Excerpt(body, apiKey)}.";
+            : $"The service returned {statusText}{Describe(status)} with {Excerpt(body, apiKey)}.";
         described = note is null ? described : described.TrimEnd('.') + suffix;
 
         if ((int)status == 429)
@@ -134,12 +134,13 @@ internal static class ErrorMapper
         return "body: " + builder;
     }
 
+    // With its leading space: a status without a phrase here (a 404) must not leave two spaces in the message.
     private static string Describe(HttpStatusCode status) => status switch
     {
-        HttpStatusCode.BadGateway => "(Bad Gateway)",
-        HttpStatusCode.ServiceUnavailable => "(Service Unavailable)",
-        HttpStatusCode.GatewayTimeout => "(Gateway Timeout)",
-        HttpStatusCode.InternalServerError => "(Internal Server Error)",
+        HttpStatusCode.BadGateway => " (Bad Gateway)",
+        HttpStatusCode.ServiceUnavailable => " (Service Unavailable)",
+        HttpStatusCode.GatewayTimeout => " (Gateway Timeout)",
+        HttpStatusCode.InternalServerError => " (Internal Server Error)",
         _ => string.Empty,
     };
 

@@ -78,6 +78,12 @@ public class GptImageHubException : Exception
     public override string Message => PossiblyCharged ? base.Message + " " + PossiblyChargedNote(GenerationId) : base.Message;
 
     /// <summary>
+    /// The failure's description without the possibly-charged note, whose advice names this SDK's methods: a front end
+    /// with commands of its own (gih) says what to do next in its own words.
+    /// </summary>
+    internal string Description => base.Message;
+
+    /// <summary>
     /// How long the service asked the caller to wait, from the <c>Retry-After</c> header of its answer
     /// (a 429, a 503, ...). The SDK's own retries and polls honour it (up to 30 s) before a failure reaches you.
     /// </summary>

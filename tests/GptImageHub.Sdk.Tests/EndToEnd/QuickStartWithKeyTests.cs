@@ -40,6 +40,7 @@ public sealed class QuickStartWithKeyTests : IAsyncLifetime
     [InlineData("poor", 4)]
     [InlineData("unreachable", 8)]
     [InlineData("api-path", 2)]
+    [InlineData("site-path", 2)]
     public async Task A_service_error_is_one_line_and_the_exit_code_gih_uses(string situation, int expectedExitCode)
     {
         var key = situation switch
@@ -51,6 +52,7 @@ public sealed class QuickStartWithKeyTests : IAsyncLifetime
         {
             "unreachable" => "http://127.0.0.1:1/",
             "api-path" => new Uri(_hub.BaseAddress, "api/v1/").ToString(),   // pasted with the API's own path: the address, not a generation, is wrong
+            "site-path" => new Uri(_hub.BaseAddress, "site/").ToString(),    // a path with no API at all: a 404 that is not the service's JSON (gih says 2 too; 9 before)
             _ => null,
         };
 

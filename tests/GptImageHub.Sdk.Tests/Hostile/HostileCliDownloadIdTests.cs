@@ -21,7 +21,7 @@ public sealed class HostileCliDownloadIdTests : CliTestBase
         Assert.True(result.ExitCode == 1, result.ToString());
         var line = result.ErrorLine();
         Assert.Contains($"Generation {id}", line, StringComparison.Ordinal);
-        Assert.Contains($"gih wait {id} --out {Path.Combine(WorkingDirectory, "blocker", "images")}", line, StringComparison.Ordinal);
+        Assert.Contains($"gih download {id} --out {Path.Combine(WorkingDirectory, "blocker", "images")}", line, StringComparison.Ordinal); // it has ended: nothing to wait for (HostileCliSaveFailureHintTests)
         Assert.Single(Hub.Ledger.GenerationRequests);
     }
 }
