@@ -32,8 +32,8 @@ public sealed class GptImageHubClientOptions
     /// <summary>The API key (<c>gih_live_...</c>), sent as a bearer token to the API origin only.</summary>
     /// <value>
     /// The default is null, which reads <c>GPTIMAGEHUB_API_KEY</c>. <see cref="IGptImageHubClient.GetModelsAsync"/> needs no key.
-    /// Printable ASCII without spaces, at most 256 characters (surrounding white space is trimmed); anything else is
-    /// refused when the client is made, without the key in the message.
+    /// Printable ASCII without spaces, at most 256 characters, not wrapped in quotes (surrounding white space is trimmed);
+    /// anything else is refused when the client is made, without the key in the message.
     /// </value>
     public string? ApiKey { get; set; }
 

@@ -40,6 +40,12 @@ internal static class OptionsRules
             // Never echo the key itself: the message may end up in a log.
             failures.Add($"The API key (from {keySource}) contains white space, control or non-ASCII characters; check how it was copied.");
         }
+        else if (apiKey is { Length: >= 2 } && apiKey[0] is '"' or '\'' && apiKey[apiKey.Length - 1] == apiKey[0])
+        {
+            // Copied with the quotes of a .env or JSON file: the service would only say "Invalid API key" about a key
+            // that is right inside them.
+            failures.Add($"The API key (from {keySource}) is wrapped in quotes, as copied from a .env or JSON file; remove them.");
+        }
         else if (apiKey is { Length: > MaxApiKeyLength })
         {
             // A file's contents or a whole clipboard pasted as the key: every request would carry it in a header the

@@ -24,6 +24,22 @@ public sealed class HostileCliSettingSourceTests : CliTestBase
         Assert.DoesNotContain(Key, line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData('"')]
+    [InlineData('\'')]
+    public async Task A_key_copied_with_its_quotes_is_refused_before_any_request_saying_to_remove_them(char quote)
+    {
+        // As copied from a .env or JSON file: the service only said "Invalid API key" (exit 3), about a key right inside.
+        SetVariable("GPTIMAGEHUB_API_KEY", quote + Key + quote);
+
+        var result = await RunAsync("credits", "--base-url", Hub.BaseAddress.ToString());
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = result.ErrorLine();
+        Assert.Contains("The API key (from GPTIMAGEHUB_API_KEY) is wrapped in quotes", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_malformed_key_from_api_key_env_is_blamed_on_that_variable()
     {
