@@ -4,8 +4,9 @@ using GptImageHub.Cli.Commands;
 using GptImageHub.Cli.Output;
 using GptImageHub.Cli.Output.Json;
 using GptImageHub.Sdk;
-using GptImageHub.Sdk.Errors;
+using GptImageHub.Sdk.Batch;
 using GptImageHub.Sdk.Batch.PostgreSql;
+using GptImageHub.Sdk.Errors;
 
 namespace GptImageHub.Cli.Failures;
 
@@ -129,6 +130,10 @@ internal static class FailureReport
             // The batch may pass on the store's failure inside its own.
             _ when ExceptionCauses.Find<DatabaseRefusedException>(exception) is { } refused =>
                 (ExitCodes.Failure, "error", $"{EndSentence(refused.Message)} Check --postgres: the database, user and password it names, and that user's permissions."),
+            // Taken before anything is sent: say so, and what to change, not "a file could not be written".
+            _ when ExceptionCauses.Find<BatchJournalLockException>(exception) is { } locked => locked.InUse
+                ? (ExitCodes.Failure, "error", $"{locked.Message} Nothing was sent: wait for that run to end, or give this one another --journal.")
+                : (ExitCodes.Usage, "usage", $"{EndSentence(locked.Message)} Nothing was sent: give --journal a path in a folder you can write to."),
             IOException or UnauthorizedAccessException => (ExitCodes.Failure, "error", $"A file could not be written: {exception.Message}"),
             _ => (ExitCodes.Failure, "error", $"Unexpected error: {exception.Message} (run with --verbose for details)"),
         };

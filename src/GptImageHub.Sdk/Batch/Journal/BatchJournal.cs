@@ -70,11 +70,11 @@ internal sealed class BatchJournal : IDisposable
         }
         catch (IOException ex) when (ex.HResult is SharingViolation or LinuxWouldBlock or MacWouldBlock)
         {
-            throw new IOException($"The batch journal '{fullPath}' is in use by another process (lock file '{lockPath}'). Two runs must not share one journal.", ex);
+            throw new BatchJournalLockException($"The batch journal '{fullPath}' is in use by another process (lock file '{lockPath}'). Two runs must not share one journal.", inUse: true, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"The batch journal '{fullPath}' cannot be opened: its lock file '{lockPath}' cannot be created ({ex.Message}).", ex);
+            throw new BatchJournalLockException($"The batch journal '{fullPath}' cannot be opened: its lock file '{lockPath}' cannot be created ({ex.Message}).", inUse: false, ex);
         }
 
         try
