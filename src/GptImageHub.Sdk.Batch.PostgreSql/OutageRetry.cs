@@ -77,7 +77,11 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
     /// Whether a failure means "the database is not reachable right now" rather than "this call is wrong".
     /// Npgsql's own <see cref="NpgsqlException.IsTransient"/> covers network failures, timeouts and some
     /// server states; it leaves out an administrator's or a crash shutdown (57P01, 57P02), which is exactly
-    /// what a restart sends to open connections, and a deadlock (40P01), so those are added here. It also says
+    /// what a restart sends to open connections, and a deadlock (40P01), so those are added here. It leaves out a
+    /// statement the server cancelled (57014): a <c>statement_timeout</c> an administrator set on the role or database
+    /// (a wait on a row lock, a slow server) is the server's own form of the Command Timeout that Npgsql does call
+    /// transient, and an administrator's <c>pg_cancel_backend</c> asks for no less; the caller's own cancellation
+    /// arrives as an <see cref="OperationCanceledException"/> and never reaches here. It also says
     /// "not transient" for a failover connection string (<c>Host=a,b</c>) whose hosts all failed, since it wraps
     /// their failures in an <see cref="AggregateException"/>. That is transient when each host's failure is: a host
     /// that refused (a database or role it does not have) would refuse again when the others are back, as the hosts
@@ -86,7 +90,7 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient
-            || postgres.SqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01" or "53300"
+            || postgres.SqlState is "57P01" or "57P02" or "57P03" or "57014" or "40001" or "40P01" or "53300"
             || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
         NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } hosts } => hosts.InnerExceptions.All(IsTransient),
         NpgsqlException { InnerException: null, Message: NoSuitableHost } => true,
