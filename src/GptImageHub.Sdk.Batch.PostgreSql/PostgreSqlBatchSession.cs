@@ -422,7 +422,7 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             throw new ArgumentException("A submitted record carries its generation id.", nameof(record));
         }
 
-        var generation = record.Generation is { } g ? GenerationJson.Write(g) : null;
+        var generation = record.Generation is { } g ? GenerationJson.Write(g, _store.Text) : null;
         var target = ItemStates.FromEvent(record.Event);
         var (state, generationId, applied) = await _retry.RunAsync(
             "record a step",
@@ -896,8 +896,8 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             command.Parameters.Add(Text("gid", record.GenerationId));
             command.Parameters.Add(Bigint("credits", record.Credits));
             // Free text from an answer or an exception: what PostgreSQL cannot keep must not cost the record its id.
-            command.Parameters.Add(Text("error", record.Error is { } error ? GenerationJson.Storable(error) : null));
-            command.Parameters.Add(Text("message", record.Message is { } message ? GenerationJson.Storable(message) : null));
+            command.Parameters.Add(Text("error", record.Error is { } error ? _store.Text.Storable(error) : null));
+            command.Parameters.Add(Text("message", record.Message is { } message ? _store.Text.Storable(message) : null));
             command.Parameters.Add(new NpgsqlParameter("generation", NpgsqlDbType.Jsonb) { Value = generation is null ? DBNull.Value : generation });
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))

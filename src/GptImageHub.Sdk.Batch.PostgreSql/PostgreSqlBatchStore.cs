@@ -76,6 +76,9 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
 
     internal PostgreSqlBatchStoreOptions Options => _options;
 
+    /// <summary>What text the database keeps (known once the schema is checked, before any session exists).</summary>
+    internal DatabaseText Text { get; private set; } = DatabaseText.Unicode;
+
     /// <summary>Joins the batch as a new worker: creates the tables if needed, registers the worker with a lease, and starts its heartbeat.</summary>
     /// <param name="settings">The run's budget and replay rules.</param>
     /// <param name="cancellationToken">Stops the opening, including its waits through an outage.</param>
@@ -147,13 +150,9 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
             {
                 try
                 {
-                    await retry.RunAsync(
+                    Text = await retry.RunAsync(
                         "create its tables",
-                        async ct =>
-                        {
-                            await PostgreSqlBatchSchema.EnsureAsync(_dataSource, ct).ConfigureAwait(false);
-                            return true;
-                        },
+                        ct => PostgreSqlBatchSchema.EnsureAsync(_dataSource, ct),
                         cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException ex)
