@@ -15,8 +15,13 @@ namespace GptImageHub.Sdk.Batch.PostgreSql;
 /// With <paramref name="unreachableIsFinal"/>, a database that cannot be reached at all (a refused port, an unknown
 /// host) ends the call at once with <see cref="DatabaseUnreachableException"/>: a one-off question (a status read)
 /// waits only for what may pass by itself (a timeout, a server starting up), not for a wrong host or port.
+/// <para>With <paramref name="readOnlyIsOutage"/>, a database that only reads (25006: a primary demoted to a standby
+/// in a switchover while the address still leads to it, or writes frozen for maintenance) is waited out too. A worker
+/// that joined the batch meets it only mid-run, in a switchover; joining is refused at once instead, since a database
+/// that only reads from the start is a wrong target (a replica's address), which waiting would never mend.</para>
 /// </remarks>
-internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time, TimeSpan maxDelay, string batchName, bool unreachableIsFinal = false)
+internal sealed class OutageRetry(
+    NpgsqlDataSource dataSource, TimeProvider time, TimeSpan maxDelay, string batchName, bool unreachableIsFinal = false, bool readOnlyIsOutage = false)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
 
@@ -47,7 +52,7 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
                     throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{batchName}' cannot be reached: {UnreachableReasons(ex)}", ex);
                 }
 
-                if (!IsTransient(ex))
+                if (!IsTransient(ex) && !(readOnlyIsOutage && ex is PostgresException { SqlState: "25006" }))
                 {
                     if (ex is NpgsqlException)
                     {
@@ -61,7 +66,7 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
                 onRetry?.Invoke();
 
                 // A restarted server leaves every pooled connection broken: drop the idle ones now
-                // rather than failing once on each of them. (A failover data source keeps skipping the hosts
+                // rather than failing once on each of them (and a read-only one keeps its session read-only). (A failover data source keeps skipping the hosts
                 // it saw fail for the connection string's Host Recheck Seconds: that setting is the user's.)
                 dataSource.Clear();
             }

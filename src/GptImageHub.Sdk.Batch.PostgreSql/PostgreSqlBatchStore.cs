@@ -97,7 +97,10 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
         var workerId = Guid.NewGuid();
         var name = _options.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
         var run = await retry.RunAsync("register the worker", ct => RegisterAsync(workerId, name, settings.CreditBudget, ct), cancellationToken).ConfigureAwait(false);
-        return new PostgreSqlBatchSession(this, settings, retry, workerId, run);
+
+        // Joined: a database that only reads from now on is a switchover under the batch, waited out like an outage.
+        var joined = new OutageRetry(_dataSource, settings.TimeProvider, _options.MaxRetryDelay, BatchName, readOnlyIsOutage: true);
+        return new PostgreSqlBatchSession(this, settings, joined, workerId, run);
     }
 
     /// <summary>Reads the batch's counts per state, its credits reserved and spent, its budget and its unknown keys.</summary>
