@@ -7,22 +7,23 @@ namespace GptImageHub.Sdk.Batch.PostgreSql;
 /// snake_case shape, so a status query or a person can find the images without calling the API. The
 /// SDK's source-generated serializer is internal to it, so this writes the public members by hand; it
 /// never needs reflection, and the column is for reading only (the store never parses it back). An answer's
-/// text may hold what jsonb refuses (NUL, half a surrogate pair): such characters are written as U+FFFD, so
-/// the record that carries the paid job's id is never refused for the text around it.
+/// text may hold what jsonb refuses (NUL, half a surrogate pair, a character the database's encoding lacks): such
+/// characters are written as <see cref="DatabaseText"/> says, so the record that carries the paid job's id is never
+/// refused for the text around it.
 /// </summary>
 internal static class GenerationJson
 {
-    public static string Write(ImageGeneration generation)
+    public static string Write(ImageGeneration generation, DatabaseText text)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("id", Storable(generation.Id));
-            writer.WriteString("status", Storable(generation.Status.ToString()));
-            WriteIfSet(writer, "model", generation.Model);
-            WriteIfSet(writer, "aspect_ratio", generation.AspectRatio);
-            WriteIfSet(writer, "quality", generation.Quality);
+            writer.WriteString("id", text.Storable(generation.Id));
+            writer.WriteString("status", text.Storable(generation.Status.ToString()));
+            WriteIfSet(writer, "model", generation.Model, text);
+            WriteIfSet(writer, "aspect_ratio", generation.AspectRatio, text);
+            WriteIfSet(writer, "quality", generation.Quality, text);
             if (generation.CreatedAt is { } created)
             {
                 writer.WriteString("created_at", created);
@@ -32,8 +33,8 @@ internal static class GenerationJson
             foreach (var image in generation.Images)
             {
                 writer.WriteStartObject();
-                writer.WriteString("id", Storable(image.Id));
-                writer.WriteString("url", Storable(image.Url.OriginalString));
+                writer.WriteString("id", text.Storable(image.Id));
+                writer.WriteString("url", text.Storable(image.Url.OriginalString));
                 if (image.CreatedAt is { } imageCreated)
                 {
                     writer.WriteString("created_at", imageCreated);
@@ -57,8 +58,8 @@ internal static class GenerationJson
 
             foreach (var (name, value) in generation.AdditionalProperties)
             {
-                writer.WritePropertyName(Storable(name));
-                WriteStorable(writer, value);
+                writer.WritePropertyName(text.Storable(name));
+                WriteStorable(writer, value, text);
             }
 
             writer.WriteEndObject();
@@ -67,53 +68,29 @@ internal static class GenerationJson
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>
-    /// Text as PostgreSQL can keep it: NUL (which text and jsonb refuse) and half a surrogate pair (which has
-    /// no UTF-8 form) become U+FFFD; anything else is returned as it is.
-    /// </summary>
-    public static string Storable(string value)
-    {
-        char[]? copy = null;
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (c == '\0' || char.IsSurrogate(c))
-            {
-                copy ??= value.ToCharArray();
-                copy[i] = '\uFFFD';
-            }
-        }
-
-        return copy is null ? value : new string(copy);
-    }
-
-    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
+    private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value, DatabaseText text)
     {
         if (value is not null)
         {
-            writer.WriteString(name, Storable(value));
+            writer.WriteString(name, text.Storable(value));
         }
     }
 
-    /// <summary>A string of the answer, storable; one holding an escaped half surrogate pair cannot even be read, and becomes U+FFFD.</summary>
-    private static string Read(Func<string> read)
+    /// <summary>A string of the answer, storable; one holding an escaped half surrogate pair cannot even be read, and becomes the database's replacement character.</summary>
+    private static string Read(Func<string> read, DatabaseText text)
     {
         try
         {
-            return Storable(read());
+            return text.Storable(read());
         }
         catch (InvalidOperationException)
         {
-            return "\uFFFD";
+            return text.Replacement;
         }
     }
 
     /// <summary>An unmodelled field, rewritten so none of its strings or names holds what jsonb refuses.</summary>
-    private static void WriteStorable(Utf8JsonWriter writer, JsonElement value)
+    private static void WriteStorable(Utf8JsonWriter writer, JsonElement value, DatabaseText text)
     {
         switch (value.ValueKind)
         {
@@ -121,8 +98,8 @@ internal static class GenerationJson
                 writer.WriteStartObject();
                 foreach (var property in value.EnumerateObject())
                 {
-                    writer.WritePropertyName(Read(() => property.Name));
-                    WriteStorable(writer, property.Value);
+                    writer.WritePropertyName(Read(() => property.Name, text));
+                    WriteStorable(writer, property.Value, text);
                 }
 
                 writer.WriteEndObject();
@@ -131,13 +108,13 @@ internal static class GenerationJson
                 writer.WriteStartArray();
                 foreach (var element in value.EnumerateArray())
                 {
-                    WriteStorable(writer, element);
+                    WriteStorable(writer, element, text);
                 }
 
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
-                writer.WriteStringValue(Read(() => value.GetString()!));
+                writer.WriteStringValue(Read(() => value.GetString()!, text));
                 break;
             default:
                 value.WriteTo(writer);

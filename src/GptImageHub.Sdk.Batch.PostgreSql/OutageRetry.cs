@@ -15,8 +15,13 @@ namespace GptImageHub.Sdk.Batch.PostgreSql;
 /// With <paramref name="unreachableIsFinal"/>, a database that cannot be reached at all (a refused port, an unknown
 /// host) ends the call at once with <see cref="DatabaseUnreachableException"/>: a one-off question (a status read)
 /// waits only for what may pass by itself (a timeout, a server starting up), not for a wrong host or port.
+/// <para>With <paramref name="readOnlyIsOutage"/>, a database that only reads (25006: a primary demoted to a standby
+/// in a switchover while the address still leads to it, or writes frozen for maintenance) is waited out too. A worker
+/// that joined the batch meets it only mid-run, in a switchover; joining is refused at once instead, since a database
+/// that only reads from the start is a wrong target (a replica's address), which waiting would never mend.</para>
 /// </remarks>
-internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time, TimeSpan maxDelay, string batchName, bool unreachableIsFinal = false)
+internal sealed class OutageRetry(
+    NpgsqlDataSource dataSource, TimeProvider time, TimeSpan maxDelay, string batchName, bool unreachableIsFinal = false, bool readOnlyIsOutage = false)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
 
@@ -47,7 +52,7 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
                     throw new DatabaseUnreachableException($"The PostgreSQL database of batch '{batchName}' cannot be reached: {UnreachableReasons(ex)}", ex);
                 }
 
-                if (!IsTransient(ex))
+                if (!IsTransient(ex) && !(readOnlyIsOutage && ex is PostgresException { SqlState: "25006" }))
                 {
                     if (ex is NpgsqlException)
                     {
@@ -60,9 +65,10 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
                 Interlocked.Increment(ref _retries);
                 onRetry?.Invoke();
 
-                // A restarted server leaves every pooled connection broken: drop the idle ones now
-                // rather than failing once on each of them. (A failover data source keeps skipping the hosts
-                // it saw fail for the connection string's Host Recheck Seconds: that setting is the user's.)
+                // A restarted server leaves every pooled connection broken, and a demoted one keeps its sessions
+                // read-only: drop the idle ones now rather than failing once on each of them. (A failover data source
+                // keeps skipping the hosts it saw fail for the connection string's Host Recheck Seconds: that setting
+                // is the user's.)
                 dataSource.Clear();
             }
 
@@ -77,7 +83,11 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
     /// Whether a failure means "the database is not reachable right now" rather than "this call is wrong".
     /// Npgsql's own <see cref="NpgsqlException.IsTransient"/> covers network failures, timeouts and some
     /// server states; it leaves out an administrator's or a crash shutdown (57P01, 57P02), which is exactly
-    /// what a restart sends to open connections, and a deadlock (40P01), so those are added here. It also says
+    /// what a restart sends to open connections, and a deadlock (40P01), so those are added here. It leaves out a
+    /// statement the server cancelled (57014): a <c>statement_timeout</c> an administrator set on the role or database
+    /// (a wait on a row lock, a slow server) is the server's own form of the Command Timeout that Npgsql does call
+    /// transient, and an administrator's <c>pg_cancel_backend</c> asks for no less; the caller's own cancellation
+    /// arrives as an <see cref="OperationCanceledException"/> and never reaches here. It also says
     /// "not transient" for a failover connection string (<c>Host=a,b</c>) whose hosts all failed, since it wraps
     /// their failures in an <see cref="AggregateException"/>. That is transient when each host's failure is: a host
     /// that refused (a database or role it does not have) would refuse again when the others are back, as the hosts
@@ -86,7 +96,7 @@ internal sealed class OutageRetry(NpgsqlDataSource dataSource, TimeProvider time
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient
-            || postgres.SqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01" or "53300"
+            || postgres.SqlState is "57P01" or "57P02" or "57P03" or "57014" or "40001" or "40P01" or "53300"
             || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
         NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } hosts } => hosts.InnerExceptions.All(IsTransient),
         NpgsqlException { InnerException: null, Message: NoSuitableHost } => true,

@@ -67,7 +67,8 @@ internal static class PostgreSqlBatchSchema
         """;
 
     /// <summary>Creates the tables when they are missing; refuses a database a newer package migrated.</summary>
-    public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <returns>What text the database's encoding keeps, read on the same connection.</returns>
+    public static async Task<DatabaseText> EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -100,6 +101,8 @@ internal static class PostgreSqlBatchSchema
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            return DatabaseText.ForServerEncoding(connection.PostgresParameters.GetValueOrDefault("server_encoding"));
         }
     }
 

@@ -422,15 +422,16 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             throw new ArgumentException("A submitted record carries its generation id.", nameof(record));
         }
 
-        // The id is the service's text, and PostgreSQL keeps no NUL: refused, the record of a paid job failed the store,
-        // and the item stayed "submitting" with no id (reported unknown, and posted again under ResubmitUnknown). Kept as
-        // near as PostgreSQL can keep it (U+FFFD in place), the same way on every write, so the item is never posted again.
-        if (record.GenerationId is { } id && GenerationJson.Storable(id) is var storable && !ReferenceEquals(storable, id))
+        // The id is the service's text, and PostgreSQL keeps no NUL (nor, in a database not in UTF-8, what its encoding
+        // lacks): refused, the record of a paid job failed the store, and the item stayed "submitting" with no id (reported
+        // unknown, and posted again under ResubmitUnknown). Kept as near as the database can keep it, the same way on every
+        // write, so the item is never posted again.
+        if (record.GenerationId is { } id && _store.Text.Storable(id) is var storable && !ReferenceEquals(storable, id))
         {
             record = record with { GenerationId = storable };
         }
 
-        var generation = record.Generation is { } g ? GenerationJson.Write(g) : null;
+        var generation = record.Generation is { } g ? GenerationJson.Write(g, _store.Text) : null;
         var target = ItemStates.FromEvent(record.Event);
         var (state, generationId, applied) = await _retry.RunAsync(
             "record a step",
@@ -904,8 +905,8 @@ internal sealed class PostgreSqlBatchSession : BatchStoreSession
             command.Parameters.Add(Text("gid", record.GenerationId));
             command.Parameters.Add(Bigint("credits", record.Credits));
             // Free text from an answer or an exception: what PostgreSQL cannot keep must not cost the record its id.
-            command.Parameters.Add(Text("error", record.Error is { } error ? GenerationJson.Storable(error) : null));
-            command.Parameters.Add(Text("message", record.Message is { } message ? GenerationJson.Storable(message) : null));
+            command.Parameters.Add(Text("error", record.Error is { } error ? _store.Text.Storable(error) : null));
+            command.Parameters.Add(Text("message", record.Message is { } message ? _store.Text.Storable(message) : null));
             command.Parameters.Add(new NpgsqlParameter("generation", NpgsqlDbType.Jsonb) { Value = generation is null ? DBNull.Value : generation });
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))

@@ -76,6 +76,9 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
 
     internal PostgreSqlBatchStoreOptions Options => _options;
 
+    /// <summary>What text the database keeps (known once the schema is checked, before any session exists).</summary>
+    internal DatabaseText Text { get; private set; } = DatabaseText.Unicode;
+
     /// <summary>Joins the batch as a new worker: creates the tables if needed, registers the worker with a lease, and starts its heartbeat.</summary>
     /// <param name="settings">The run's budget and replay rules.</param>
     /// <param name="cancellationToken">Stops the opening, including its waits through an outage.</param>
@@ -94,7 +97,10 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
         var workerId = Guid.NewGuid();
         var name = _options.WorkerName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
         var run = await retry.RunAsync("register the worker", ct => RegisterAsync(workerId, name, settings.CreditBudget, ct), cancellationToken).ConfigureAwait(false);
-        return new PostgreSqlBatchSession(this, settings, retry, workerId, run);
+
+        // Joined: a database that only reads from now on is a switchover under the batch, waited out like an outage.
+        var joined = new OutageRetry(_dataSource, settings.TimeProvider, _options.MaxRetryDelay, BatchName, readOnlyIsOutage: true);
+        return new PostgreSqlBatchSession(this, settings, joined, workerId, run);
     }
 
     /// <summary>Reads the batch's counts per state, its credits reserved and spent, its budget and its unknown keys.</summary>
@@ -147,13 +153,9 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
             {
                 try
                 {
-                    await retry.RunAsync(
+                    Text = await retry.RunAsync(
                         "create its tables",
-                        async ct =>
-                        {
-                            await PostgreSqlBatchSchema.EnsureAsync(_dataSource, ct).ConfigureAwait(false);
-                            return true;
-                        },
+                        ct => PostgreSqlBatchSchema.EnsureAsync(_dataSource, ct),
                         cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException ex)

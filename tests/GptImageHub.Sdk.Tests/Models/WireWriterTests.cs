@@ -81,7 +81,7 @@ public sealed class WireWriterTests
     {
         var generation = JsonSerializer.Deserialize(FullGeneration, GptImageHubJsonContext.Default.ImageGeneration)!;
 
-        var column = JsonNode.Parse(GenerationJson.Write(generation))!;
+        var column = JsonNode.Parse(GenerationJson.Write(generation, DatabaseText.Unicode))!;
         var wire = JsonNode.Parse(Print(generation))!;
 
         AssertPartOf(column, wire, "generation");
