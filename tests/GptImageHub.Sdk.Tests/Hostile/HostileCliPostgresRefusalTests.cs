@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Cli;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using Npgsql;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -27,7 +26,7 @@ public sealed class HostileCliPostgresRefusalTests(PostgreSqlServer server) : Cl
         {
             // A failover connection string whose first host is down: Npgsql's own message then only says to read the
             // inner exceptions, which gih's one line does not show; and a refusal must not be waited out as an outage.
-            missing.Host = $"127.0.0.2:{ClosedPort()},{missing.Host}:{missing.Port}";
+            missing.Host = $"127.0.0.2:{LoopbackPort.Unused()},{missing.Host}:{missing.Port}";
         }
 
         string[] args = command == "status"
@@ -47,14 +46,6 @@ public sealed class HostileCliPostgresRefusalTests(PostgreSqlServer server) : Cl
         Assert.Empty(Hub.Ledger.GenerationRequests);
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private async Task<string> WritePromptsAsync()
     {

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using GptImageHub.Sdk.Tests.Cli;
+using GptImageHub.Sdk.Tests.Infrastructure;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -16,7 +15,7 @@ public sealed class HostileCliPostgresUnreachableTests : CliTestBase
     [Fact]
     public async Task Batch_status_against_a_refusing_port_fails_at_once_as_unreachable_without_the_password()
     {
-        var port = ClosedPort();
+        var port = LoopbackPort.Unused();
         // Far below the 30 s the command allows a database that does not answer: a refusal must not wait at all.
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         patience.CancelAfter(TimeSpan.FromSeconds(10));
@@ -36,7 +35,7 @@ public sealed class HostileCliPostgresUnreachableTests : CliTestBase
     [Fact]
     public async Task Batch_status_against_a_failover_string_whose_hosts_all_refuse_fails_at_once_naming_each_host()
     {
-        var (first, second) = (ClosedPort(), ClosedPort());
+        var (first, second) = (LoopbackPort.Unused(), LoopbackPort.Unused());
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         patience.CancelAfter(TimeSpan.FromSeconds(10));
 
@@ -55,7 +54,7 @@ public sealed class HostileCliPostgresUnreachableTests : CliTestBase
     [Fact]
     public async Task Batch_status_json_against_a_refusing_port_is_one_network_error_document()
     {
-        var port = ClosedPort();
+        var port = LoopbackPort.Unused();
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         patience.CancelAfter(TimeSpan.FromSeconds(10));
 
@@ -71,7 +70,7 @@ public sealed class HostileCliPostgresUnreachableTests : CliTestBase
     [Fact]
     public async Task A_batch_whose_database_was_never_reached_fails_at_once_before_any_post_or_out_folder()
     {
-        var port = ClosedPort();
+        var port = LoopbackPort.Unused();
         File.WriteAllLines(Path.Combine(WorkingDirectory, "prompts.txt"), ["a red fox"]);
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         patience.CancelAfter(TimeSpan.FromSeconds(10));
@@ -87,15 +86,5 @@ public sealed class HostileCliPostgresUnreachableTests : CliTestBase
         Assert.DoesNotContain("pw-never-shown", result.ToString(), StringComparison.Ordinal);
         Assert.Empty(Hub.Ledger.GenerationRequests);
         Assert.False(Directory.Exists(Path.Combine(WorkingDirectory, "images")));
-    }
-
-    /// <summary>A loopback port that was free a moment ago: connecting to it is refused at once.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

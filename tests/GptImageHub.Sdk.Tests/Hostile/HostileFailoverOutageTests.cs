@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using GptImageHub.Sdk.Batch.PostgreSql;
 using GptImageHub.Sdk.Tests.Batch.PostgreSql;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using Npgsql;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
@@ -22,7 +21,7 @@ public sealed class HostileFailoverOutageTests(PostgreSqlServer server)
     {
         server.RequireRestartable();
         var failover = new NpgsqlConnectionStringBuilder(server.ConnectionString);
-        failover.Host = $"127.0.0.2:{ClosedPort()},{failover.Host}:{failover.Port}";
+        failover.Host = $"127.0.0.2:{LoopbackPort.Unused()},{failover.Host}:{failover.Port}";
         await using var store = new PostgreSqlBatchStore(failover.ConnectionString, $"test-{Guid.NewGuid():N}", PostgreSqlTests.Steady);
         Assert.Equal(0, (await store.GetStatusAsync(Ct)).Total);
 
@@ -47,7 +46,7 @@ public sealed class HostileFailoverOutageTests(PostgreSqlServer server)
     {
         // No server at all: both hosts refuse. The first open tries each host; the second, within Host Recheck Seconds,
         // skips both as offline and says only "No suitable host was found.".
-        await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1:{ClosedPort()},127.0.0.2:{ClosedPort()};Username=gih;Timeout=5");
+        await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1:{LoopbackPort.Unused()},127.0.0.2:{LoopbackPort.Unused()};Username=gih;Timeout=5");
         var tried = await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await dataSource.OpenConnectionAsync(Ct));
         var skipped = await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await dataSource.OpenConnectionAsync(Ct));
 
@@ -56,14 +55,5 @@ public sealed class HostileFailoverOutageTests(PostgreSqlServer server)
         Assert.True(OutageRetry.IsTransient(tried), tried.ToString());
         Assert.True(OutageRetry.IsUnreachable(tried), tried.ToString());
         Assert.True(OutageRetry.IsTransient(skipped), skipped.ToString());
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using GptImageHub.Emulator;
+using GptImageHub.Sdk.Tests.Infrastructure;
 
 namespace GptImageHub.Sdk.Tests.Hostile;
 
@@ -39,21 +38,11 @@ public sealed class HostileTlsHintTests : IAsyncLifetime
     [Fact]
     public async Task Https_to_a_refusing_port_gets_no_http_hint()
     {
-        var address = new Uri($"https://127.0.0.1:{ClosedPort()}/");
+        var address = new Uri($"https://127.0.0.1:{LoopbackPort.Unused()}/");
         using var client = new GptImageHubClient(new GptImageHubClientOptions { ApiKey = _hub.CreateApiKey(credits: 100), BaseAddress = address, MaxRetries = 0 });
 
         var failure = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.GetCreditsAsync(Ct));
 
         Assert.DoesNotContain("http://", failure.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>A loopback port that was free a moment ago: connecting to it is refused at once.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

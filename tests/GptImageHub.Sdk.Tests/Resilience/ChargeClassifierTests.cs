@@ -91,7 +91,7 @@ public sealed class ChargeClassifierTests
     [Fact]
     public async Task A_refused_connection_was_not_sent_and_is_tried_again()
     {
-        var port = Wire.ErrorMappingTests.FreePort();
+        var port = LoopbackPort.Unused();
         var clock = new SteppingClock();
         using var client = new GptImageHubClient(new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = new Uri($"http://127.0.0.1:{port}/"), MaxRetries = 1, TimeProvider = clock });
 

@@ -155,7 +155,7 @@ public sealed class RetryTests
     [Fact]
     public async Task A_generation_submit_is_retried_when_the_connection_is_refused_before_anything_was_sent()
     {
-        var port = Wire.ErrorMappingTests.FreePort();
+        var port = LoopbackPort.Unused();
         var clock = new SteppingClock();
         var attempts = new RecordingHandler(clock);
         using var http = new HttpClient(attempts) { Timeout = Timeout.InfiniteTimeSpan };

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using GptImageHub.Sdk.Tests.Infrastructure;
 using WireMock.Server;
 
@@ -228,7 +227,7 @@ public sealed class ErrorMappingTests : IDisposable
     [Fact]
     public async Task A_refused_connection_becomes_GptImageHubConnectionException_with_the_inner_exception()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Unused();
         using var client = new GptImageHubClient(new GptImageHubClientOptions { ApiKey = TestKeys.ApiKey, BaseAddress = new Uri($"http://127.0.0.1:{port}/"), MaxRetries = 0 });
 
         var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.GetCreditsAsync(TestContext.Current.CancellationToken));
@@ -258,12 +257,5 @@ public sealed class ErrorMappingTests : IDisposable
         var ex = await Assert.ThrowsAsync<GptImageHubConnectionException>(() => client.GetCreditsAsync(TestContext.Current.CancellationToken));
 
         Assert.IsType<HttpRequestException>(ex.InnerException);
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

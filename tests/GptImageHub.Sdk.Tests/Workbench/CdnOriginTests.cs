@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using GptImageHub.Emulator;
 using GptImageHub.Sdk.Tests.Emulator;
+using GptImageHub.Sdk.Tests.Infrastructure;
 
 namespace GptImageHub.Sdk.Tests.Workbench;
 
@@ -56,17 +57,10 @@ public sealed class CdnOriginTests : EmulatorTestBase
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => GptImageHubEmulator.StartAsync(new EmulatorOptions { Port = 40123, CdnPort = 40123 }, Ct).GetAwaiter().GetResult());
 
-        var free = FreePort();
+        var free = LoopbackPort.Unused();
         await using var hub = await GptImageHubEmulator.StartAsync(new EmulatorOptions { CdnPort = free }, Ct);
         Assert.Equal(new Uri($"http://127.0.0.1:{free}/"), hub.CdnAddress);
         using var state = await Http.GetAsync(new Uri(hub.BaseAddress, "_emulator/v1/state"), Ct);
         Assert.Equal(hub.CdnAddress.AbsoluteUri, JsonDocument.Parse(await state.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("cdn_address").GetString());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

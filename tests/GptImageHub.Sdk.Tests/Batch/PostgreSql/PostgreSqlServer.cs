@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using GptImageHub.Sdk.Tests.Infrastructure;
 using Npgsql;
 
 namespace GptImageHub.Sdk.Tests.Batch.PostgreSql;
@@ -76,7 +75,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             }
 
             await RunAsync(Path.Combine(_bin, "initdb"), ["-D", DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], _asNobody);
-            _port = FreePort();
+            _port = LoopbackPort.Unused();
             await StartAsync();
             ConnectionString = $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Timeout=5;Command Timeout=30";
         }
@@ -196,12 +195,6 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             .FirstOrDefault();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asNobody, bool check = true)
     {
