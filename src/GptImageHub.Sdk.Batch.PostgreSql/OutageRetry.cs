@@ -116,13 +116,15 @@ internal sealed class OutageRetry(
 
     /// <summary>Each host's failure and why, as <c>Failed to connect to 127.0.0.1:5432 (nothing listens at that host and port)</c>.</summary>
     private static string UnreachableReasons(Exception exception) =>
-        string.Join("; ", HostFailures(exception).Select(failure => $"{failure.Message} ({UnreachableReason(failure)})"));
+        string.Join("; ", HostFailures(exception).Select(failure => $"{failure.Message} ({UnreachableReason(failure)})").Distinct(StringComparer.Ordinal));
 
     /// <summary>
     /// What each host said: a failover connection string's own message only says to read its inner exceptions, and a
-    /// one-line report (gih's) shows no inner exception.
+    /// one-line report (gih's) shows no inner exception. Each once: Npgsql tries a host again in its second pass (any
+    /// session after the preferred one), and a host that refused says the same again.
     /// </summary>
-    private static string Reasons(Exception exception) => string.Join("; ", HostFailures(exception).Select(failure => failure.Message));
+    private static string Reasons(Exception exception) =>
+        string.Join("; ", HostFailures(exception).Select(failure => failure.Message).Distinct(StringComparer.Ordinal));
 
     /// <summary>The failure of each host tried: one for a plain connection string, one per host for a failover one.</summary>
     private static Exception[] HostFailures(Exception exception) =>

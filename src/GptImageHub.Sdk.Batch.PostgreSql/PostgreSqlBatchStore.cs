@@ -28,7 +28,7 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
     /// <summary>Creates a store for the batch <paramref name="batchName"/> in the database <paramref name="connectionString"/> names, with the default lease and retry settings.</summary>
     /// <param name="connectionString">An Npgsql connection string, such as <c>Host=db;Database=batches;Username=gih;Password=...</c>.</param>
     /// <param name="batchName">The batch's name: every worker that gives the same name shares the batch.</param>
-    /// <exception cref="ArgumentException">The connection string or the batch name is empty or invalid.</exception>
+    /// <exception cref="ArgumentException">The connection string or the batch name is empty or invalid, or the connection string's Target Session Attributes pick only read-only sessions (standby, prefer-standby, read-only), which the store could never write to.</exception>
     public PostgreSqlBatchStore(string connectionString, string batchName)
         : this(connectionString, batchName, null)
     {
@@ -38,9 +38,9 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
     /// <param name="connectionString">An Npgsql connection string, such as <c>Host=db;Database=batches;Username=gih;Password=...</c>.</param>
     /// <param name="batchName">The batch's name: every worker that gives the same name shares the batch.</param>
     /// <param name="options">Lease and retry settings, or null for the defaults.</param>
-    /// <exception cref="ArgumentException">The connection string or the batch name is empty or invalid.</exception>
+    /// <exception cref="ArgumentException">The connection string or the batch name is empty or invalid, or the connection string's Target Session Attributes pick only read-only sessions (standby, prefer-standby, read-only), which the store could never write to.</exception>
     public PostgreSqlBatchStore(string connectionString, string batchName, PostgreSqlBatchStoreOptions? options)
-        : this(NpgsqlDataSource.Create(RequireText(connectionString, nameof(connectionString))), ownsDataSource: true, batchName, options)
+        : this(StoreConnectionString.Open(connectionString, nameof(connectionString)), ownsDataSource: true, batchName, options)
     {
     }
 
@@ -48,10 +48,11 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
     /// <param name="dataSource">The database's data source; the store does not dispose it.</param>
     /// <param name="batchName">The batch's name: every worker that gives the same name shares the batch.</param>
     /// <param name="options">Lease and retry settings, or null for the defaults.</param>
-    /// <exception cref="ArgumentException">The batch name is empty or invalid.</exception>
+    /// <exception cref="ArgumentException">The batch name is empty or invalid, or the data source's Target Session Attributes pick only read-only sessions.</exception>
     public PostgreSqlBatchStore(NpgsqlDataSource dataSource, string batchName, PostgreSqlBatchStoreOptions? options)
         : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, batchName, options)
     {
+        StoreConnectionString.RequireWritable(dataSource.ConnectionString, nameof(dataSource));
     }
 
     private PostgreSqlBatchStore(NpgsqlDataSource dataSource, bool ownsDataSource, string batchName, PostgreSqlBatchStoreOptions? options)
@@ -298,9 +299,4 @@ public sealed class PostgreSqlBatchStore : BatchStore, IAsyncDisposable
         }
     }
 
-    private static string RequireText(string value, string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
-        return value;
-    }
 }

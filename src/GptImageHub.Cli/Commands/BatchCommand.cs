@@ -117,31 +117,38 @@ internal static class BatchCommand
 
             using var hub = context.Connect(parseResult, requireKey: true);
 
-            // Read once every option is known to be usable: standard input may be a producer that runs for hours. The
-            // whole batch is checked before connecting, so a bad line costs no request at all.
+            async Task PrepareAsync()
+            {
+                if (store is not null)
+                {
+                    // A batch rides out a database outage, without end: a database gih never reached (a port or host
+                    // mistyped) would have it wait in silence. Reached once first, it fails at once as gih batch status does.
+                    await ReachAsync(store, cancellationToken).ConfigureAwait(false);
+                }
+
+                OutDirectory.Create(directory); // before any POST (as gih generate)
+            }
+
+            // Standard input is read once every option is known to be usable, the database and the --out folder
+            // included: it may be a producer that runs for hours. A batch file is read at once, and first, so a bad
+            // line costs no request, no connection and no folder.
             var defaultModel = parseResult.GetValue(model) ?? DefaultModelSetting.Resolve(environment.GetVariable);
             IReadOnlyList<BatchItem> items;
             if (fromInput)
             {
+                await PrepareAsync().ConfigureAwait(false);
                 using var input = environment.OpenInput();
                 items = await BatchFile.ReadAsync(input, StandardInputName, defaultModel, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 items = BatchFile.Read(path, fileGiven, defaultModel);
+                await PrepareAsync().ConfigureAwait(false);
             }
 
             var tally = new BatchTally(items.Count, options.MaxConcurrency);
             var models = items.Select(i => i.Request.Model).Distinct(StringComparer.Ordinal).ToList();
             var progress = new BatchProgress(context.CreateHumanOutput(parseResult), environment.Out, tally);
-            if (store is not null)
-            {
-                // A batch rides out a database outage, without end: a database gih never reached (a port or host
-                // mistyped) would have it wait in silence. Reached once first, it fails at once as gih batch status does.
-                await ReachAsync(store, cancellationToken).ConfigureAwait(false);
-            }
-
-            OutDirectory.Create(directory); // once gih can connect, before any POST (as gih generate)
             progress.Start(fromInput ? StandardInputName : fileGiven, journalPath, directory, outGiven is null);
             try
             {

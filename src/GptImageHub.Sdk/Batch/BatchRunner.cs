@@ -817,10 +817,10 @@ internal sealed class BatchRunner
             BatchItemResult result;
             if (generation is { } done && done.Status == GenerationStatus.Succeeded)
             {
-                // What the service says the job cost. An answer that does not say, or says less than nothing (broken or
-                // hostile), leaves the store counting the price reserved for the job: counted as free, it would give back
-                // credits spent and let the budget admit items it has no room for.
-                long? credits = done.Usage is { Credits: >= 0 } usage ? usage.Credits : null;
+                // What the service says the job cost. An answer that does not say (no usage, or no credits in it), or says
+                // less than nothing (broken or hostile), leaves the store counting the price reserved for the job: counted
+                // as free, it would give back credits spent and let the budget admit items it has no room for.
+                long? credits = done.Usage is { CreditsMissing: false, Credits: >= 0 } usage ? usage.Credits : null;
                 Record(new BatchRecord(key, BatchJournalEvent.Succeeded) { GenerationId = done.Id, Credits = credits, Generation = done });
                 result = new BatchItemResult { Key = key, Status = BatchItemStatus.Succeeded, GenerationId = done.Id, Generation = done };
             }

@@ -137,14 +137,29 @@ internal sealed class GeneratedImageWire : IWireRecord<GeneratedImage>
 /// <summary>A generation's <c>usage</c>.</summary>
 internal sealed class GenerationUsageWire : IWireRecord<GenerationUsage>
 {
-    public int Credits { get; set; }
+    private int _credits;
+
+    // The reader sets it only when the answer has the field: one without it is remembered as not saying (not as free).
+    public int Credits
+    {
+        get => _credits;
+        set
+        {
+            _credits = value;
+            CreditsGiven = true;
+        }
+    }
+
+    [JsonIgnore]
+    public bool CreditsGiven { get; private set; }
 
     public int? CreditsRequested { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
-    public GenerationUsage ToRecord() => new() { Credits = Credits, CreditsRequested = CreditsRequested, ExtensionData = ExtensionData };
+    public GenerationUsage ToRecord() =>
+        new() { Credits = Credits, CreditsMissing = !CreditsGiven, CreditsRequested = CreditsRequested, ExtensionData = ExtensionData };
 
     public void From(GenerationUsage record)
     {
