@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
@@ -98,7 +99,7 @@ internal sealed class OutageRetry(
         PostgresException postgres => postgres.IsTransient
             || postgres.SqlState is "57P01" or "57P02" or "57P03" or "57014" or "40001" or "40P01" or "53300"
             || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
-        NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } hosts } => hosts.InnerExceptions.All(IsTransient),
+        NpgsqlException when FailoverHosts(exception) is { } hosts => hosts.All(IsTransient),
         NpgsqlException { InnerException: null, Message: NoSuitableHost } => true,
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or SocketException or TimeoutException,
         IOException or SocketException or TimeoutException => true,
@@ -116,19 +117,22 @@ internal sealed class OutageRetry(
 
     /// <summary>Each host's failure and why, as <c>Failed to connect to 127.0.0.1:5432 (nothing listens at that host and port)</c>.</summary>
     private static string UnreachableReasons(Exception exception) =>
-        string.Join("; ", HostFailures(exception).Select(failure => $"{failure.Message} ({UnreachableReason(failure)})").Distinct(StringComparer.Ordinal));
+        Reasons(exception, failure => $"{failure.Message} ({UnreachableReason(failure)})");
 
     /// <summary>
     /// What each host said: a failover connection string's own message only says to read its inner exceptions, and a
     /// one-line report (gih's) shows no inner exception. Each once: Npgsql tries a host again in its second pass (any
     /// session after the preferred one), and a host that refused says the same again.
     /// </summary>
-    private static string Reasons(Exception exception) =>
-        string.Join("; ", HostFailures(exception).Select(failure => failure.Message).Distinct(StringComparer.Ordinal));
+    private static string Reasons(Exception exception, Func<Exception, string>? say = null) =>
+        string.Join("; ", HostFailures(exception).Select(say ?? (failure => failure.Message)).Distinct(StringComparer.Ordinal));
 
     /// <summary>The failure of each host tried: one for a plain connection string, one per host for a failover one.</summary>
-    private static Exception[] HostFailures(Exception exception) =>
-        exception is NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } hosts } ? [.. hosts.InnerExceptions] : [exception];
+    private static ReadOnlyCollection<Exception> HostFailures(Exception exception) => FailoverHosts(exception) ?? Array.AsReadOnly([exception]);
+
+    /// <summary>A failover connection string's failure of every host, one inner exception per host tried; null for any other failure.</summary>
+    private static ReadOnlyCollection<Exception>? FailoverHosts(Exception exception) =>
+        exception is NpgsqlException { InnerException: AggregateException { InnerExceptions.Count: > 0 } hosts } ? hosts.InnerExceptions : null;
 
     private static string UnreachableReason(Exception exception) => SocketErrorOf(exception) switch
     {

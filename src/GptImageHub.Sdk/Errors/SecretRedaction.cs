@@ -458,7 +458,8 @@ internal static class SecretRedaction
                 text = text.Replace(apiKey, Mask);
             }
 
-            foreach (var form in Base64Forms(apiKey!))
+            var forms = Base64Forms(apiKey!);
+            foreach (var form in forms)
             {
                 // With the character that holds the key's last bits, if any, and the padding: no further. What follows in
                 // the encoded text is not the key, and a run of base64 goes on through '/': masked to its end, an address
@@ -469,7 +470,7 @@ internal static class SecretRedaction
 
             if (text.IndexOf('\n') >= 0)
             {
-                text = MaskWrapped(text, Base64Forms(apiKey!));
+                text = MaskWrapped(text, forms);
             }
         }
 
